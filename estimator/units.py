@@ -1,0 +1,208 @@
+"""The one unit registry of Envelope, and the one way to show a quantity to a person.
+
+Every module imports ``ureg`` (or ``Q_``) from here; nothing else builds a registry, because
+quantities from two registries cannot be combined.
+
+>>> str(parse_quantity("500 million user"))
+'500000000.0 user'
+>>> format_quantity(parse_quantity("1157.4 request/s"))
+'1.16 k request/s'
+>>> format_quantity(parse_quantity("2.1e12 B"))
+'2.10 TB'
+>>> format_quantity(parse_quantity("3.6e15 B"), binary=True)
+'3.20 PiB'
+>>> format_quantity(parse_quantity("41300 USD"), per="month")
+'$41.3 k/month'
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import pint
+
+UNITS_FILE = Path(__file__).with_name("units.txt")
+
+# pint warns when units.txt redefines `bit`; the redefinition is the point (see units.txt).
+ureg = pint.UnitRegistry(cache_folder=":auto:", on_redefinition="ignore")
+ureg.load_definitions(UNITS_FILE)
+ureg.formatter.default_format = "~"
+Q_ = ureg.Quantity
+Quantity = pint.Quantity
+
+SCALE_WORDS = ("thousand", "million", "billion", "trillion")
+
+# Units that print by symbol; everything else prints by name ("request", "GPU", "USD").
+_SYMBOLS = {
+    "second": "s", "minute": "min", "hour": "h", "day": "day", "week": "week",
+    "month": "month", "year": "year", "millisecond": "ms", "microsecond": "µs",
+    "byte": "B", "bit": "bit", "watt": "W", "kilowatt": "kW", "accelerator": "GPU",
+    "kilowatt_hour": "kWh", "percent": "%",
+}
+
+
+def parse_quantity(text: str | float | int) -> pint.Quantity:
+    """Parse ``text`` with pint's expression parser (never Python's ``eval``).
+
+    Number words are multiplied out so that they never reach a result's unit.
+    Raises pint errors (UndefinedUnitError, DefinitionSyntaxError ...) for the caller to word.
+
+    >>> parse_quantity("2 KiB").to("B").magnitude
+    2048.0
+    """
+    if isinstance(text, (int, float)):
+        return Q_(float(text), "")
+    quantity = ureg.parse_expression(text)
+    if not isinstance(quantity, pint.Quantity):  # a bare number such as "3"
+        return Q_(float(quantity), "")
+    quantity = drop_scale_words(quantity)
+    return Q_(float(quantity.magnitude), quantity.units)
+
+
+def drop_scale_words(quantity: pint.Quantity) -> pint.Quantity:
+    """``5 million * request`` → ``5e6 request``."""
+    units = quantity.unit_items()
+    if not any(name in SCALE_WORDS for name, _ in units):
+        return quantity
+    kept = {name: power for name, power in units if name not in SCALE_WORDS}
+    target = ureg.Unit(pint.util.UnitsContainer(kept)) if kept else ureg.dimensionless
+    return quantity.to(target)
+
+
+def unit_text(units: pint.Unit | pint.util.UnitsContainer) -> str:
+    """A compact unit string that pint parses back: ``request/s``, ``B``, ``USD/GPU/h``.
+
+    >>> unit_text(Q_(1, "request / second / user").units)
+    'request/s/user'
+    >>> unit_text(Q_(1, "").units)
+    ''
+    """
+    items = units.items() if isinstance(units, pint.util.UnitsContainer) else units._units.items()
+    numerator, denominator = [], []
+    for name, power in sorted(items, key=lambda item: -item[1]):
+        text = _SYMBOLS.get(name) or _prefixed_symbol(name)
+        target = numerator if power > 0 else denominator
+        magnitude = abs(power)
+        target.append(text if magnitude == 1 else f"{text}**{_number(magnitude)}")
+    head = "*".join(numerator) if numerator else ("1" if denominator else "")
+    return "/".join([head, *denominator]) if denominator else head
+
+
+def _prefixed_symbol(name: str) -> str:
+    # pint knows "gigabyte" as GB, "teraFLOP" as TFLOP; counted units keep their names.
+    symbol = ureg.get_symbol(name)
+    return name if symbol in ("_", "") else symbol
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+# ---------------------------------------------------------------------------- display
+
+_DECIMAL_PREFIXES = ["", "k", "M", "G", "T", "P", "E", "Z", "Y"]
+_BINARY_PREFIXES = ["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei", "Zi", "Yi"]
+# Money reads in the words of a finance sheet: $1.20 B, not $1.20 G.
+_MONEY_PREFIXES = ["", "k", "M", "B", "T"]
+# Units whose SI prefix is glued on ("2.10 TB", "3.14 ZFLOP"); other units take a scale
+# word in front ("1.16 k request/s"), which reads better for counts and money.
+_GLUED = {"byte": "B", "bit": "bit", "FLOP": "FLOP", "watt": "W"}
+
+
+def significant(value: float, digits: int = 3) -> str:
+    """Three significant figures, trailing zeros kept, never scientific notation.
+
+    >>> [significant(v) for v in (1.157, 41.26, 2.1, 999.4, 0.000123, 0, 86400)]
+    ['1.16', '41.3', '2.10', '999', '0.000123', '0', '86400']
+    """
+    if value == 0 or not math.isfinite(value):
+        return "0" if value == 0 else str(value)
+    exponent = math.floor(math.log10(abs(value)))
+    decimals = digits - 1 - exponent
+    return f"{round(value, decimals):.{max(decimals, 0)}f}"
+
+
+def format_quantity(quantity: Any, *, binary: bool = False, per: str | None = None) -> str:
+    """Show ``quantity`` like a napkin: 3 significant figures and a readable prefix.
+
+    ``per`` appends the period a value is counted over ("/month"), for results that are
+    amounts per convention period rather than pint rates (see estimator.conventions).
+
+    >>> format_quantity(Q_(24, "GPU"))
+    '24 GPU'
+    >>> format_quantity(Q_(3.14e23, "FLOP"))
+    '314 ZFLOP'
+    >>> format_quantity(Q_(1.5e12, "FLOP/s/GPU"))
+    '1.50 TFLOP/s/GPU'
+    >>> format_quantity(Q_(1.2e9, "USD"), per="year")
+    '$1.20 B/year'
+    >>> format_quantity(Q_(2.5, "USD/hour/GPU"))
+    '$2.50/h/GPU'
+    >>> format_quantity(Q_(0.25, ""))
+    '0.250'
+    >>> format_quantity(Q_(12.5, "ms"))
+    '12.5 ms'
+    >>> format_quantity(Q_(2629746, "s"))
+    '2,630,000 s'
+    """
+    quantity = quantity if isinstance(quantity, pint.Quantity) else Q_(quantity, "")
+    suffix = f"/{per}" if per else ""
+    glued, denominator = _glued_numerator(quantity)
+    if glued:
+        value = quantity.to(ureg.Unit(glued) / ureg.Unit(denominator)).magnitude
+        number, prefix = _scaled(float(value), binary and glued == "byte")
+        return f"{number} {prefix}{_GLUED[glued]}{_per_text(denominator)}{suffix}"
+    magnitude = float(quantity.magnitude)
+    units = unit_text(quantity.units)
+    if units.split("/")[0] == "USD":
+        number, prefix = _scaled(magnitude, False, _MONEY_PREFIXES)
+        return f"${number}{' ' + prefix if prefix else ''}{_per_text(denominator)}{suffix}"
+    if magnitude.is_integer() and abs(magnitude) < 1000:
+        number, prefix = str(int(magnitude)), ""
+    elif units in _NO_SCALE_WORDS:
+        number, prefix = f"{float(significant(magnitude)):,.{_decimals(significant(magnitude))}f}", ""
+    else:
+        number, prefix = _scaled(magnitude, False)
+    return " ".join(part for part in (number, prefix, units) if part) + suffix
+
+
+def _decimals(text: str) -> int:
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+# Durations and percentages read wrongly with a scale word ("1.2 k ms"): keep them plain.
+_NO_SCALE_WORDS = {"s", "ms", "µs", "min", "h", "day", "week", "month", "year", "%"}
+
+
+def _glued_numerator(quantity: pint.Quantity) -> tuple[str | None, pint.util.UnitsContainer]:
+    """("byte", {second: 1}) for B/s; (None, {}) when the numerator is not one glued unit."""
+    items = quantity.unit_items()
+    numerator = [(name, power) for name, power in items if power > 0]
+    denominator = pint.util.UnitsContainer({name: -power for name, power in items if power < 0})
+    if len(numerator) != 1 or numerator[0][1] != 1:
+        return None, denominator
+    dimension = ureg.get_dimensionality(numerator[0][0])
+    for base_name in _GLUED:
+        if ureg.get_dimensionality(base_name) == dimension:
+            return base_name, denominator
+    return None, denominator
+
+
+def _per_text(denominator: pint.util.UnitsContainer) -> str:
+    return "".join(f"/{unit_text(pint.util.UnitsContainer({name: power}))}" for name, power in denominator.items())
+
+
+def _scaled(value: float, binary: bool, prefixes: list[str] | None = None) -> tuple[str, str]:
+    """Pick the prefix that puts ``value`` in [1, 1000) (or [1, 1024) for binary)."""
+    step, prefixes = (1024.0, _BINARY_PREFIXES) if binary else (1000.0, prefixes or _DECIMAL_PREFIXES)
+    index = 0
+    while abs(value) >= step and index < len(prefixes) - 1:
+        value /= step
+        index += 1
+    text = significant(value)
+    if abs(float(text)) >= step and index < len(prefixes) - 1:  # 999.7 rounds to 1000
+        index += 1
+        text = significant(float(text) / step)
+    return text, prefixes[index]
