@@ -1,0 +1,66 @@
+"""Hardware and prices, read from the data files in ``estimator/catalog/``.
+
+Every entry carries ``source`` and ``as_of``: a figure without them does not belong here.
+A scenario may override an entry or add its own under ``catalog:``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict
+
+from estimator.quantity_types import Amount
+
+CATALOG_DIR = Path(__file__).with_name("catalog")
+
+Precision = Literal["fp32", "tf32", "bf16", "fp16", "fp8", "int8"]
+
+# Bytes a value of each precision takes: a definition, not a measured figure.
+DTYPE_BYTES: dict[str, int] = {"fp32": 4, "tf32": 4, "bf16": 2, "fp16": 2, "fp8": 1, "int8": 1}
+
+
+class Strict(BaseModel):
+    """Unknown keys are errors, never silently ignored; loaded values never change."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+
+class Accelerator(Strict):
+    name: str
+    kind: Literal["gpu", "cpu"] = "gpu"
+    peak: dict[Precision, Amount("[compute] / [time]", "989 TFLOP/s", positive=True)]
+    memory: Amount("[information]", "80 GB", positive=True)
+    memory_bandwidth: Amount("[information] / [time]", "3.35 TB/s", positive=True)
+    power: Amount("[power]", "700 W") | None = None
+    price: Amount("[currency] / [time]", "3 USD/hour")
+    source: str
+    price_source: str | None = None
+    as_of: datetime.date
+    price_as_of: datetime.date | None = None
+
+
+class Price(Strict):
+    price: Amount("[currency] / [information] / [time]", "0.023 USD/GB/month") | Amount(
+        "[currency] / [information]", "0.09 USD/GB") | Amount("[currency] / [time]", "15 USD/hour")
+    source: str
+    as_of: datetime.date
+
+
+@cache
+def bundled_accelerators() -> dict[str, Accelerator]:
+    """The accelerators shipped with Envelope, by catalog key."""
+    raw = yaml.safe_load((CATALOG_DIR / "accelerators.yaml").read_text(encoding="utf-8"))
+    return {key: Accelerator.model_validate(entry) for key, entry in raw.items()}
+
+
+@cache
+def bundled_prices() -> dict[str, dict[str, Price]]:
+    """Storage, network and labelling prices: {group: {name: Price}}."""
+    raw = yaml.safe_load((CATALOG_DIR / "prices.yaml").read_text(encoding="utf-8"))
+    return {group: {name: Price.model_validate(entry) for name, entry in entries.items()}
+            for group, entries in raw.items()}

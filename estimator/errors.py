@@ -1,0 +1,68 @@
+"""Every error Envelope shows a person derives from ``EnvelopeError``.
+
+Messages are built from fields, one line per problem, so tests can assert them exactly:
+
+>>> print(Problem("s.yaml", 4, 3, "traffic.daily_active_user", "unknown key",
+...               hint="did you mean 'daily_active_users'?"))
+s.yaml:4:3: traffic.daily_active_user: unknown key; did you mean 'daily_active_users'?
+>>> print(Problem("s.yaml", 8, 24, "traffic.request_size", "wrong dimension",
+...               given="'2 request'", expected="an amount of information, e.g. '2 KiB'"))
+s.yaml:8:24: traffic.request_size: wrong dimension: given '2 request', expected an amount of information, e.g. '2 KiB'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+EXIT_USAGE = 2  # bad input: a scenario, an option, an output path
+
+
+class EnvelopeError(Exception):
+    """Base of every error that is the user's to fix. The CLI prints it and exits 2."""
+
+    exit_code = EXIT_USAGE
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one place in one input."""
+
+    file: str
+    line: int | None
+    column: int | None
+    path: str
+    what: str
+    given: str | None = None
+    expected: str | None = None
+    hint: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}" + (f":{self.column}" if self.column is not None else "")
+        text = f"{where}: {self.path}: {self.what}" if self.path else f"{where}: {self.what}"
+        details = [part for part in (
+            f"given {self.given}" if self.given is not None else None,
+            f"expected {self.expected}" if self.expected is not None else None,
+        ) if part]
+        if details:
+            text += ": " + ", ".join(details)
+        if self.hint:
+            text += f"; {self.hint}"
+        return text
+
+
+class ScenarioError(EnvelopeError):
+    """A scenario that cannot be loaded or estimated: one or more problems."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(problem) for problem in problems))
+
+
+class OutputError(EnvelopeError):
+    """An output that cannot be written where or how it was asked."""
+
+
+class UsageError(EnvelopeError):
+    """A command-line option with a value Envelope cannot use."""

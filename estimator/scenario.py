@@ -1,0 +1,325 @@
+"""The scenario file: what a person writes to describe an ML system.
+
+Models are frozen pydantic v2 models; unknown keys are errors. Quantity fields declare their
+dimension (see ``quantity_types``). ``load_scenario`` reads a file, ``load_scenario_text`` text
+(an upload); both raise ``ScenarioError`` with one located problem per mistake.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import types
+import typing
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import Field, PrivateAttr, ValidationError, field_validator, model_validator
+
+from estimator.catalog import Accelerator, Precision, Strict, bundled_accelerators
+from estimator.errors import Problem, ScenarioError
+from estimator.quantity_types import Amount, Count, CountRate, Factor, Fraction, Share
+from estimator.source import YamlDocument, read_yaml
+from estimator.units import Q_
+
+Archetype = Literal["recommendation", "classification", "search", "llm"]
+IDENTIFIER = r"^[A-Za-z_][A-Za-z0-9_]*$"
+
+
+class Conventions(Strict):
+    """How calendar words turn into seconds, and how results are shown."""
+
+    day: Amount("[time]", "86400 s", positive=True) = Q_(86400.0, "s")
+    # pint's month is a twelfth of a Julian year: 30.436875 days.
+    month: Amount("[time]", "2.5e6 s", positive=True,
+                  words={"calendar": "30.436875 day", "30 days": "30 day"}) = Q_(30.436875, "day")
+    year: Amount("[time]", "365 day", positive=True) | None = None  # default: 12 months
+    storage_display: Literal["decimal", "binary"] = "decimal"
+    peak_factor: Factor = 2.0
+
+
+class Traffic(Strict):
+    """Who sends requests, how many, and how large."""
+
+    daily_active_users: Amount("[user]", "100 million user") | None = None
+    monthly_active_users: Amount("[user]", "300 million user") | None = None
+    daily_active_fraction: Fraction | None = None
+    requests_per_user_per_day: Amount("[request] / [user] / [time]", "10 request/user/day") | None = None
+    requests: Amount("[request] / [time]", "10 million request/month") | None = None
+    write_fraction: Fraction = 0.0
+    request_size: Amount("[information]", "2 KB") = Q_(0.0, "B")
+    response_size: Amount("[information]", "20 KB") = Q_(0.0, "B")
+
+    @model_validator(mode="after")
+    def _one_source_of_requests(self) -> Traffic:
+        by_users = self.daily_active_users is not None or self.monthly_active_users is not None
+        if self.daily_active_users is not None and self.monthly_active_users is not None:
+            raise ValueError("give daily_active_users or monthly_active_users, not both")
+        if self.monthly_active_users is not None and self.daily_active_fraction is None:
+            raise ValueError("monthly_active_users needs daily_active_fraction (e.g. 0.5)")
+        if by_users == (self.requests is not None):
+            raise ValueError("give either users (daily_active_users, or monthly_active_users with "
+                             "daily_active_fraction) with requests_per_user_per_day, or a total `requests` rate")
+        if by_users and self.requests_per_user_per_day is None:
+            raise ValueError("users need requests_per_user_per_day (e.g. '10 request/user/day')")
+        return self
+
+
+class Dataset(Strict):
+    """A stream of records kept for a while: logs, media, training examples, features."""
+
+    name: str = Field(pattern=IDENTIFIER)
+    records_per_day: CountRate("[time]", "5 billion event/day") | None = None
+    records_per_request: CountRate("[request]", "1 event/request") | None = None
+    record_size: Amount("[information]", "500 B", positive=True)
+    retention: Amount("[time]", "365 day", positive=True)
+    replication: Factor = 1.0
+    compression_ratio: Factor = 1.0
+    tier: Literal["object_store", "block_ssd", "memory"] = "object_store"
+
+    @model_validator(mode="after")
+    def _one_rate(self) -> Dataset:
+        if (self.records_per_day is None) == (self.records_per_request is None):
+            raise ValueError("give exactly one of records_per_day or records_per_request")
+        return self
+
+
+class FeatureGroup(Strict):
+    """Features kept online for one kind of entity (user, item, ad ...)."""
+
+    entity: str = Field(pattern=IDENTIFIER)
+    entities: Count
+    features: Count = 0.0
+    bytes_per_value: Amount("[information]", "4 B") = Q_(4.0, "B")
+    embedding_dim: Count = 0.0
+    embedding_dtype: Precision = "fp32"
+    lookups_per_request: Count = 1.0
+
+
+class OnlineStore(Strict):
+    groups: list[FeatureGroup] = Field(min_length=1)
+    replication: Factor = 1.0
+    overhead: Factor = 1.0  # keys, serialisation and free space on top of the raw values
+
+
+class Features(Strict):
+    online: OnlineStore | None = None
+    offline: Dataset | None = None
+
+
+class InferenceModel(Strict):
+    """One model served online: its compute per inference and the hardware it runs on."""
+
+    name: str = Field(pattern=IDENTIFIER)
+    flops_per_inference: Amount("[compute] / [inference]", "8.2 GFLOP/inference", positive=True) | None = None
+    parameters: Amount("[parameter]", "100 million parameter", positive=True) | None = None
+    inferences_per_request: Amount("[inference] / [request]", "500 inference/request") = Q_(
+        1.0, "inference/request")
+    accelerator: str = "T4"
+    precision: Precision = "fp16"
+    utilisation: Share = 0.3
+    headroom: Factor = 1.2
+
+    @model_validator(mode="after")
+    def _one_size(self) -> InferenceModel:
+        if (self.flops_per_inference is None) == (self.parameters is None):
+            raise ValueError("give exactly one of flops_per_inference or parameters")
+        return self
+
+
+class Derived(Strict):
+    """A user-defined result: a unit-checked expression over inputs and results."""
+
+    name: str = Field(pattern=IDENTIFIER)
+    expr: str = Field(min_length=1, max_length=500)
+    unit: str | None = None
+    label: str | None = None
+
+
+class Framing(Strict):
+    """The ML framing of the problem, shown at the top of reports."""
+
+    goal: str = ""
+    task: str = ""
+    objective: str = ""
+    labels: str = ""
+    offline_metrics: list[str] = []
+    online_metrics: list[str] = []
+
+
+class CatalogOverrides(Strict):
+    accelerators: dict[str, Accelerator] = {}
+
+
+class Scenario(Strict):
+    name: str = Field(min_length=1, max_length=200)
+    summary: str = ""
+    archetype: Archetype = "recommendation"
+    framing: Framing = Framing()
+    conventions: Conventions = Conventions()
+    traffic: Traffic
+    data: list[Dataset] = []
+    features: Features = Features()
+    models: list[InferenceModel] = []
+    catalog: CatalogOverrides = CatalogOverrides()
+    derived: list[Derived] = []
+
+    _source: YamlDocument | None = PrivateAttr(default=None)
+
+    @field_validator("data", "models", "derived")
+    @classmethod
+    def _unique_names(cls, items: list[Any]) -> list[Any]:
+        names = [item.name for item in items]
+        duplicates = sorted({name for name in names if names.count(name) > 1})
+        if duplicates:
+            raise ValueError(f"names must be unique; repeated: {', '.join(duplicates)}")
+        return items
+
+    def accelerators(self) -> dict[str, Accelerator]:
+        """The bundled catalog with this scenario's own entries on top."""
+        return {**bundled_accelerators(), **self.catalog.accelerators}
+
+    @property
+    def source(self) -> YamlDocument | None:
+        """Where the scenario was read from, to locate problems found after loading."""
+        return self._source
+
+
+# ------------------------------------------------------------------------------ loading
+
+def load_scenario(path: str | Path, overrides: typing.Sequence[str] = ()) -> Scenario:
+    """Read and validate a scenario file. The file is only ever read."""
+    path = Path(path)
+    try:
+        text = path.read_bytes()
+    except OSError as error:
+        raise ScenarioError([Problem(str(path), None, None, "", f"cannot read file: {error.strerror}")]) from None
+    return load_scenario_text(text, str(path), overrides)
+
+
+def load_scenario_text(text: str | bytes, file: str, overrides: typing.Sequence[str] = ()) -> Scenario:
+    """Validate scenario text (a file's content or an upload); ``file`` names it in messages."""
+    document = read_yaml(text, file)
+    if not isinstance(document.data, dict):
+        given = "an empty file" if document.data is None else f"a {type(document.data).__name__}"
+        raise ScenarioError([document.problem((), "not a scenario", given=given,
+                                              expected="a mapping with at least name and traffic")])
+    data = apply_overrides(document.data, overrides, file)
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as error:
+        raise ScenarioError([_problem(document, item) for item in error.errors()]) from None
+    _check_accelerators(scenario, document)
+    scenario._source = document
+    return scenario
+
+
+def apply_overrides(data: dict[str, Any], overrides: typing.Sequence[str], file: str) -> dict[str, Any]:
+    """Apply ``--set path=value`` overrides to a copy of the data (values parsed as YAML scalars).
+
+    >>> apply_overrides({"traffic": {"a": 1}}, ["traffic.a=2 s"], "f")
+    {'traffic': {'a': '2 s'}}
+    """
+    import copy
+
+    data = copy.deepcopy(data)
+    for override in overrides:
+        path_text, sep, value_text = override.partition("=")
+        if not sep or not path_text.strip():
+            raise ScenarioError([Problem("--set", None, None, override, "not PATH=VALUE",
+                                         expected="e.g. 'traffic.daily_active_users=600 million user'")])
+        parts: list[str | int] = [int(p) if p.isdigit() else p for p in re.split(r"[.\[\]]+", path_text.strip()) if p]
+        target: Any = data
+        for part in parts[:-1]:
+            try:
+                target = target[part]
+            except (KeyError, IndexError, TypeError):
+                raise ScenarioError([Problem("--set", None, None, path_text, "no such path in " + file)]) from None
+        try:
+            value = yaml.safe_load(value_text)
+        except yaml.YAMLError:
+            value = value_text
+        try:
+            target[parts[-1]] = value
+        except (IndexError, TypeError):
+            raise ScenarioError([Problem("--set", None, None, path_text, "no such path in " + file)]) from None
+    return data
+
+
+def _check_accelerators(scenario: Scenario, document: YamlDocument) -> None:
+    known = scenario.accelerators()
+    problems = [
+        document.problem(("models", index, "accelerator"), "unknown accelerator", given=repr(model.accelerator),
+                         expected="a key of the catalog: " + ", ".join(sorted(known)),
+                         hint=_did_you_mean(model.accelerator, known))
+        for index, model in enumerate(scenario.models) if model.accelerator not in known
+    ]
+    problems += [
+        document.problem(("models", index, "precision"), "precision not offered by the accelerator",
+                         given=repr(model.precision), expected="one of: " + ", ".join(known[model.accelerator].peak))
+        for index, model in enumerate(scenario.models)
+        if model.accelerator in known and model.precision not in known[model.accelerator].peak
+    ]
+    if problems:
+        raise ScenarioError(problems)
+
+
+def _problem(document: YamlDocument, error: Any) -> Problem:
+    """Turn one pydantic error into one located Problem."""
+    loc = tuple(error["loc"])
+    kind, context = error["type"], error.get("ctx") or {}
+    if kind == "extra_forbidden":
+        fields = _fields_at(Scenario, loc[:-1])
+        return document.problem(loc, "unknown key", at_key=True, hint=_did_you_mean(str(loc[-1]), fields))
+    if kind == "missing":
+        return document.problem(loc, "missing key", at_key=True)
+    if "what" in context:  # raised by quantity_types with its own words
+        return document.problem(loc, context["what"], given=context["given"], expected=context["expected"])
+    given = _given(error.get("input"))
+    if kind == "literal_error":
+        return document.problem(loc, "not one of the choices", given=given, expected=f"one of {context['expected']}")
+    if kind == "value_error":
+        return document.problem(loc, str(context.get("error", error["msg"])))
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return document.problem(loc, "not a mapping", given=given, expected="a mapping of keys to values")
+    if kind == "list_type":
+        return document.problem(loc, "not a list", given=given, expected="a list of entries, each starting with '- '")
+    if kind == "string_pattern_mismatch":
+        return document.problem(loc, "not a valid name", given=given,
+                                expected="letters, digits and underscores, not starting with a digit")
+    return document.problem(loc, error["msg"][0].lower() + error["msg"][1:], given=given)
+
+
+def _given(value: Any) -> str:
+    text = repr(value) if isinstance(value, str) else type(value).__name__ if isinstance(value, (dict, list)) else str(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _did_you_mean(word: str, choices: typing.Iterable[str]) -> str | None:
+    matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"did you mean '{matches[0]}'?" if matches else None
+
+
+def _fields_at(model: Any, loc: tuple[Any, ...]) -> list[str]:
+    """The keys allowed at ``loc`` (for "did you mean"), found by walking the model types."""
+    annotation: Any = model
+    for part in loc:
+        annotation = _unwrap(annotation)
+        if isinstance(annotation, type) and issubclass(annotation, Strict) and isinstance(part, str):
+            field = annotation.model_fields.get(part)
+            if field is None:
+                return []
+            annotation = field.annotation
+        elif typing.get_origin(annotation) in (list, dict):
+            annotation = typing.get_args(annotation)[-1]
+    annotation = _unwrap(annotation)
+    return list(annotation.model_fields) if isinstance(annotation, type) and issubclass(annotation, Strict) else []
+
+
+def _unwrap(annotation: Any) -> Any:
+    """``Features | None`` → ``Features``."""
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        options = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
+        return options[0] if len(options) == 1 else annotation
+    return annotation
