@@ -1,0 +1,89 @@
+"""Storage: datasets that grow every day and are kept for a retention period.
+
+Pastebin (system-design-primer): 10 M pastes/month of 1.27 KB, kept 36 months of 2.5 M s.
+
+>>> steps = dataset_steps("storage.pastes", records_per_second=Q_(4.0, "record/s"),
+...                       record_size=Q_(1.27, "kB"), retention=Q_(9e7, "s"), replication=1.0,
+...                       compression_ratio=1.0, day=Q_(86400, "s"), month=Q_(2.5e6, "s"))
+>>> format_quantity(steps["storage.pastes.stored_per_month"].value)
+'12.7 GB'
+>>> format_quantity(steps["storage.pastes.footprint"].value)
+'457 GB'
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+import pint
+
+from estimator.trace import Step, step
+from estimator.units import Q_, format_quantity  # noqa: F401 - format_quantity used by doctests
+
+
+def per_record(rate: pint.Quantity) -> pint.Quantity:
+    """Drop the counted unit: ``5 event/s`` → ``5 1/s``, so it can multiply a size per record.
+
+    >>> per_record(Q_(5.0, "event/s"))
+    <Quantity(5.0, '1 / second')>
+    """
+    counted = [name for name, power in rate.unit_items() if power > 0]
+    return rate / Q_(1.0, counted[0]) if counted else rate
+
+
+def records_per_second(prefix: str, *, per_day: pint.Quantity | None, per_request: pint.Quantity | None,
+                       average_qps: pint.Quantity) -> Step:
+    if per_day is not None:
+        return step(f"{prefix}.records_per_second", "Records per second", "records_per_day", per_day,
+                    records_per_day=per_day)
+    assert per_request is not None
+    return step(f"{prefix}.records_per_second", "Records per second", "average_qps × records_per_request",
+                (average_qps * per_request).to_reduced_units(), average_qps=average_qps,
+                records_per_request=per_request)
+
+
+def dataset_steps(prefix: str, *, records_per_second: pint.Quantity, record_size: pint.Quantity,
+                  retention: pint.Quantity, replication: float, compression_ratio: float,
+                  day: pint.Quantity, month: pint.Quantity) -> dict[str, Step]:
+    """Growth per day and month as stored (compressed, replicated), and the footprint kept."""
+    rate = per_record(records_per_second)
+    raw = step(f"{prefix}.raw_per_day", "Raw data per day", "records_per_second × record_size × seconds_per_day",
+               (rate * record_size * day).to("B"), per="day", records_per_second=records_per_second,
+               record_size=record_size, seconds_per_day=day)
+    stored_rate = rate * record_size * replication / compression_ratio
+    steps = [
+        raw,
+        step(f"{prefix}.stored_per_day", "Stored per day", "raw_per_day × replication / compression_ratio",
+             (stored_rate * day).to("B"), per="day", raw_per_day=raw.value, replication=replication,
+             compression_ratio=compression_ratio),
+        step(f"{prefix}.stored_per_month", "Stored per month",
+             "records_per_second × record_size × replication / compression_ratio × seconds_per_month",
+             (stored_rate * month).to("B"), per="month", records_per_second=records_per_second,
+             record_size=record_size, replication=replication, compression_ratio=compression_ratio,
+             seconds_per_month=month),
+        step(f"{prefix}.footprint", "Footprint at full retention",
+             "records_per_second × record_size × replication / compression_ratio × retention",
+             (stored_rate * retention).to("B"), records_per_second=records_per_second, record_size=record_size,
+             replication=replication, compression_ratio=compression_ratio, retention=retention),
+    ]
+    return {s.key: s for s in steps}
+
+
+def total(key: str, label: str, parts: Iterable[Step], *, per: str | None = None) -> Step:
+    """The sum of several results of one dimension, each named in the formula."""
+    parts = list(parts)
+    names = [part.key for part in parts]
+    value = sum((part.value for part in parts[1:]), parts[0].value) if parts else Q_(0.0, "B")
+    return step(key, label, " + ".join(names) if names else "0", value, per=per,
+                **{part.key: part.value for part in parts})
+
+
+def storage_cost(key: str, label: str, size: pint.Quantity, price: pint.Quantity, month: pint.Quantity) -> Step:
+    """Monthly cost of keeping ``size`` at ``price`` (per byte per second once conventions apply)."""
+    return step(key, label, "size × price × seconds_per_month", (size * price * month).to("USD"), per="month",
+                size=size, price=price, seconds_per_month=month)
+
+
+def transfer_cost(key: str, label: str, volume: pint.Quantity, price: pint.Quantity) -> Step:
+    """Cost of moving ``volume`` (per month) at ``price`` per byte."""
+    return step(key, label, "volume × price", (volume * price).to("USD"), per="month", volume=volume, price=price)

@@ -1,0 +1,139 @@
+"""Render an Estimate: a terminal table, Markdown with the working shown, or JSON for scripts.
+
+Display uses three significant figures (estimator.units.format_quantity); JSON keeps exact
+magnitudes and a unit string that pint parses back.
+"""
+
+from __future__ import annotations
+
+import json
+from itertools import groupby
+from typing import Any
+
+import pint
+
+from estimator.estimate import Estimate
+from estimator.trace import Step
+from estimator.units import format_quantity, unit_text
+
+SECTION_TITLES = {
+    "traffic": "Traffic", "storage": "Storage", "features": "Feature store", "models": "Models",
+    "serving": "Serving", "cost": "Cost", "derived": "Derived",
+}
+
+
+def section_of(result: Step) -> str:
+    return result.key.split(".", 1)[0]
+
+
+def show(result: Step, estimate: Estimate) -> str:
+    """A result's value as a person reads it, in the scenario's storage display."""
+    return format_quantity(result.value, binary=_binary(estimate), per=result.per)
+
+
+def show_input(quantity: pint.Quantity, estimate: Estimate) -> str:
+    """An input as a person wrote it: a tiny rate per second reads better per day or month.
+
+    Conventions turned "20 request/user/day" into 0.000231 request/user/s; shown per
+    convention day it is 20 again. Only the display changes, never the value.
+    """
+    seconds_power = dict(quantity.unit_items()).get("second", 0)
+    magnitude = quantity.magnitude
+    if seconds_power == -1 and isinstance(magnitude, float) and 0 < abs(magnitude) < 0.01:
+        for period in ("day", "month"):
+            seconds = estimate.periods.seconds(period)
+            if abs(magnitude * seconds.magnitude) >= 0.01 or period == "month":
+                return format_quantity(quantity * seconds, binary=_binary(estimate), per=period)
+    return format_quantity(quantity, binary=_binary(estimate))
+
+
+def _binary(estimate: Estimate) -> bool:
+    return estimate.conventions.storage_display == "binary"
+
+
+def conventions_text(estimate: Estimate) -> str:
+    """One sentence stating the conventions every number below depends on."""
+    p, c = estimate.periods, estimate.conventions
+    display = "binary units (1 GiB = 2^30 B)" if _binary(estimate) else "decimal units (1 GB = 10^9 B)"
+    return (f"1 day = {p.day.magnitude:,.0f} s; 1 month = {p.month.magnitude:,.0f} s; "
+            f"1 year = {p.year.magnitude:,.0f} s; storage in {display}; peak = {c.peak_factor:g} × average.")
+
+
+def conventions_json(estimate: Estimate) -> dict[str, Any]:
+    p, c = estimate.periods, estimate.conventions
+    return {"seconds_per_day": float(p.day.magnitude), "seconds_per_month": float(p.month.magnitude),
+            "seconds_per_year": float(p.year.magnitude), "storage_display": c.storage_display,
+            "peak_factor": c.peak_factor}
+
+
+# ---------------------------------------------------------------------------------- JSON
+
+def quantity_json(quantity: pint.Quantity) -> dict[str, Any]:
+    return {"value": _plain(quantity.magnitude), "unit": unit_text(quantity.units)}
+
+
+def _plain(magnitude: Any) -> Any:
+    return float(magnitude) if not hasattr(magnitude, "tolist") else magnitude.tolist()
+
+
+def result_json(result: Step) -> dict[str, Any]:
+    return {"key": result.key, "label": result.label, **quantity_json(result.value), "per": result.per,
+            "formula": result.formula, "inputs": {name: quantity_json(q) for name, q in result.inputs.items()}}
+
+
+def to_json(estimate: Estimate) -> str:
+    document = {"scenario": estimate.scenario, "conventions": conventions_json(estimate),
+                "results": [result_json(result) for result in estimate]}
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+# ------------------------------------------------------------------------------ Markdown
+
+def working(result: Step, estimate: Estimate) -> str:
+    """``formula = formula with values = value``: the "show your work" line."""
+    substituted = result.substituted(lambda quantity: show_input(quantity, estimate))
+    middle = f" = {substituted}" if substituted != result.formula else ""
+    return f"{result.formula}{middle} = {show(result, estimate)}"
+
+
+def to_markdown(estimate: Estimate) -> str:
+    lines = [f"# {estimate.scenario}", "", f"Conventions: {conventions_text(estimate)}", ""]
+    for section, results in groupby(estimate, key=section_of):
+        lines += [f"## {SECTION_TITLES.get(section, section.title())}", "",
+                  "| Result | Value | Working |", "| --- | --- | --- |"]
+        lines += [f"| {r.label} (`{r.key}`) | {show(r, estimate)} | {_cell(working(r, estimate))} |" for r in results]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+# ------------------------------------------------------------------------------- terminal
+
+def to_table(estimate: Estimate) -> Any:
+    """A rich Table (imported here so that JSON output never loads rich)."""
+    from rich.table import Table
+
+    table = Table(title=estimate.scenario, caption=f"Conventions: {conventions_text(estimate)}",
+                  caption_justify="left")
+    table.add_column("Section", style="bold")
+    table.add_column("Result")
+    table.add_column("Value", justify="right", style="cyan", no_wrap=True)
+    for section, results in groupby(estimate, key=section_of):
+        for index, result in enumerate(results):
+            table.add_row(SECTION_TITLES.get(section, section) if index == 0 else "", subject_label(result),
+                          show(result, estimate))
+    return table
+
+
+def subject_label(result: Step) -> str:
+    """The label with what it is about: ``watch_events · Footprint`` for ``storage.watch_events.footprint``.
+
+    >>> from estimator.trace import step
+    >>> subject_label(step("storage.watch_events.footprint", "Footprint", "x", 1.0))
+    'watch_events · Footprint'
+    """
+    parts = result.key.split(".")
+    return f"{parts[-2]} · {result.label}" if len(parts) > 2 else result.label
