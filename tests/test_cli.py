@@ -1,0 +1,95 @@
+"""The CLI as a user runs it: a real process, real files, exit codes, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import ROOT, SCENARIOS, run_cli
+from estimator.units import ureg
+
+VIDEO = "scenarios/video_recommendation.yaml"
+
+
+def test_json_follows_the_contract():
+    result = run_cli("estimate", VIDEO, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["scenario"] == "Video recommendation"
+    assert set(document["conventions"]) == {"seconds_per_day", "seconds_per_month", "seconds_per_year",
+                                            "storage_display", "peak_factor"}
+    keys = [r["key"] for r in document["results"]]
+    assert len(keys) == len(set(keys))
+    for item in document["results"]:
+        assert set(item) == {"key", "label", "value", "unit", "per", "formula", "inputs"}
+        assert isinstance(item["value"], float)
+        ureg.Unit(item["unit"])  # every unit parses back
+        for quantity in item["inputs"].values():
+            ureg.Unit(quantity["unit"])
+    by_key = {r["key"]: r for r in document["results"]}
+    peak = ureg.Quantity(by_key["traffic.peak_qps"]["value"], by_key["traffic.peak_qps"]["unit"])
+    assert peak.to("request/s").magnitude == pytest.approx(2 * 1e9 * 5 / 86400)
+    assert by_key["serving.monthly_cost"]["per"] == "month"
+
+
+def test_markdown_shows_formulas_with_values():
+    result = run_cli("estimate", VIDEO, "--format", "markdown")
+    assert result.returncode == 0
+    assert "Conventions: 1 day = 86,400 s" in result.stdout
+    assert ("| Peak QPS (`traffic.peak_qps`) | 116 k request/s | average_qps × peak_factor = "
+            "57.9 k request/s × 2 = 116 k request/s |") in result.stdout
+
+
+def test_table_is_readable():
+    result = run_cli("estimate", VIDEO)
+    assert result.returncode == 0
+    assert "Peak QPS" in result.stdout and "116 k request/s" in result.stdout
+    assert "e+" not in result.stdout
+
+
+def test_python_dash_m_and_console_script_are_the_same_cli():
+    import shutil
+    import subprocess
+
+    script = shutil.which("envelope", path=str(ROOT / ".venv" / "bin"))
+    assert script, "make setup installs the envelope console script"
+    direct = subprocess.run([script, "list"], capture_output=True, text=True, cwd=ROOT)
+    assert direct.stdout == run_cli("list").stdout
+
+
+def test_list_names_every_bundled_scenario():
+    output = run_cli("list").stdout
+    for path in SCENARIOS:
+        assert f"scenarios/{path.name}" in output
+
+
+def test_validate_reports_each_file_and_fails_on_any_bad_one():
+    result = run_cli("validate", VIDEO, "tests/invalid/misspelt_key.yaml")
+    assert result.returncode == 2
+    assert result.stdout == f"{VIDEO}: ok\n"
+    assert "did you mean 'daily_active_users'?" in result.stderr
+
+
+def test_schema_is_json_schema_of_the_scenario():
+    schema = json.loads(run_cli("schema").stdout)
+    assert "traffic" in schema["properties"] and schema["additionalProperties"] is False
+
+
+def test_missing_file_is_a_clear_error():
+    result = run_cli("estimate", "no/such/file.yaml")
+    assert result.returncode == 2
+    assert result.stderr == "no/such/file.yaml: cannot read file: No such file or directory\n"
+
+
+def test_bad_set_option():
+    result = run_cli("estimate", VIDEO, "--set", "traffic.daily_active_fraction")
+    assert result.returncode == 2
+    assert "not PATH=VALUE" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_help_explains_each_command():
+    result = run_cli("--help")
+    assert result.returncode == 0
+    for command in ("estimate", "validate", "list", "schema"):
+        assert command in result.stdout
