@@ -1,0 +1,1 @@
+"""Architecture diagrams for Envelope estimates: graph vocabulary and rendering."""

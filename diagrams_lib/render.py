@@ -1,0 +1,400 @@
+"""Turn a component graph into an architecture diagram: PNG, SVG, PDF or DOT.
+
+The graph contract (a networkx.DiGraph, built by diagrams_lib.graph):
+  graph attrs  title (str), subtitle (str, optional)
+  node id      ASCII identifier, used verbatim as the Graphviz node id
+  node attrs   kind (COMPONENT_KINDS), label (str), annotations (list[str]),
+               cluster (CLUSTERS id or None)
+  edge attrs   flow (FLOW_KINDS), label (str, may be empty)
+
+This is the only module that imports mingrammer's `diagrams`, and it does so inside
+functions, so importing it costs nothing until something is drawn. `diagrams` has
+habits we design around: it renders as a side effect of leaving its `with` block and
+writes next to the given filename (we point it into a temporary directory), it uses
+random node ids (we pass the graph's ids), it names clusters after their labels (we
+name them after cluster ids), and its SVG links icons by absolute path (we embed them).
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import html
+import importlib
+import os
+import re
+import tempfile
+import threading
+import unicodedata
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+import yaml
+
+from diagrams_lib.kinds import CLUSTERS, COMPONENT_KINDS, FLOW_KINDS, THEMES
+
+if TYPE_CHECKING:  # networkx is only needed by whoever builds the graph
+    import networkx as nx
+
+FORMATS: tuple[str, ...] = ("png", "svg", "pdf", "dot")
+DIRECTIONS: tuple[str, ...] = ("LR", "TB", "RL", "BT")
+
+_STYLE_FILE = Path(__file__).with_name("themes.yaml")
+_NODE_ID = re.compile(r"[A-Za-z0-9_-]+")
+
+# `diagrams` tracks the open diagram and cluster in context variables. They are
+# per-thread, but one lock also keeps two renders in the same context (e.g. asyncio
+# tasks) from adding nodes to each other's diagram.
+_RENDER_LOCK = threading.Lock()
+
+FONT = "Sans-Serif"
+TEXT_COLOUR = "#2D3436"
+ANNOTATION_COLOUR = "#4A5560"
+ICON_PX = 56  # icon edge; large enough to recognise, small next to the numbers
+
+# Graphviz settings chosen by looking at rendered sample graphs. Curved splines keep
+# edge labels (diagrams' default, orthogonal, drops them); real `label`s, unlike
+# `xlabel`s, get a place of their own in the layout, so they never sit on a node.
+_GRAPH_ATTRS = {
+    "splines": "spline",
+    "pad": "0.4",
+    "nodesep": "0.35",
+    "ranksep": "0.6",
+    "fontname": FONT,
+    "fontcolor": TEXT_COLOUR,
+    "labelloc": "t",
+    "labeljust": "c",
+}
+_NODE_ATTRS = {
+    "shape": "plain",  # size comes from the HTML table: icon above, text below
+    "fixedsize": "false",
+    "fontname": FONT,
+    "fontsize": "13",
+    "fontcolor": TEXT_COLOUR,
+}
+# Edges also get these one by one: diagrams.Edge sets its own font on every edge.
+_EDGE_ATTRS = {
+    "fontname": FONT,
+    "fontsize": "12",
+    "labelfloat": "false",
+    "penwidth": "1.4",
+    "arrowsize": "0.8",
+}
+_CLUSTER_ATTRS = {
+    "style": "rounded,filled",
+    "pencolor": "#AEB6BE",
+    "labeljust": "l",
+    "labelloc": "t",
+    "margin": "16",
+    "fontname": FONT,
+    "fontsize": "14",
+    "fontcolor": TEXT_COLOUR,
+}
+
+
+def render(
+    graph: nx.DiGraph, fmt: str = "png", theme: str = "onprem", direction: str = "LR"
+) -> bytes:
+    """Draw `graph` and return the file contents in `fmt` (png, svg, pdf or dot).
+
+    `dot` gives the Graphviz source (what to diff or hand-edit), not a laid-out graph.
+    Raises ValueError for an unknown fmt, theme or direction or a graph that breaks
+    the contract, RuntimeError when Graphviz is not installed.
+    """
+    fmt = _choose("format", fmt, FORMATS)
+    if fmt == "dot":
+        return to_dot(graph, theme, direction).encode("utf-8")
+    drawing = _draw(graph, fmt, theme, direction)
+    if fmt == "svg":
+        svg = drawing.output.decode("utf-8")
+        return _embed_icons(svg, drawing.icon_paths).encode("utf-8")
+    return drawing.output
+
+
+def to_dot(graph: nx.DiGraph, theme: str = "onprem", direction: str = "LR") -> str:
+    """Return the Graphviz source of the diagram; the same graph gives the same text.
+
+    Icons are referenced by absolute path, so the source renders on this machine.
+    """
+    return _draw(graph, "dot", theme, direction).source
+
+
+class _Drawing(NamedTuple):
+    """What one pass through `diagrams` produced."""
+
+    source: str  # the DOT it generated
+    output: bytes  # the file Graphviz rendered from it
+    icon_paths: set[str]  # the icon files it references
+
+
+def _draw(graph: nx.DiGraph, fmt: str, theme: str, direction: str) -> _Drawing:
+    theme = _choose("theme", theme, THEMES)
+    direction = _choose("direction", direction, DIRECTIONS)
+    _check_graph(graph)
+    icons = _theme_icons(theme)
+    with _RENDER_LOCK, tempfile.TemporaryDirectory(prefix="envelope-diagram-") as workdir:
+        # An absolute filename keeps diagrams' output out of the working directory.
+        base = os.path.join(workdir, "diagram")
+        source = _build(graph, icons, direction, fmt, base)
+        output = Path(f"{base}.{fmt}").read_bytes()
+    used = {icons[kind] for _, kind in graph.nodes(data="kind")}
+    return _Drawing(source, output, used)
+
+
+def _build(graph: nx.DiGraph, icons: dict[str, str], direction: str, fmt: str, base: str) -> str:
+    """Describe the graph to `diagrams`; it renders `base.fmt` when the block exits."""
+    import diagrams
+    import graphviz
+
+    graph_attrs = {**_GRAPH_ATTRS, "label": _title_label(graph)}
+    try:
+        with diagrams.Diagram(
+            filename=base,
+            outformat=fmt,
+            direction=direction,
+            show=False,  # never open a viewer
+            graph_attr=graph_attrs,
+            node_attr=_NODE_ATTRS,
+            edge_attr=_EDGE_ATTRS,
+        ) as diagram:
+            nodes = _add_nodes(graph, icons)
+            _add_edges(graph, nodes)
+            return diagram.dot.source
+    except graphviz.ExecutableNotFound as error:
+        raise RuntimeError(
+            "Graphviz's `dot` program was not found; install Graphviz "
+            "(e.g. `apt-get install graphviz`) to draw diagrams"
+        ) from error
+    finally:
+        # diagrams skips this reset when Graphviz fails inside __exit__.
+        diagrams.setdiagram(None)
+        diagrams.setcluster(None)
+
+
+def _add_nodes(graph: nx.DiGraph, icons: dict[str, str]) -> dict[str, Any]:
+    """Create one diagrams.Node per graph node, inside its stage's cluster."""
+    from diagrams import Cluster
+
+    nodes = {}
+    for node_id in _members(graph, None):
+        nodes[node_id] = _add_node(graph, node_id, icons)
+    for cluster_id, title in CLUSTERS.items():
+        members = _members(graph, cluster_id)
+        if not members:
+            continue
+        # Cluster names derive from the first argument: use the unique id, not the title.
+        with Cluster(cluster_id, graph_attr=_cluster_attrs(cluster_id, title)):
+            for node_id in members:
+                nodes[node_id] = _add_node(graph, node_id, icons)
+    return nodes
+
+
+def _members(graph: nx.DiGraph, cluster_id: str | None) -> list[str]:
+    return [n for n, c in graph.nodes(data="cluster") if c == cluster_id]
+
+
+def _add_node(graph: nx.DiGraph, node_id: str, icons: dict[str, str]) -> Any:
+    from diagrams import Node
+
+    attrs = graph.nodes[node_id]
+    label = _node_label(
+        attrs.get("label", node_id), attrs.get("annotations") or [], icons[attrs["kind"]]
+    )
+    # The plain Node has no icon of its own: the icon is an <IMG> in the HTML label,
+    # so the node grows to fit its text instead of text spilling over neighbours.
+    return Node(label, nodeid=node_id)
+
+
+def _add_edges(graph: nx.DiGraph, nodes: dict[str, Any]) -> None:
+    from diagrams import Edge
+
+    flows = _flow_styles()
+    for source, target, attrs in graph.edges(data=True):
+        style = flows[attrs["flow"]]
+        edge_attrs = {**_EDGE_ATTRS, "color": style["color"], "style": style["style"]}
+        edge_attrs["fontcolor"] = style["color"]
+        if "weight" in style:
+            edge_attrs["weight"] = str(style["weight"])
+        label = _edge_label(attrs.get("label") or "")
+        if label:
+            edge_attrs["label"] = label
+        nodes[source] >> Edge(**edge_attrs) >> nodes[target]
+
+
+def _cluster_attrs(cluster_id: str, title: str) -> dict[str, str]:
+    colours = _load_styles()["clusters"][cluster_id]
+    return {**_CLUSTER_ATTRS, "label": f"<<B>{_html_text(title)}</B>>", "bgcolor": colours}
+
+
+# --- labels: every piece of user text goes through _html_text -------------------------
+
+def _html_text(text: str) -> str:
+    r"""Escape `text` for a Graphviz HTML-like label so it shows literally.
+
+    HTML labels are XML, so &, <, > and quotes become entities. Graphviz still expands
+    \N, \G, \E... (node, graph, edge name) inside them and turns \\ into one backslash,
+    after decoding entities, so every backslash is doubled. Newlines become <BR/>;
+    other control characters are not valid XML and are dropped.
+    """
+    text = str(text).replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    text = text.replace("\\", "\\\\")
+    text = "".join(ch for ch in text if ch == "\n" or unicodedata.category(ch) != "Cc")
+    return "<BR/>".join(html.escape(line, quote=True) for line in text.split("\n"))
+
+
+def _text_row(text: str, size: int | None = None, colour: str | None = None, bold: bool = False) -> str:
+    """One table row of escaped text, or '' when there is nothing to show
+    (Graphviz rejects an empty <B></B> or <FONT></FONT>)."""
+    body = _html_text(text)
+    if not body:
+        return ""
+    if bold:
+        body = f"<B>{body}</B>"
+    font = (f' POINT-SIZE="{size}"' if size else "") + (f' COLOR="{colour}"' if colour else "")
+    if font:
+        body = f"<FONT{font}>{body}</FONT>"
+    return f"<TR><TD>{body}</TD></TR>"
+
+
+def _table(rows: list[str], cellpadding: int) -> str:
+    """An HTML label holding `rows`; '' when all are empty (a table needs a row)."""
+    body = "".join(rows)
+    if not body:
+        return ""
+    attrs = f'BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="{cellpadding}"'
+    return f"<<TABLE {attrs}>{body}</TABLE>>"
+
+
+def _node_label(name: str, annotations: list[str], icon_path: str) -> str:
+    icon = (
+        f'<TR><TD FIXEDSIZE="TRUE" WIDTH="{ICON_PX}" HEIGHT="{ICON_PX}">'
+        f'<IMG SRC="{html.escape(icon_path, quote=True)}" SCALE="TRUE"/></TD></TR>'
+    )
+    rows = [icon, _text_row(name, bold=True)]
+    rows += [_text_row(line, size=11, colour=ANNOTATION_COLOUR) for line in annotations]
+    return _table(rows, cellpadding=1)
+
+
+def _edge_label(text: str) -> str | None:
+    body = _html_text(text)
+    return f"<{body}>" if body else None
+
+
+def _title_label(graph: nx.DiGraph) -> str:
+    rows = [
+        _text_row(graph.graph.get("title") or "", size=20, bold=True),
+        _text_row(graph.graph.get("subtitle") or "", size=12),
+        _legend(graph),
+    ]
+    return _table(rows, cellpadding=3)
+
+
+_LINE_SAMPLE = {"solid": "━━━", "bold": "━━━", "dashed": "╺╸╺╸", "dotted": "┅┅┅"}
+
+
+def _legend(graph: nx.DiGraph) -> str:
+    """One line naming the flows drawn, each in its edge colour and line style.
+
+    A single text cell, not a row of cells: Graphviz stretches nested table cells to
+    the title's width, which scatters a short legend across the page.
+    """
+    flows_used = {flow for _, _, flow in graph.edges(data="flow")}
+    entries = []
+    for flow in FLOW_KINDS:
+        if flow in flows_used:
+            style = _flow_styles()[flow]
+            sample = _LINE_SAMPLE[style["style"]]
+            name = _html_text(flow.replace("_", " "))
+            entries.append(f'<FONT COLOR="{style["color"]}">{sample} {name}</FONT>')
+    if not entries:
+        return ""
+    gap = "&#160;" * 4  # non-breaking, so Graphviz keeps the spacing
+    return f'<TR><TD><FONT POINT-SIZE="11">{gap.join(entries)}</FONT></TD></TR>'
+
+
+# --- SVG: make the file self-contained ------------------------------------------------
+
+_SVG_HREF = re.compile(r'xlink:href="([^"]*)"')
+
+
+def _embed_icons(svg: str, icon_paths: set[str]) -> str:
+    """Replace links to icon files with base64 data URIs, so the SVG works anywhere."""
+    encoded: dict[str, str] = {}
+
+    def data_uri(match: re.Match[str]) -> str:
+        path = html.unescape(match.group(1))
+        if path not in icon_paths:
+            return match.group(0)  # only our icons are read from disk
+        if path not in encoded:
+            payload = base64.b64encode(Path(path).read_bytes()).decode("ascii")
+            encoded[path] = f"data:image/png;base64,{payload}"
+        return f'xlink:href="{encoded[path]}"'
+
+    return _SVG_HREF.sub(data_uri, svg)
+
+
+# --- themes, styles and validation -----------------------------------------------------
+
+@functools.cache
+def _load_styles() -> dict[str, Any]:
+    with open(_STYLE_FILE, encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def _flow_styles() -> dict[str, dict[str, str]]:
+    return _load_styles()["flows"]
+
+
+@functools.cache
+def _theme_icons(theme: str) -> dict[str, str]:
+    """Kind -> absolute path of its icon file for `theme`."""
+    return {kind: icon_path(dotted) for kind, dotted in _load_styles()["themes"][theme].items()}
+
+
+@functools.cache
+def icon_path(dotted_class: str) -> str:
+    """Absolute path of the icon of a `diagrams` node class, e.g. 'diagrams.aws.ml.Sagemaker'."""
+    module_name, _, class_name = dotted_class.rpartition(".")
+    if not module_name.startswith("diagrams."):
+        raise ValueError(f"icon class {dotted_class!r} is not inside the diagrams package")
+    node_class = getattr(importlib.import_module(module_name), class_name)
+    # Node._load_icon only reads class attributes; calling it on the class reuses
+    # diagrams' own path logic without creating a node (which needs an open Diagram).
+    path = node_class._load_icon(node_class)
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f"icon for {dotted_class} not found at {path}")
+    return path
+
+
+def _choose(what: str, given: str, choices: tuple[str, ...]) -> str:
+    """Normalise `given` to one of `choices` (case-insensitively) or raise ValueError."""
+    for choice in choices:
+        if isinstance(given, str) and given.lower() == choice.lower():
+            return choice
+    raise ValueError(f"unknown {what} {given!r}; choose one of: {', '.join(sorted(choices))}")
+
+
+def _check_graph(graph: nx.DiGraph) -> None:
+    """Raise one ValueError listing every way `graph` breaks the contract."""
+    problems = []
+    for node_id, attrs in graph.nodes(data=True):
+        if not isinstance(node_id, str) or not _NODE_ID.fullmatch(node_id):
+            problems.append(f"node id {node_id!r} is not an ASCII identifier ([A-Za-z0-9_-]+)")
+        if attrs.get("kind") not in COMPONENT_KINDS:
+            problems.append(
+                f"node {node_id!r}: unknown kind {attrs.get('kind')!r}; "
+                f"choose one of: {', '.join(sorted(COMPONENT_KINDS))}"
+            )
+        if attrs.get("cluster") is not None and attrs["cluster"] not in CLUSTERS:
+            problems.append(
+                f"node {node_id!r}: unknown cluster {attrs['cluster']!r}; "
+                f"choose one of: {', '.join(CLUSTERS)} or None"
+            )
+    for source, target, flow in graph.edges(data="flow"):
+        if flow not in FLOW_KINDS:
+            problems.append(
+                f"edge {source!r} -> {target!r}: unknown flow {flow!r}; "
+                f"choose one of: {', '.join(sorted(FLOW_KINDS))}"
+            )
+    if problems:
+        raise ValueError("graph does not fit the diagram contract:\n  " + "\n  ".join(problems))
