@@ -34,7 +34,7 @@ import yaml
 from diagrams_lib.kinds import CLUSTERS, COMPONENT_KINDS, FLOW_KINDS, THEMES
 
 if TYPE_CHECKING:  # networkx is only needed by whoever builds the graph
-    import networkx as nx
+    import networkx as nx  # type: ignore[import-untyped]
 
 FORMATS: tuple[str, ...] = ("png", "svg", "pdf", "dot")
 DIRECTIONS: tuple[str, ...] = ("LR", "TB", "RL", "BT")
@@ -143,8 +143,8 @@ def _draw(graph: nx.DiGraph, fmt: str, theme: str, direction: str) -> _Drawing:
 
 def _build(graph: nx.DiGraph, icons: dict[str, str], direction: str, fmt: str, base: str) -> str:
     """Describe the graph to `diagrams`; it renders `base.fmt` when the block exits."""
-    import diagrams
-    import graphviz
+    import diagrams  # type: ignore[import-untyped]
+    import graphviz  # type: ignore[import-untyped]
 
     graph_attrs = {**_GRAPH_ATTRS, "label": _title_label(graph)}
     try:
