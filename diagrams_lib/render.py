@@ -50,6 +50,7 @@ _RENDER_LOCK = threading.Lock()
 FONT = "Sans-Serif"
 TEXT_COLOUR = "#2D3436"
 ANNOTATION_COLOUR = "#4A5560"
+CARD_BORDER = "#C5CCD3"
 ICON_PX = 56  # icon edge; large enough to recognise, small next to the numbers
 
 # Graphviz settings chosen by looking at rendered sample graphs. Curved splines keep
@@ -266,13 +267,20 @@ def _table(rows: list[str], cellpadding: int) -> str:
 
 
 def _node_label(name: str, annotations: list[str], icon_path: str) -> str:
+    """A white card: icon, bold name, then one grey line per annotation.
+
+    The card keeps text readable on the coloured cluster backgrounds (and icons drawn
+    for white, like MLflow's, visible), and gives edges a clear border to stop at.
+    """
     icon = (
         f'<TR><TD FIXEDSIZE="TRUE" WIDTH="{ICON_PX}" HEIGHT="{ICON_PX}">'
         f'<IMG SRC="{html.escape(icon_path, quote=True)}" SCALE="TRUE"/></TD></TR>'
     )
     rows = [icon, _text_row(name, bold=True)]
     rows += [_text_row(line, size=11, colour=ANNOTATION_COLOUR) for line in annotations]
-    return _table(rows, cellpadding=1)
+    content = _table(rows, cellpadding=1)[1:-1]  # the bare <TABLE>, nested in the card
+    card = f'BORDER="1" COLOR="{CARD_BORDER}" BGCOLOR="white" STYLE="rounded" CELLBORDER="0" CELLPADDING="5"'
+    return f"<<TABLE {card}><TR><TD>{content}</TD></TR></TABLE>>"
 
 
 def _edge_label(text: str) -> str | None:
