@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import shutil
 import struct
@@ -13,6 +14,7 @@ import xml.etree.ElementTree as ET
 import zlib
 from pathlib import Path
 
+import graphviz
 import networkx as nx
 import pytest
 import yaml
@@ -103,6 +105,36 @@ def png_pixels(data: bytes) -> bytes:
 def svg_texts(svg: bytes) -> list[str]:
     """The text of every <text> element, entities decoded, as a viewer shows it."""
     return ["".join(element.itertext()) for element in ET.fromstring(svg).iter(f"{SVG_NS}text")]
+
+
+def laid_out_boxes(dot: str) -> tuple[dict, dict, list]:
+    """Boxes (x1, y1, x2, y2 in points) of nodes, clusters and edge-label texts after layout."""
+    layout = json.loads(graphviz.Source(dot).pipe(format="json", quiet=True))
+    nodes, clusters, labels = {}, {}, []
+    for item in layout["objects"]:
+        if item["name"].startswith("cluster_"):
+            clusters[item["name"]] = tuple(float(v) for v in item["bb"].split(","))
+        elif "pos" in item:
+            x, y = (float(v) for v in item["pos"].split(","))
+            half_width, half_height = float(item["width"]) * 36, float(item["height"]) * 36
+            nodes[item["name"]] = (x - half_width, y - half_height, x + half_width, y + half_height)
+    for edge in layout.get("edges", []):
+        size = 14.0
+        for op in edge.get("_ldraw_", []):
+            size = op.get("size", size)
+            if op["op"] == "T":
+                (x, y), width = op["pt"], op["width"]
+                left = {"c": x - width / 2, "l": x, "r": x - width}[op["align"]]
+                labels.append((op["text"], (left, y - 0.25 * size, left + width, y + 0.8 * size)))
+    return nodes, clusters, labels
+
+
+def overlaps(a: tuple, b: tuple) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def contains(outer: tuple, inner: tuple) -> bool:
+    return outer[0] <= inner[0] and inner[2] <= outer[2] and outer[1] <= inner[1] and inner[3] <= outer[3]
 
 
 # --- themes.yaml and kinds.py agree -----------------------------------------------------
@@ -229,6 +261,19 @@ def test_clusters_with_the_same_title_do_not_collide():
         graph.add_node(f"n_{cluster_id}", kind="service", label="same", annotations=[], cluster=cluster_id)
     dot = to_dot(graph)
     assert len({line for line in dot.splitlines() if line.lstrip().startswith("subgraph cluster_")}) == len(CLUSTERS)
+
+
+@needs_graphviz
+@pytest.mark.parametrize("direction", ["LR", "TB"])
+def test_edge_labels_clear_nodes_and_cluster_borders(direction):
+    nodes, clusters, labels = laid_out_boxes(to_dot(two_stage_recommender(), direction=direction))
+    assert len(labels) == 6 and len(clusters) == 4
+    for text, box in labels:
+        for name, node_box in nodes.items():
+            assert not overlaps(box, node_box), f"{text!r} is drawn over node {name}"
+        for name, cluster_box in clusters.items():
+            straddles = overlaps(box, cluster_box) and not contains(cluster_box, box)
+            assert not straddles, f"{text!r} is drawn across the border of {name}"
 
 
 # --- user text is shown literally -----------------------------------------------------------
