@@ -338,6 +338,16 @@ def test_rendering_leaves_the_working_directory_alone(tmp_path, monkeypatch):
 
 
 @needs_graphviz
+def test_rendering_never_opens_a_viewer(monkeypatch):
+    def fail(*args, **kwargs):
+        raise AssertionError("a viewer was opened")
+
+    monkeypatch.setattr(graphviz.rendering.Render, "_view", fail)
+    for fmt in ("png", "svg", "pdf", "dot"):
+        render(two_stage_recommender(), fmt)
+
+
+@needs_graphviz
 def test_renders_from_other_threads_match():
     expected = to_dot(two_stage_recommender())
     results: list[str] = []
