@@ -393,6 +393,9 @@ def _check_graph(graph: nx.DiGraph) -> None:
                 f"node {node_id!r}: unknown kind {attrs.get('kind')!r}; "
                 f"choose one of: {', '.join(sorted(COMPONENT_KINDS))}"
             )
+        annotations = attrs.get("annotations") or []
+        if not isinstance(annotations, list | tuple) or not all(isinstance(a, str) for a in annotations):
+            problems.append(f"node {node_id!r}: annotations must be a list of strings, got {annotations!r}")
         if attrs.get("cluster") is not None and attrs["cluster"] not in CLUSTERS:
             problems.append(
                 f"node {node_id!r}: unknown cluster {attrs['cluster']!r}; "

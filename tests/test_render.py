@@ -186,13 +186,13 @@ def test_bad_theme_in_to_dot():
 def test_graph_breaking_the_contract_lists_every_problem():
     graph = nx.DiGraph()
     graph.add_node("a", kind="toaster", cluster="kitchen")
-    graph.add_node("b:port", kind="cache")
+    graph.add_node("b:port", kind="cache", annotations="2 TB")
     graph.add_edge("a", "b:port", flow="gossip")
     with pytest.raises(ValueError) as error:
         render(graph)
     message = str(error.value)
     for fragment in ("unknown kind 'toaster'", "unknown cluster 'kitchen'", "'b:port' is not an ASCII identifier",
-                     "unknown flow 'gossip'"):
+                     "unknown flow 'gossip'", "annotations must be a list of strings"):
         assert fragment in message
 
 
