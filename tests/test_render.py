@@ -36,8 +36,6 @@ def test_graphviz_is_installed():
     assert shutil.which("dot"), "Graphviz `dot` is missing: run `make test`, which installs it"
 
 
-# Kept as a marker so the rendering tests read as needing Graphviz; they fail without it.
-needs_graphviz = pytest.mark.usefixtures()
 
 
 def two_stage_recommender() -> nx.DiGraph:
@@ -204,7 +202,6 @@ def test_graph_breaking_the_contract_lists_every_problem():
 
 # --- output formats -----------------------------------------------------------------------
 
-@needs_graphviz
 def test_png_is_a_sensible_non_blank_image():
     data = render(two_stage_recommender(), "png")
     assert data.startswith(PNG_SIGNATURE)
@@ -215,12 +212,10 @@ def test_png_is_a_sensible_non_blank_image():
     assert len(set(pixels)) > 50  # icons, text and colours, not one flat fill
 
 
-@needs_graphviz
 def test_pdf_is_a_pdf():
     assert render(two_stage_recommender(), "pdf").startswith(b"%PDF-")
 
 
-@needs_graphviz
 def test_svg_is_self_contained_and_shows_the_numbers():
     svg = render(two_stage_recommender(), "svg")
     text = svg.decode("utf-8")
@@ -237,7 +232,6 @@ def test_svg_is_self_contained_and_shows_the_numbers():
         assert expected in texts
 
 
-@needs_graphviz
 def test_dot_is_deterministic_and_uses_the_graph_ids():
     first = to_dot(two_stage_recommender())
     second = to_dot(two_stage_recommender())
@@ -250,7 +244,6 @@ def test_dot_is_deterministic_and_uses_the_graph_ids():
         assert first.count(f"subgraph cluster_{cluster_id} ") == 1
 
 
-@needs_graphviz
 def test_clusters_follow_the_framework_order():
     dot = to_dot(two_stage_recommender())
     positions = [dot.index(f"subgraph cluster_{cluster_id} ") for cluster_id in CLUSTERS]
@@ -259,7 +252,6 @@ def test_clusters_follow_the_framework_order():
         assert f"<B>{title}</B>" in dot
 
 
-@needs_graphviz
 def test_clusters_with_the_same_title_do_not_collide():
     # Titles come from CLUSTERS, so equal titles cannot happen today; ids keep it so.
     graph = nx.DiGraph(title="t")
@@ -269,7 +261,6 @@ def test_clusters_with_the_same_title_do_not_collide():
     assert len({line for line in dot.splitlines() if line.lstrip().startswith("subgraph cluster_")}) == len(CLUSTERS)
 
 
-@needs_graphviz
 @pytest.mark.parametrize("direction", ["LR", "TB"])
 def test_edge_labels_clear_nodes_and_cluster_borders(direction):
     nodes, clusters, labels = laid_out_boxes(to_dot(two_stage_recommender(), direction=direction))
@@ -284,7 +275,6 @@ def test_edge_labels_clear_nodes_and_cluster_borders(direction):
 
 # --- user text is shown literally -----------------------------------------------------------
 
-@needs_graphviz
 def test_hostile_labels_appear_literally_in_svg():
     svg = render(hostile_graph(), "svg")
     texts = svg_texts(svg)
@@ -294,13 +284,11 @@ def test_hostile_labels_appear_literally_in_svg():
     assert "&quot;quoted&quot; &lt;b&gt; &amp;" in svg.decode("utf-8")
 
 
-@needs_graphviz
 @pytest.mark.parametrize("fmt", ["png", "pdf"])
 def test_hostile_labels_do_not_break_rendering(fmt):
     assert len(render(hostile_graph(), fmt)) > 1000
 
 
-@needs_graphviz
 def test_control_characters_and_empty_text_are_harmless():
     graph = nx.DiGraph(title="")
     graph.add_node("a", kind="cache", label="", annotations=["", "\x07"], cluster="data")
@@ -310,14 +298,12 @@ def test_control_characters_and_empty_text_are_harmless():
     assert "tab here" in texts and "windows" in texts
 
 
-@needs_graphviz
 def test_empty_graph_renders():
     assert render(nx.DiGraph(), "png").startswith(PNG_SIGNATURE)
 
 
 # --- themes, directions, side effects --------------------------------------------------------
 
-@needs_graphviz
 @pytest.mark.parametrize("theme", THEMES)
 def test_every_theme_renders_every_kind(theme):
     graph = every_kind_graph()
@@ -326,13 +312,11 @@ def test_every_theme_renders_every_kind(theme):
     assert render(graph, "png", theme=theme).startswith(PNG_SIGNATURE)
 
 
-@needs_graphviz
 @pytest.mark.parametrize("direction", ["LR", "TB", "rl", "bt"])
 def test_every_direction_renders(direction):
     assert f"rankdir={direction.upper()}" in to_dot(two_stage_recommender(), direction=direction)
 
 
-@needs_graphviz
 def test_rendering_leaves_the_working_directory_alone(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "keep.txt").write_text("mine")
@@ -343,7 +327,6 @@ def test_rendering_leaves_the_working_directory_alone(tmp_path, monkeypatch):
     assert Path.cwd() == tmp_path
 
 
-@needs_graphviz
 def test_rendering_never_opens_a_viewer(monkeypatch):
     def fail(*args, **kwargs):
         raise AssertionError("a viewer was opened")
@@ -353,7 +336,6 @@ def test_rendering_never_opens_a_viewer(monkeypatch):
         render(two_stage_recommender(), fmt)
 
 
-@needs_graphviz
 def test_renders_from_other_threads_match():
     expected = to_dot(two_stage_recommender())
     results: list[str] = []
