@@ -17,6 +17,7 @@ from estimator.catalog import DTYPE_BYTES, bundled_prices
 from estimator.conventions import Periods, normalise_time, periods_of
 from estimator.errors import ScenarioError
 from estimator.expressions import ExpressionProblem, evaluate, names_in
+from estimator.ranges import at_medians
 from estimator.scenario import Conventions, Dataset, Scenario
 from estimator.trace import Step, step
 from estimator.units import Q_, parse_quantity
@@ -43,6 +44,11 @@ class Estimate:
 
 
 def estimate(scenario: Scenario) -> Estimate:
+    """The point estimate; a range counts as its median (estimator.uncertainty samples them).
+
+    Inputs may also be pint quantities wrapping numpy arrays: every result is then an array.
+    """
+    scenario = at_medians(scenario)
     periods = periods_of(scenario.conventions)
     normalised = map_quantities(scenario, lambda _path, q: normalise_time(q, periods))
     steps: dict[str, Step] = {}

@@ -14,10 +14,12 @@ from __future__ import annotations
 import math
 from typing import Annotated, Any
 
+import numpy as np
 import pint
 from pydantic import PlainSerializer, PlainValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from estimator.ranges import DISTRIBUTIONS, Range
 from estimator.units import parse_quantity, unit_text, ureg
 
 MAX_MAGNITUDE = 1e30  # beyond any real system; catches 1e308 and its overflow to inf
@@ -46,11 +48,85 @@ def _shown(value: Any) -> str:
     return repr(value) if isinstance(value, str) else str(value)
 
 
+# ---------------------------------------------------------------------------------- ranges
+
+_TINY = float(np.finfo(float).tiny)  # the floor of fields that must stay above 0
+RANGE_KEYS = ("low", "high", "dist", "mode")
+RANGE_EXPECTED = "a mapping with low and high, and optionally dist (" + ", ".join(DISTRIBUTIONS) + ") and mode"
+
+
+def range_of(value: Any, validate_point: Any, example: str, *, floor: float | None = 0.0,
+             ceiling: float | None = None) -> Range:
+    """Check ``{low, high, dist, mode}``: each side as the field's point value, then their order.
+
+    A problem in one side is reported at that side (``ctx["at"]``), in the field's own words.
+    """
+    if isinstance(value, Range):
+        return value
+    unknown = [key for key in value if key not in RANGE_KEYS]
+    if unknown:
+        raise _fail_at(str(unknown[0]), "unknown key in a range", repr(unknown[0]), RANGE_EXPECTED)
+    missing = [key for key in ("low", "high") if key not in value]
+    if missing:
+        raise PydanticCustomError("range", "{what}", {"what": f"range without {missing[0]}", "given": _shown(value),
+                                                      "expected": f"{RANGE_EXPECTED}, e.g. {{low: {example}, high: ...}}"})
+    dist = value.get("dist", "lognormal")
+    if dist not in DISTRIBUTIONS:
+        raise _fail_at("dist", "unknown distribution", _shown(dist), "one of: " + ", ".join(DISTRIBUTIONS))
+    sides = {key: _side(key, value[key], validate_point) for key in ("low", "high", "mode") if key in value}
+    low, high, mode = sides["low"], sides["high"], sides.get("mode")
+    if _number(low) > _number(high, low):
+        raise _fail_at("low", "range low above high", f"low {_shown(value['low'])}, high {_shown(value['high'])}",
+                       "low at most high")
+    if dist == "lognormal" and _number(low) <= 0:
+        raise _fail_at("low", "a log-normal range needs low above 0", _shown(value["low"]),
+                       "low above 0, or dist: normal, uniform or triangular")
+    if dist == "triangular" and mode is None:
+        raise _fail_at("dist", "a triangular range needs a mode", _shown(dist), "a mode between low and high")
+    if dist != "triangular" and mode is not None:
+        raise _fail_at("mode", f"a mode only goes with dist: triangular, not {dist}", _shown(value["mode"]),
+                       "dist: triangular, or no mode")
+    if mode is not None and not _number(low) <= _number(mode, low) <= _number(high, low):
+        raise _fail_at("mode", "mode outside the range", _shown(value["mode"]), "a mode between low and high")
+    return Range(low, high, dist, mode, floor=floor, ceiling=ceiling)
+
+
+def _side(key: str, text: Any, validate_point: Any) -> Any:
+    if isinstance(text, dict):
+        raise _fail_at(key, "range inside a range", _shown(text), "a single value for each of low and high")
+    try:
+        return validate_point(text)
+    except PydanticCustomError as error:
+        raise _fail_at(key, error.context["what"], error.context["given"], error.context["expected"]) from None
+
+
+def _number(side: Any, unit_of: Any = None) -> float:
+    """A side as a number in ``unit_of``'s unit (the low side's), to compare sides."""
+    if isinstance(side, pint.Quantity):
+        return float((side.to(unit_of.units) if isinstance(unit_of, pint.Quantity) else side).magnitude)
+    return float(side)
+
+
+def _fail_at(at: str, what: str, given: str, expected: str) -> PydanticCustomError:
+    return PydanticCustomError("range", "{what}", {"what": what, "given": given, "expected": expected, "at": at})
+
+
+def _with_range_schema(point: dict[str, Any]) -> dict[str, Any]:
+    """A field's schema: its point form, or a range of two such points."""
+    return {"anyOf": [point, {"type": "object", "description": "a 90 % interval (lognormal, normal) or limits "
+                                                              "(uniform, triangular)",
+                              "properties": {"low": point, "high": point, "mode": point,
+                                             "dist": {"enum": list(DISTRIBUTIONS)}},
+                              "required": ["low", "high"], "additionalProperties": False}]}
+
+
 def quantity_validator(dimension: str, example: str, *, positive: bool = False,
-                       maximum: float | None = None, words: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+                       maximum: float | None = None, words: dict[str, str] | None = None,
+                       ranged: bool = True):  # type: ignore[no-untyped-def]
     """Build the validator for one declared dimension.
 
-    ``words`` names values a person may write instead of a number ("calendar").
+    ``words`` names values a person may write instead of a number ("calendar"); ``ranged``
+    lets the field hold a Range (``{low: ..., high: ...}``) instead of a point.
     """
     expected_dimensionality = parse_quantity(example).dimensionality
     expected = f"{describe_dimension(dimension)}, e.g. '{example}'"
@@ -58,6 +134,8 @@ def quantity_validator(dimension: str, example: str, *, positive: bool = False,
         expected += " or one of: " + ", ".join(sorted(words))
 
     def validate(value: Any) -> pint.Quantity:
+        if ranged and isinstance(value, (dict, Range)):
+            return range_of(value, validate, example, floor=_TINY if positive else 0.0)
         if words and isinstance(value, str) and value.strip() in words:
             value = words[value.strip()]
         quantity = _parse_any(value, example, expected)
@@ -86,18 +164,26 @@ def _check_bounds(quantity: pint.Quantity, value: Any, example: str, positive: b
 
 
 def Amount(dimension: str, example: str, *, positive: bool = False,  # noqa: N802 - reads as a type
-           words: dict[str, str] | None = None) -> Any:
-    """A quantity field of ``dimension``; ``example`` parses to that dimension."""
+           words: dict[str, str] | None = None, ranged: bool = True) -> Any:
+    """A quantity field of ``dimension``; ``example`` parses to that dimension.
+
+    Unless ``ranged`` is False (a convention is a choice, not a guess) the field also takes a range.
+    """
+    point = {"type": ["string", "number"], "description": f"{describe_dimension(dimension)}", "examples": [example]}
     return Annotated[
         pint.Quantity,
-        PlainValidator(quantity_validator(dimension, example, positive=positive, words=words)),
-        PlainSerializer(_serialise, return_type=str),
-        WithJsonSchema({"type": ["string", "number"], "description": f"{describe_dimension(dimension)}",
-                        "examples": [example]}),
+        PlainValidator(quantity_validator(dimension, example, positive=positive, words=words, ranged=ranged)),
+        PlainSerializer(_serialise),
+        WithJsonSchema(_with_range_schema(point) if ranged else point),
     ]
 
 
-def _serialise(quantity: pint.Quantity) -> str:
+def _serialise(quantity: Any) -> Any:
+    if isinstance(quantity, Range):
+        data = {"low": _serialise(quantity.low), "high": _serialise(quantity.high), "dist": quantity.dist}
+        return data | ({"mode": _serialise(quantity.mode)} if quantity.mode is not None else {})
+    if not isinstance(quantity, pint.Quantity):
+        return quantity
     magnitude = quantity.magnitude
     text = repr(float(magnitude)) if isinstance(magnitude, (int, float)) else str(magnitude)
     unit = unit_text(quantity.units)
@@ -115,6 +201,9 @@ def _number_type(kind: str, example: str, *, minimum: float, maximum: float | No
     }[kind]
 
     def validate(value: Any) -> float:
+        if isinstance(value, (dict, Range)):
+            floor = minimum + _TINY if exclusive_minimum else minimum
+            return range_of(value, validate, example, floor=floor, ceiling=maximum)  # type: ignore[return-value]
         if isinstance(value, bool):
             raise _fail("not_a_number", value, expected)
         try:
@@ -129,7 +218,8 @@ def _number_type(kind: str, example: str, *, minimum: float, maximum: float | No
         return number
 
     schema: dict[str, Any] = {"type": ["number", "string"], "description": expected, "examples": [example]}
-    return Annotated[float, PlainValidator(validate), WithJsonSchema(schema)]
+    return Annotated[float, PlainValidator(validate), PlainSerializer(_serialise),
+                     WithJsonSchema(_with_range_schema(schema))]
 
 
 Fraction = _number_type("fraction", "0.05", minimum=0.0, maximum=1.0)
@@ -150,6 +240,8 @@ def CountRate(per: str, example: str) -> Any:  # noqa: N802 - reads as a type
     expected = f"a count of things per {per}, e.g. '{example}'"
 
     def validate(value: Any) -> pint.Quantity:
+        if isinstance(value, (dict, Range)):
+            return range_of(value, validate, example)
         quantity = _parse_any(value, example, expected)
         numerator = quantity.dimensionality * per_dimensionality
         counted = [dim for dim, power in numerator.items() if power == 1 and dim in COUNTED]
@@ -162,8 +254,8 @@ def CountRate(per: str, example: str) -> Any:  # noqa: N802 - reads as a type
     return Annotated[
         pint.Quantity,
         PlainValidator(validate),
-        PlainSerializer(_serialise, return_type=str),
-        WithJsonSchema({"type": "string", "description": expected, "examples": [example]}),
+        PlainSerializer(_serialise),
+        WithJsonSchema(_with_range_schema({"type": "string", "description": expected, "examples": [example]})),
     ]
 
 
@@ -178,3 +270,4 @@ def _parse_any(value: Any, example: str, expected: str) -> pint.Quantity:
         raise _fail("unknown_unit", value, f"{expected} (no unit named {', '.join(map(repr, error.unit_names))})") from None
     except Exception:  # pint's parser raises several types for garbage text
         raise _fail("not_a_quantity", value, expected) from None
+

@@ -30,11 +30,11 @@ IDENTIFIER = r"^[A-Za-z_][A-Za-z0-9_]*$"
 class Conventions(Strict):
     """How calendar words turn into seconds, and how results are shown."""
 
-    day: Amount("[time]", "86400 s", positive=True) = Q_(86400.0, "s")
+    day: Amount("[time]", "86400 s", positive=True, ranged=False) = Q_(86400.0, "s")
     # pint's month is a twelfth of a Julian year: 30.436875 days.
-    month: Amount("[time]", "2.5e6 s", positive=True,
+    month: Amount("[time]", "2.5e6 s", positive=True, ranged=False,
                   words={"calendar": "30.436875 day", "30 days": "30 day"}) = Q_(30.436875, "day")
-    year: Amount("[time]", "365 day", positive=True) | None = None  # default: 12 months
+    year: Amount("[time]", "365 day", positive=True, ranged=False) | None = None  # default: 12 months
     storage_display: Literal["decimal", "binary"] = "decimal"
     peak_factor: Factor = 2.0
 
@@ -274,6 +274,8 @@ def _problem(document: YamlDocument, error: Any) -> Problem:
         return document.problem(loc, "unknown key", at_key=True, hint=_did_you_mean(str(loc[-1]), fields))
     if kind == "missing":
         return document.problem(loc, "missing key", at_key=True)
+    if "at" in context:  # a problem with one side of a range ({low: ..., high: ...}) is located there
+        loc = (*loc, context["at"])
     if "what" in context:  # raised by quantity_types with its own words
         return document.problem(loc, context["what"], given=context["given"], expected=context["expected"])
     given = _given(error.get("input"))

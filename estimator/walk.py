@@ -41,9 +41,20 @@ def _iter_value(value: Any, path: str) -> Iterator[tuple[str, pint.Quantity]]:
 def map_quantities(model: BaseModel, change: Callable[[str, pint.Quantity], pint.Quantity],
                    prefix: str = "") -> Any:
     """A copy of ``model`` with every input quantity replaced by ``change(path, quantity)``."""
+    return map_values(model, lambda path, value: change(path, value) if isinstance(value, pint.Quantity) else value,
+                      prefix)
+
+
+def map_values(model: BaseModel, change: Callable[[str, Any], Any], prefix: str = "",
+               skip: tuple[str, ...] = NOT_INPUTS) -> Any:
+    """A copy of ``model`` with every leaf value (quantity, number, range, text) passed through ``change``.
+
+    ``change`` returns the value itself to keep it; only changed parts are copied. The
+    top-level sections in ``skip`` are left alone.
+    """
     updates: dict[str, Any] = {}
     for field, value in model:
-        if not prefix and field in NOT_INPUTS:
+        if not prefix and field in skip:
             continue
         path = f"{prefix}.{field}" if prefix else field
         new = _map_value(value, change, path)
@@ -52,12 +63,35 @@ def map_quantities(model: BaseModel, change: Callable[[str, pint.Quantity], pint
     return model.model_copy(update=updates) if updates else model
 
 
-def _map_value(value: Any, change: Callable[[str, pint.Quantity], pint.Quantity], path: str) -> Any:
-    if isinstance(value, pint.Quantity):
-        return change(path, value)
+def _map_value(value: Any, change: Callable[[str, Any], Any], path: str) -> Any:
     if isinstance(value, BaseModel):
-        return map_quantities(value, change, path)
+        return map_values(value, change, path, skip=())
     if isinstance(value, list):
         items = [_map_value(item, change, f"{path}.{_label(item, index)}") for index, item in enumerate(value)]
         return items if any(new is not old for new, old in zip(items, value)) else value
-    return value
+    if isinstance(value, dict):  # settings such as a catalog: not inputs
+        return value
+    return change(path, value)
+
+
+def iter_values(model: BaseModel, prefix: str = "", skip: tuple[str, ...] = NOT_INPUTS,
+                raw: tuple[str | int, ...] = ()) -> Iterator[tuple[str, tuple[str | int, ...], Any]]:
+    """(dotted path, path in the file's data, value) for every leaf value, in file order.
+
+    The dotted path names list items (``data.impressions.record_size``); the file path
+    indexes them (``("data", 0, "record_size")``), for messages and ``--set``.
+    """
+    for field, value in model:
+        if not prefix and field in skip:
+            continue
+        yield from _iter_leaf(value, f"{prefix}.{field}" if prefix else field, (*raw, field))
+
+
+def _iter_leaf(value: Any, path: str, raw: tuple[str | int, ...]) -> Iterator[tuple[str, tuple[str | int, ...], Any]]:
+    if isinstance(value, BaseModel):
+        yield from iter_values(value, path, (), raw)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _iter_leaf(item, f"{path}.{_label(item, index)}", (*raw, index))
+    elif not isinstance(value, dict):
+        yield path, raw, value
