@@ -98,6 +98,111 @@ def list_scenarios() -> None:
         typer.echo(f"{entry.path.relative_to(SCENARIOS_DIR.parent)}  {entry.name}: {entry.summary}")
 
 
+ForceOption = Annotated[bool, typer.Option("--force", help="Overwrite existing output files.")]
+
+
+def _load_estimate(file: Path, overrides: list[str]):  # type: ignore[no-untyped-def]
+    """The scenario and its estimate, or exit 2 with the problem."""
+    from estimator.estimate import estimate as run_estimate
+    from estimator.scenario import load_scenario
+
+    try:
+        scenario = load_scenario(file, overrides)
+        return scenario, run_estimate(scenario)
+    except EnvelopeError as error:
+        fail(error)
+        raise  # unreachable: fail exits
+
+
+def _diagram_bytes(scenario, result, fmt: str, theme: str, direction: str) -> bytes:  # type: ignore[no-untyped-def]
+    """Build and draw the architecture graph; user mistakes exit 2, a missing Graphviz exits 1."""
+    from diagrams_lib.graph import build_graph
+    from diagrams_lib.render import render
+    from estimator.errors import UsageError
+
+    try:
+        return render(build_graph(scenario, result), fmt=fmt, theme=theme, direction=direction)
+    except EnvelopeError as error:
+        fail(error)
+    except ValueError as error:  # an unknown theme, format or direction, named with the choices
+        fail(UsageError(str(error)))
+    except RuntimeError as error:  # Graphviz not installed
+        typer.echo(str(error), err=True)
+        raise typer.Exit(1) from None
+    raise AssertionError("unreachable")
+
+
+@app.command()
+def diagram(
+    file: ScenarioFile,
+    output: Annotated[Path, typer.Option("--output", "-o", help="The file to write, e.g. diagram.png.",
+                                         show_default=False)],
+    theme: Annotated[str, typer.Option(help="Icon set: onprem, aws, gcp or azure.")] = "onprem",
+    format: Annotated[Optional[str], typer.Option(
+        "--format", "-f", help="png, svg, pdf or dot (default: from the output's suffix).",
+        show_default=False)] = None,
+    direction: Annotated[str, typer.Option(help="LR (left to right) or TB (top to bottom).")] = "LR",
+    force: ForceOption = False,
+    set_: SetOption = None,
+) -> None:
+    """Draw the scenario's architecture with the estimated numbers on it."""
+    from estimator.errors import UsageError
+    from estimator.output import check_writable, write_output
+
+    fmt = format or output.suffix.lstrip(".").lower()
+    if not fmt:
+        fail(UsageError(f"{output}: no suffix to tell the format; add one (.png, .svg, .pdf, .dot) or pass --format"))
+    try:
+        check_writable(output, force=force)  # before the work, so a refusal is instant
+    except EnvelopeError as error:
+        fail(error)
+    scenario, result = _load_estimate(file, set_ or [])
+    data = _diagram_bytes(scenario, result, fmt, theme, direction)
+    try:
+        write_output(output, data, force=force)
+    except EnvelopeError as error:
+        fail(error)
+    typer.echo(f"wrote {output}")
+
+
+@app.command()
+def report(
+    file: ScenarioFile,
+    output: Annotated[Path, typer.Option("--output", "-o", help="The directory to write into (created if missing).",
+                                         show_default=False)],
+    theme: Annotated[str, typer.Option(help="Icon set of the diagram: onprem, aws, gcp or azure.")] = "onprem",
+    force: ForceOption = False,
+    set_: SetOption = None,
+) -> None:
+    """Write study notes: DIR/<scenario>.md (the 7 steps, numbers and working) and DIR/<scenario>.png."""
+    from estimator.errors import OutputError
+    from estimator.notes import to_notes
+    from estimator.output import check_writable, slugify, write_output
+
+    scenario, result = _load_estimate(file, set_ or [])
+    slug = slugify(scenario.name)
+    notes_path, diagram_path = output / f"{slug}.md", output / f"{slug}.png"
+    try:
+        if output.exists() and not output.is_dir():
+            raise OutputError(f"{output}: not a directory")
+        for path in (notes_path, diagram_path):  # refuse before writing either file
+            if output.is_dir():
+                check_writable(path, force=force)
+    except EnvelopeError as error:
+        fail(error)
+    picture = _diagram_bytes(scenario, result, "png", theme, "LR")
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+        write_output(diagram_path, picture, force=force)
+        write_output(notes_path, to_notes(scenario, result, diagram_path.name).encode("utf-8"), force=force)
+    except OSError as error:
+        fail(OutputError(f"{output}: cannot create directory: {error.strerror}"))
+    except EnvelopeError as error:
+        fail(error)
+    typer.echo(f"wrote {notes_path}")
+    typer.echo(f"wrote {diagram_path}")
+
+
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of scenario files, for editor autocompletion."""

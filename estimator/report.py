@@ -99,11 +99,17 @@ def working(result: Step, estimate: Estimate) -> str:
 def to_markdown(estimate: Estimate) -> str:
     lines = [f"# {estimate.scenario}", "", f"Conventions: {conventions_text(estimate)}", ""]
     for section, results in groupby(estimate, key=section_of):
-        lines += [f"## {SECTION_TITLES.get(section, section.title())}", "",
-                  "| Result | Value | Working |", "| --- | --- | --- |"]
-        lines += [f"| {r.label} (`{r.key}`) | {show(r, estimate)} | {_cell(working(r, estimate))} |" for r in results]
+        lines += [f"## {SECTION_TITLES.get(section, section.title())}", ""]
+        lines += results_table(list(results), estimate)
         lines.append("")
     return "\n".join(lines)
+
+
+def results_table(results: list[Step], estimate: Estimate) -> list[str]:
+    """A Markdown table of results: label and key, value, and the working."""
+    lines = ["| Result | Value | Working |", "| --- | --- | --- |"]
+    return lines + [f"| {r.label} (`{r.key}`) | {show(r, estimate)} | {_cell(working(r, estimate))} |"
+                    for r in results]
 
 
 def _cell(text: str) -> str:

@@ -15,7 +15,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import Field, PrivateAttr, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, Field, PrivateAttr, ValidationError, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from diagrams_lib.kinds import COMPONENT_KINDS, FLOW_KINDS  # pure data: no Graphviz, no `diagrams`
 
 from estimator.catalog import Accelerator, Precision, Strict, bundled_accelerators
 from estimator.errors import Problem, ScenarioError
@@ -148,6 +151,58 @@ class Framing(Strict):
     online_metrics: list[str] = []
 
 
+def _one_of(what: str, choices: typing.Iterable[str]):  # type: ignore[no-untyped-def]
+    """A validator accepting only ``choices``; a miss names them all, with a "did you mean"."""
+    choices = sorted(choices)
+
+    def check(value: str) -> str:
+        if value not in choices:
+            raise PydanticCustomError("not_a_choice", "{what}", {
+                "what": f"unknown {what}", "given": repr(value), "expected": "one of: " + ", ".join(choices),
+                "hint": _did_you_mean(str(value), choices)})
+        return value
+    return check
+
+
+ComponentKind = typing.Annotated[str, AfterValidator(_one_of("component kind", COMPONENT_KINDS))]
+FlowKind = typing.Annotated[str, AfterValidator(_one_of("flow kind", FLOW_KINDS))]
+ComponentId = typing.Annotated[str, Field(pattern=IDENTIFIER)]
+
+
+class Component(Strict):
+    """A component to add to the architecture diagram."""
+
+    id: ComponentId
+    kind: ComponentKind
+    label: str = Field(default="", max_length=200)  # default: the id in words
+    cluster: Literal["data", "training", "serving", "monitoring"] | None = None
+    notes: list[typing.Annotated[str, Field(max_length=200)]] = []  # extra lines under the label
+
+
+class FlowSpec(Strict):
+    """A flow to add between two components (ids of the default graph or of added ones)."""
+
+    source: ComponentId
+    target: ComponentId
+    flow: FlowKind
+    label: str = Field(default="", max_length=200)
+
+
+class FlowRef(Strict):
+    source: ComponentId
+    target: ComponentId
+
+
+class Components(Strict):
+    """Changes to the default architecture of the archetype, applied in the order of the keys."""
+
+    remove: list[ComponentId] = []
+    add: list[Component] = []
+    relabel: dict[str, typing.Annotated[str, Field(max_length=200)]] = {}
+    remove_flows: list[FlowRef] = []
+    add_flows: list[FlowSpec] = []
+
+
 class CatalogOverrides(Strict):
     accelerators: dict[str, Accelerator] = {}
 
@@ -164,6 +219,7 @@ class Scenario(Strict):
     models: list[InferenceModel] = []
     catalog: CatalogOverrides = CatalogOverrides()
     derived: list[Derived] = []
+    components: Components = Components()
 
     _source: YamlDocument | None = PrivateAttr(default=None)
 
@@ -276,8 +332,9 @@ def _problem(document: YamlDocument, error: Any) -> Problem:
         return document.problem(loc, "missing key", at_key=True)
     if "at" in context:  # a problem with one side of a range ({low: ..., high: ...}) is located there
         loc = (*loc, context["at"])
-    if "what" in context:  # raised by quantity_types with its own words
-        return document.problem(loc, context["what"], given=context["given"], expected=context["expected"])
+    if "what" in context:  # raised by quantity_types (or _one_of) with its own words
+        return document.problem(loc, context["what"], given=context["given"], expected=context["expected"],
+                                hint=context.get("hint"))
     given = _given(error.get("input"))
     if kind == "literal_error":
         return document.problem(loc, "not one of the choices", given=given, expected=f"one of {context['expected']}")
