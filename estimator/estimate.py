@@ -12,7 +12,8 @@ from typing import Iterator
 
 import pint
 
-from estimator.calc import feature_store, inference, storage, traffic
+from estimator.calc import (availability, embeddings, experiment, feature_store, imbalance, index, inference,
+                            labelling, llm, serving, storage, traffic, training)
 from estimator.catalog import DTYPE_BYTES, bundled_prices
 from estimator.conventions import Periods, normalise_time, periods_of
 from estimator.errors import ScenarioError
@@ -32,6 +33,8 @@ class Estimate:
     conventions: Conventions
     periods: Periods
     steps: dict[str, Step]
+    # (metric, threshold) pairs an experiment must not cross: text, shown by every report.
+    guardrails: tuple[tuple[str, str], ...] = ()
 
     def __getitem__(self, key: str) -> pint.Quantity:
         return self.steps[key].value
@@ -56,9 +59,20 @@ def estimate(scenario: Scenario) -> Estimate:
     steps |= _storage(normalised, periods, steps)
     steps |= _features(normalised, periods, steps)
     steps |= _inference(normalised, periods, steps)
+    steps |= _serving(normalised, periods, steps)
+    steps |= _embeddings(normalised)
+    steps |= _index(normalised)
+    steps |= _training(normalised, periods)
+    steps |= _imbalance(normalised)
+    steps |= _experiments(normalised, steps)
+    steps |= _llm(normalised, periods, steps)
+    steps |= _labelling(normalised, periods, steps)
+    steps |= _availability(normalised, periods)
     steps |= _costs(periods, steps)
     steps |= _derived(normalised, steps)
-    return Estimate(scenario.name, scenario.conventions, periods, steps)
+    guardrails = tuple((g.metric, g.threshold) for g in scenario.experiments.guardrails) if scenario.experiments else ()
+    return Estimate(scenario.name, scenario.conventions, periods, steps, guardrails)
+
 
 
 def _traffic(s: Scenario, periods: Periods) -> dict[str, Step]:
@@ -185,11 +199,194 @@ def _inference(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[s
     return steps
 
 
+# ---------------------------------------------------------------- ML system design blocks
+
+def _embeddings(s: Scenario) -> dict[str, Step]:
+    if s.embeddings is None:
+        return {}
+    steps: dict[str, Step] = {}
+    tables = [embeddings.table_size(f"embeddings.tables.{t.name}", t.rows, t.dim, DTYPE_BYTES[t.dtype])
+              for t in s.embeddings.tables]
+    steps |= {t.key: t for t in tables}
+    if tables:
+        steps |= _one(embeddings.total_size(tables))
+    for c in s.embeddings.categorical:
+        steps |= embeddings.categorical_steps(f"embeddings.categorical.{c.name}", cardinality=c.cardinality,
+                                              dim=c.dim, dtype_bytes=DTYPE_BYTES[c.dtype], buckets=c.hash_buckets)
+    return steps
+
+
+def _index(s: Scenario) -> dict[str, Step]:
+    i = s.index
+    if i is None:
+        return {}
+    return index.index_steps(vectors=i.vectors, dim=i.dim, kind=i.type, hnsw_m=i.hnsw_m, level_factor=i.level_factor,
+                             pq_m=i.pq_m, pq_nbits=i.pq_nbits, nlist=i.nlist, memory_per_node=i.memory_per_node,
+                             replication=i.replication, build_rate=i.build_rate)
+
+
+def _serving(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[str, Step]:
+    """Stages in order against the latency budget; a stage on its own hardware is sized and costed
+    here, a stage that names one of ``models`` is sized and costed under models.<name> only."""
+    if s.serving is None:
+        return {}
+    catalog, models = s.accelerators(), {m.name: m for m in s.models}
+    peak_qps = so_far["traffic.peak_qps"].value
+    steps: dict[str, Step] = {}
+    latencies, costs = [], []
+    for stage in s.serving.stages:
+        prefix = f"serving.stages.{stage.name}"
+        model = models.get(stage.model or "")
+        name = model.accelerator if model else stage.accelerator
+        device = catalog[name] if name else None
+        precision = model.precision if model else stage.precision
+        utilisation = model.utilisation if model else stage.utilisation
+        flops = (so_far[f"models.{model.name}.flops_per_inference"].value * Q_(1.0, "inference") if model
+                 else stage.flops_per_item)
+        stage_steps = serving.stage_steps(
+            prefix, items=stage.items, batch_size=stage.batch_size, flops_per_item=flops,
+            bytes_per_item=stage.bytes_per_item, bytes_per_batch=stage.bytes_per_batch,
+            peak=device.peak[precision] if device else None,
+            bandwidth=device.memory_bandwidth if device else None, utilisation=utilisation,
+            fixed=stage.fixed_latency, feature_fetch=stage.feature_fetch, hops=stage.network_hops,
+            hop_latency=stage.hop_latency)
+        if stage.items_out is not None:
+            steps |= _one(step(f"{prefix}.items_out", "Items passed on", "items_out", stage.items_out,
+                               items_out=stage.items_out))
+        steps |= stage_steps
+        latencies.append(stage_steps[f"{prefix}.latency"].value)
+        if device is not None and model is None:
+            effective = serving.effective_utilisation(prefix, utilisation, stage_steps[f"{prefix}.compute_time"].value,
+                                                      stage_steps[f"{prefix}.model_time"].value)
+            rate = inference.inferences_per_second(prefix, peak_qps, Q_(stage.items, "inference/request"))
+            need = inference.required_flops(prefix, rate.value, flops / Q_(1.0, "inference"))
+            devices = inference.accelerators_needed(prefix, need.value, device.peak[precision],
+                                                    effective.value.magnitude, stage.headroom)
+            cost = inference.monthly_cost(prefix, devices.value, device.price, periods.month)
+            steps |= {x.key: x for x in (effective, rate, need, devices, cost)}
+            costs.append(cost)
+    steps |= serving.budget_steps([st.name for st in s.serving.stages], latencies, s.serving.latency_budget)
+    if costs:
+        steps |= _one(storage.total("serving.stage_monthly_cost", "Monthly cost of stages on their own hardware",
+                                    costs, per="month"))
+    return steps
+
+
+def _training(s: Scenario, periods: Periods) -> dict[str, Step]:
+    t = s.training
+    if t is None:
+        return {}
+    steps: dict[str, Step] = {}
+    if t.parameters is not None and t.tokens is not None:
+        flops = training.flops_from_tokens(t.parameters, t.tokens)
+    else:
+        examples = training.examples_per_run(t.examples_per_day, t.window, t.epochs)  # type: ignore[arg-type]
+        flops = training.flops_from_examples(examples.value, t.flops_per_example)  # type: ignore[arg-type]
+        steps |= _one(examples)
+        if t.example_size is not None:
+            steps |= _one(training.data_size(t.examples_per_day, t.window, t.example_size))  # type: ignore[arg-type]
+    steps |= _one(flops) | _one(training.petaflop_s_days(flops.value))
+    runs = training.runs_per_month(periods.month, t.retrain_every if t.retrain_every is not None else periods.month)
+    device = s.accelerators()[t.accelerator]
+    return steps | _one(runs) | training.run_steps(flops=flops.value, peak=device.peak[t.precision], mfu=t.mfu,
+                                                   cluster=t.cluster_accelerators, price=device.price,
+                                                   runs_per_month=runs.value.magnitude)
+
+
+def _imbalance(s: Scenario) -> dict[str, Step]:
+    i = s.imbalance
+    if i is None:
+        return {}
+    examples = step("imbalance.examples", "Examples in the window", "examples_per_day × window",
+                    (i.examples_per_day * i.window).to("example"), examples_per_day=i.examples_per_day, window=i.window)
+    return _one(examples) | imbalance.imbalance_steps(positive_rate=i.positive_rate, keep_rate=i.negative_keep_rate,
+                                                      examples=examples.value, example_size=i.example_size,
+                                                      prediction=i.prediction)
+
+
+def _daily_users(so_far: dict[str, Step], s: Scenario) -> pint.Quantity | None:
+    if "traffic.daily_active_users" in so_far:
+        return so_far["traffic.daily_active_users"].value
+    return s.traffic.daily_active_users
+
+
+def _experiments(s: Scenario, so_far: dict[str, Step]) -> dict[str, Step]:
+    e = s.experiments
+    if e is None:
+        return {}
+    steps: dict[str, Step] = {}
+    users = _daily_users(so_far, s)
+    if e.canary is not None:
+        steps |= experiment.canary_steps(peak_qps=so_far["traffic.peak_qps"].value,
+                                         average_qps=so_far["traffic.average_qps"].value, fraction=e.canary.fraction,
+                                         daily_users=users)
+    if e.ab_test is not None:
+        a = e.ab_test
+        steps |= experiment.ab_steps(baseline=a.baseline_rate, mde=a.mde, relative=a.mde_kind == "relative",
+                                     alpha=a.alpha, power=a.power, arms=int(a.arms), daily_users=users,
+                                     allocation=a.allocation)
+    return steps
+
+
+def _llm(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[str, Step]:
+    m = s.llm
+    if m is None:
+        return {}
+    device = s.accelerators()[m.accelerator]
+    target = (m.requests if m.requests is not None
+              else m.tokens * Q_(1.0, "request") / m.output_tokens if m.tokens is not None
+              else so_far["traffic.peak_qps"].value)
+    return llm.llm_steps(parameters=m.parameters, weight_bytes=DTYPE_BYTES[m.dtype], layers=m.layers,
+                         kv_heads=m.kv_heads, head_dim=m.head_dim, kv_bytes=DTYPE_BYTES[m.kv_dtype],
+                         prompt_tokens=m.prompt_tokens, output_tokens=m.output_tokens, batch_size=m.batch_size,
+                         device_memory=device.memory, bandwidth=device.memory_bandwidth, peak=device.peak[m.dtype],
+                         utilisation=m.utilisation, bandwidth_utilisation=m.bandwidth_utilisation,
+                         target=target.to("request/s"), price=device.price, month=periods.month)
+
+
+def _labelling(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[str, Step]:
+    lab = s.labelling
+    if lab is None:
+        return {}
+    steps: dict[str, Step] = {}
+    if lab.items_per_day is not None or lab.sampled_fraction is not None:
+        items = lab.items_per_day
+        if lab.sampled_fraction is not None:
+            sampled = labelling.items_from_traffic(so_far["traffic.average_qps"].value, lab.sampled_fraction)
+            steps, items = _one(sampled), sampled.value
+        steps |= labelling.human_steps(items_per_second=items, seconds_per_item=lab.time_per_item,
+                                       labels_per_item=lab.labels_per_item, hours_per_labeller=lab.hours_per_labeller,
+                                       price=_price(periods, "labelling", lab.price), day=periods.day,
+                                       month=periods.month)
+    if lab.natural is not None:
+        steps |= labelling.pending_storage(lab.natural.examples_per_day, lab.natural.delay, lab.natural.example_size)
+    return steps
+
+
+def _availability(s: Scenario, periods: Periods) -> dict[str, Step]:
+    a = s.availability
+    if a is None:
+        return {}
+    steps: dict[str, Step] = {}
+    if a.target is not None:
+        system = step("availability.system", "Availability target", "target", a.target, target=a.target)
+    else:
+        parts = [availability.parallel(f"availability.components.{c.name}", c.availability, c.replicas)
+                 for c in a.components]
+        steps |= {p.key: p for p in parts}
+        system = availability.series("availability.system", [p.value for p in parts], [p.key for p in parts])
+    steps |= _one(system) | _one(availability.nines(system.value))
+    for period in ("day", "week", "month", "year"):
+        steps |= _one(availability.downtime("availability", system.value, period, periods.seconds(period)))
+    return steps
+
 def _costs(periods: Periods, so_far: dict[str, Step]) -> dict[str, Step]:
     egress = storage.transfer_cost("cost.egress_monthly", "Monthly egress cost", so_far["traffic.egress_per_month"].value,
                                    _price(periods, "network", "egress"))
     parts = [so_far[key] for key in ("serving.monthly_cost", "storage.monthly_cost", "features.online.monthly_cost",
-                                     "features.offline.monthly_cost") if key in so_far]
+                                     "features.offline.monthly_cost", "serving.stage_monthly_cost",
+                                     "training.monthly_cost", "llm.monthly_cost", "labelling.monthly_cost")
+             if key in so_far]
     return _one(egress) | _one(storage.total("cost.monthly_total", "Total monthly cost", [*parts, egress], per="month"))
 
 

@@ -18,7 +18,9 @@ from estimator.units import format_quantity, unit_text
 
 SECTION_TITLES = {
     "traffic": "Traffic", "storage": "Storage", "features": "Feature store", "models": "Models",
-    "serving": "Serving", "cost": "Cost", "derived": "Derived",
+    "serving": "Serving", "cost": "Cost", "derived": "Derived", "embeddings": "Embeddings", "index": "ANN index",
+    "training": "Training", "imbalance": "Class imbalance", "experiments": "Experiments", "llm": "LLM serving",
+    "labelling": "Labelling", "availability": "Availability",
 }
 
 
@@ -83,7 +85,8 @@ def result_json(result: Step) -> dict[str, Any]:
 
 def to_json(estimate: Estimate) -> str:
     document = {"scenario": estimate.scenario, "conventions": conventions_json(estimate),
-                "results": [result_json(result) for result in estimate]}
+                "results": [result_json(result) for result in estimate],
+                "guardrails": [{"metric": m, "threshold": t} for m, t in estimate.guardrails]}
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -102,7 +105,16 @@ def to_markdown(estimate: Estimate) -> str:
         lines += [f"## {SECTION_TITLES.get(section, section.title())}", ""]
         lines += results_table(list(results), estimate)
         lines.append("")
+    lines += guardrails_markdown(estimate)
     return "\n".join(lines)
+
+
+def guardrails_markdown(estimate: Estimate) -> list[str]:
+    """Metrics an experiment must not move past their thresholds, listed after the numbers."""
+    if not estimate.guardrails:
+        return []
+    return ["## Guardrails", "", "| Metric | Threshold |", "| --- | --- |",
+            *[f"| {_cell(metric)} | {_cell(threshold)} |" for metric, threshold in estimate.guardrails], ""]
 
 
 def results_table(results: list[Step], estimate: Estimate) -> list[str]:
@@ -131,6 +143,9 @@ def to_table(estimate: Estimate) -> Any:
         for index, result in enumerate(results):
             table.add_row(SECTION_TITLES.get(section, section) if index == 0 else "", subject_label(result),
                           show(result, estimate))
+    for index, (metric, threshold) in enumerate(estimate.guardrails):
+        # The threshold goes with the metric: the value column is for numbers and does not wrap.
+        table.add_row("Guardrails" if index == 0 else "", f"{metric}: {threshold}", "")
     return table
 
 

@@ -22,6 +22,8 @@ from diagrams_lib.kinds import COMPONENT_KINDS, FLOW_KINDS  # pure data: no Grap
 
 from estimator.catalog import Accelerator, Precision, Strict, bundled_accelerators
 from estimator.errors import Problem, ScenarioError
+from estimator.ml_sections import (LLM, Availability, Embeddings, Experiments, Imbalance, Index, Labelling,
+                                   Serving, Training, reference_problems)
 from estimator.quantity_types import Amount, Count, CountRate, Factor, Fraction, Share
 from estimator.source import YamlDocument, read_yaml
 from estimator.units import Q_
@@ -218,6 +220,16 @@ class Scenario(Strict):
     features: Features = Features()
     models: list[InferenceModel] = []
     catalog: CatalogOverrides = CatalogOverrides()
+    # ML system design sections (estimator/ml_sections.py), all optional.
+    embeddings: Embeddings | None = None
+    index: Index | None = None
+    serving: Serving | None = None
+    training: Training | None = None
+    imbalance: Imbalance | None = None
+    experiments: Experiments | None = None
+    llm: LLM | None = None
+    labelling: Labelling | None = None
+    availability: Availability | None = None
     derived: list[Derived] = []
     components: Components = Components()
 
@@ -316,6 +328,11 @@ def _check_accelerators(scenario: Scenario, document: YamlDocument) -> None:
                          given=repr(model.precision), expected="one of: " + ", ".join(known[model.accelerator].peak))
         for index, model in enumerate(scenario.models)
         if model.accelerator in known and model.precision not in known[model.accelerator].peak
+    ]
+    problems += [
+        document.problem(p["path"], p["what"], given=p["given"], expected=p["expected"],
+                         hint=_did_you_mean(p["given"].strip("'"), p["choices"]) if "choices" in p else None)
+        for p in reference_problems(scenario, known)
     ]
     if problems:
         raise ScenarioError(problems)

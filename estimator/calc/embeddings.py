@@ -1,0 +1,70 @@
+"""Embedding tables and categorical features: one-hot width, embedding size, hashing buckets.
+
+A table of 800 M videos × 256 dimensions in fp16:
+
+>>> format_quantity(table_size("embeddings.tables.video", 800e6, 256, 2).value)
+'410 GB'
+
+A categorical feature of 10 M values: one-hot is 10 M columns wide; a 64-d fp32 embedding is
+2.56 GB; hashed into 1 M buckets it is 256 MB, but then almost every value shares its
+bucket (1 − e^−10):
+
+>>> steps = categorical_steps("embeddings.categorical.ad_id", cardinality=1e7, dim=64, dtype_bytes=4,
+...                           buckets=1e6)
+>>> int(steps["embeddings.categorical.ad_id.one_hot_width"].value.magnitude)
+10000000
+>>> format_quantity(steps["embeddings.categorical.ad_id.hashed_size"].value)
+'256 MB'
+>>> round(float(steps["embeddings.categorical.ad_id.collision_share"].value.magnitude), 5)
+0.99995
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+from estimator.trace import Step, step
+from estimator.units import Q_, format_quantity  # noqa: F401 - format_quantity used by doctests
+
+
+def table_size(prefix: str, rows: float, dim: float, dtype_bytes: int) -> Step:
+    """rows × dim × bytes per value: the memory of one embedding table."""
+    return step(f"{prefix}.size", "Embedding table size", "rows × dim × dtype_bytes",
+                (rows * dim * Q_(dtype_bytes, "B")).to("B"), rows=rows, dim=dim, dtype_bytes=Q_(dtype_bytes, "B"))
+
+
+def categorical_steps(prefix: str, *, cardinality: float, dim: float, dtype_bytes: int,
+                      buckets: float | None) -> dict[str, Step]:
+    """The trade-off for one categorical feature: one-hot width vs a learned embedding vs hashing.
+
+    The collision share is the fraction of values that share their bucket with at least one
+    other value when ``cardinality`` values are hashed uniformly into ``buckets``:
+    1 − (1 − 1/buckets)^(cardinality − 1) ≈ 1 − e^(−cardinality/buckets).
+    """
+    width = Q_(dtype_bytes, "B")
+    steps = [
+        step(f"{prefix}.one_hot_width", "One-hot width (input columns)", "cardinality", cardinality,
+             cardinality=cardinality),
+        step(f"{prefix}.embedding_size", "Embedding table size", "cardinality × dim × dtype_bytes",
+             (cardinality * dim * width).to("B"), cardinality=cardinality, dim=dim, dtype_bytes=width),
+    ]
+    if buckets is not None:
+        steps += [
+            step(f"{prefix}.hashed_size", "Hashed embedding size", "hash_buckets × dim × dtype_bytes",
+                 (buckets * dim * width).to("B"), hash_buckets=buckets, dim=dim, dtype_bytes=width),
+            step(f"{prefix}.collision_share", "Share of values sharing a bucket",
+                 "1 − (1 − 1 / hash_buckets)^(cardinality − 1)",
+                 1 - np.exp((cardinality - 1) * np.log1p(-1 / buckets)),
+                 hash_buckets=buckets, cardinality=cardinality),
+        ]
+    return {s.key: s for s in steps}
+
+
+def total_size(parts: list[Step]) -> Step:
+    names = [p.key for p in parts]
+    value = sum((p.value for p in parts[1:]), parts[0].value)
+    return step("embeddings.total_size", "Embedding tables, total", " + ".join(names), value,
+                **{p.key: p.value for p in parts})
+
+

@@ -1,0 +1,324 @@
+"""Scenario sections for the ML system design blocks (issue 3): embeddings, index, serving
+stages against a latency budget, training, imbalance, experiments, LLM serving, labelling and
+availability. All optional, so older files stay valid; unknown keys are errors (``Strict``).
+
+``scenario.Scenario`` holds one field per section; ``reference_problems`` lists names that
+must exist elsewhere (models, accelerators, prices), for ``load_scenario`` to locate.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field, model_validator
+
+from estimator.calc.index import IndexKind
+from estimator.catalog import Precision, Strict
+from estimator.quantity_types import Amount, Count, Factor, Fraction, PositiveNumber, Share
+from estimator.units import Q_
+
+IDENTIFIER = r"^[A-Za-z_][A-Za-z0-9_]*$"
+ZERO_S = Q_(0.0, "s")
+ZERO_B = Q_(0.0, "B")
+
+
+def _unique(items: list[Any], what: str = "names") -> None:
+    names = [item.name for item in items]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise ValueError(f"{what} must be unique; repeated: {', '.join(repeated)}")
+
+
+# ----------------------------------------------------------------------------- embeddings
+
+class EmbeddingTable(Strict):
+    name: str = Field(pattern=IDENTIFIER)
+    rows: Count
+    dim: Count
+    dtype: Precision = "fp32"
+
+
+class CategoricalFeature(Strict):
+    """One categorical feature: one-hot width vs an embedding vs hashing buckets."""
+
+    name: str = Field(pattern=IDENTIFIER)
+    cardinality: Count
+    dim: Count
+    dtype: Precision = "fp32"
+    hash_buckets: PositiveNumber | None = None
+
+
+class Embeddings(Strict):
+    tables: list[EmbeddingTable] = []
+    categorical: list[CategoricalFeature] = []
+
+    @model_validator(mode="after")
+    def _names(self) -> Embeddings:
+        if not self.tables and not self.categorical:
+            raise ValueError("give at least one of tables or categorical")
+        _unique(self.tables, "table names")
+        _unique(self.categorical, "categorical feature names")
+        return self
+
+
+# ---------------------------------------------------------------------------------- index
+
+class Index(Strict):
+    """An ANN index over ``vectors`` of ``dim`` float32 components (faiss memory formulas)."""
+
+    vectors: Amount("[vector]", "1 billion vector", positive=True)
+    dim: PositiveNumber
+    type: IndexKind = "flat"
+    hnsw_m: PositiveNumber = 32.0           # HNSW links per node per upper level (2·M on level 0)
+    level_factor: Factor | None = None      # default 1 + 1/(2(M − 1)), the expected upper-level links
+    pq_m: PositiveNumber = 16.0             # PQ sub-quantisers
+    pq_nbits: PositiveNumber = 8.0          # bits per sub-quantiser code
+    nlist: Count = 0.0                      # IVF coarse centroids
+    memory_per_node: Amount("[information]", "256 GB", positive=True) | None = None
+    replication: Factor = 1.0
+    build_rate: Amount("[vector] / [time]", "1 million vector/s", positive=True) | None = None
+
+    @model_validator(mode="after")
+    def _ivf_needs_lists(self) -> Index:
+        if self.type.startswith("ivf") and self.nlist < 1:
+            raise ValueError(f"an {self.type} index needs nlist (coarse centroids), e.g. nlist: 65536")
+        if self.type in ("pq", "ivf_pq") and self.dim % self.pq_m:
+            raise ValueError(f"pq_m ({self.pq_m:g}) must divide dim ({self.dim:g})")
+        return self
+
+
+# -------------------------------------------------------------------------------- serving
+
+class Stage(Strict):
+    """One stage of a request path, in order. Its model is either one of ``models`` (by name;
+    its accelerators and cost stay under models.<name>) or described here with an accelerator."""
+
+    name: str = Field(pattern=IDENTIFIER)
+    items: Count = 1.0                       # items processed per request (candidates scored)
+    items_out: Count | None = None           # items passed on (a retrieval stage turns 1 query into many)
+    model: str | None = None
+    flops_per_item: Amount("[compute]", "50 MFLOP") = Q_(0.0, "FLOP")
+    bytes_per_item: Amount("[information]", "1 kB") = ZERO_B
+    bytes_per_batch: Amount("[information]", "20 MB") = ZERO_B   # weights read once per batch
+    batch_size: PositiveNumber = 1.0
+    accelerator: str | None = None
+    precision: Precision = "fp16"
+    utilisation: Share = 0.3
+    headroom: Factor = 1.2
+    fixed_latency: Amount("[time]", "5 ms") = ZERO_S      # e.g. an ANN search measured elsewhere
+    feature_fetch: Amount("[time]", "5 ms") = ZERO_S
+    network_hops: Count = 0.0
+    hop_latency: Amount("[time]", "0.5 ms") = Q_(0.5, "ms")  # a round trip within a datacenter
+
+    @model_validator(mode="after")
+    def _one_model(self) -> Stage:
+        if self.model is not None and (self.accelerator is not None or self.flops_per_item.magnitude):
+            raise ValueError("a stage that names a model takes its FLOPs and accelerator from it; "
+                             "drop flops_per_item and accelerator")
+        if self.model is None and self.flops_per_item.magnitude and self.accelerator is None:
+            raise ValueError("flops_per_item needs an accelerator to run on (or name one of models)")
+        return self
+
+
+class Serving(Strict):
+    latency_budget: Amount("[time]", "100 ms", positive=True)
+    percentile: str = "p99"
+    stages: list[Stage] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _names(self) -> Serving:
+        _unique(self.stages, "stage names")
+        return self
+
+
+# ------------------------------------------------------------------------------- training
+
+class Training(Strict):
+    """Either examples × window × epochs × FLOPs per example, or 6·N·D from parameters and tokens."""
+
+    examples_per_day: Amount("[example] / [time]", "1 billion example/day", positive=True) | None = None
+    window: Amount("[time]", "30 day", positive=True) | None = None
+    epochs: PositiveNumber = 1.0
+    flops_per_example: Amount("[compute] / [example]", "300 MFLOP/example", positive=True) | None = None
+    example_size: Amount("[information]", "1 KB", positive=True) | None = None
+    parameters: Amount("[parameter]", "7 billion parameter", positive=True) | None = None
+    tokens: Amount("[token]", "2 trillion token", positive=True) | None = None
+    accelerator: str = "A100-80GB"
+    precision: Precision = "bf16"
+    mfu: Share = 0.4                      # model FLOPs utilisation
+    cluster_accelerators: Amount("[accelerator]", "64 GPU", positive=True) = Q_(8.0, "GPU")
+    retrain_every: Amount("[time]", "1 day", positive=True) | None = None
+
+    @model_validator(mode="after")
+    def _one_method(self) -> Training:
+        by_tokens = self.parameters is not None or self.tokens is not None
+        by_examples = any(x is not None for x in (self.examples_per_day, self.window, self.flops_per_example))
+        if by_tokens == by_examples:
+            raise ValueError("give either examples_per_day, window and flops_per_example, "
+                             "or parameters and tokens (6·N·D)")
+        if by_tokens and (self.parameters is None or self.tokens is None):
+            raise ValueError("6·N·D needs both parameters and tokens")
+        if by_examples and None in (self.examples_per_day, self.window, self.flops_per_example):
+            raise ValueError("examples need examples_per_day, window and flops_per_example")
+        if self.example_size is not None and not by_examples:
+            raise ValueError("example_size needs examples_per_day and window")
+        return self
+
+
+# ------------------------------------------------------------------------------ imbalance
+
+class Imbalance(Strict):
+    positive_rate: Share
+    negative_keep_rate: Share
+    examples_per_day: Amount("[example] / [time]", "2 billion example/day", positive=True)
+    window: Amount("[time]", "30 day", positive=True) = Q_(1.0, "day")
+    example_size: Amount("[information]", "2 KB", positive=True) | None = None
+    prediction: Fraction | None = None    # a downsampled model's output to map back (default: the new share)
+
+
+# ---------------------------------------------------------------------------- experiments
+
+class Canary(Strict):
+    fraction: Share
+    duration: Amount("[time]", "2 day", positive=True) | None = None
+
+
+class ABTest(Strict):
+    baseline_rate: Share
+    mde: Share                            # minimum detectable effect
+    mde_kind: Literal["absolute", "relative"] = "absolute"
+    alpha: Share = 0.05                   # two-sided
+    power: Share = 0.8
+    arms: Count = 2.0
+    allocation: Share = 1.0               # share of daily users in the experiment
+
+    @model_validator(mode="after")
+    def _rate(self) -> ABTest:
+        treated = self.baseline_rate * (1 + self.mde) if self.mde_kind == "relative" else self.baseline_rate + self.mde
+        if treated >= 1:
+            raise ValueError(f"baseline_rate with mde gives a rate of {treated:g}; it must stay below 1")
+        if self.arms < 2:
+            raise ValueError("an A/B test needs at least 2 arms")
+        return self
+
+
+class Guardrail(Strict):
+    metric: str = Field(min_length=1, max_length=200)
+    threshold: str = Field(min_length=1, max_length=200)
+
+
+class Experiments(Strict):
+    canary: Canary | None = None
+    ab_test: ABTest | None = None
+    guardrails: list[Guardrail] = []
+
+
+# ------------------------------------------------------------------------------------ llm
+
+class LLM(Strict):
+    parameters: Amount("[parameter]", "70 billion parameter", positive=True)
+    dtype: Precision = "fp16"
+    kv_dtype: Precision = "fp16"
+    layers: PositiveNumber
+    kv_heads: PositiveNumber
+    head_dim: PositiveNumber
+    prompt_tokens: Amount("[token]", "1000 token")
+    output_tokens: Amount("[token]", "200 token", positive=True)
+    batch_size: PositiveNumber = 16.0
+    accelerator: str = "H100-SXM"
+    utilisation: Share = 0.4              # prefill: compute-bound
+    bandwidth_utilisation: Share = 0.6    # decode: memory-bound
+    requests: Amount("[request] / [time]", "10 request/s", positive=True) | None = None
+    tokens: Amount("[token] / [time]", "5000 token/s", positive=True) | None = None
+
+    @model_validator(mode="after")
+    def _target(self) -> LLM:
+        if self.requests is not None and self.tokens is not None:
+            raise ValueError("give requests or tokens (output tokens per second), not both; "
+                             "with neither, traffic.peak_qps is the target")
+        return self
+
+
+# ------------------------------------------------------------------------------ labelling
+
+class NaturalLabels(Strict):
+    delay: Amount("[time]", "15 min", positive=True)
+    examples_per_day: Amount("[example] / [time]", "2 billion example/day", positive=True)
+    example_size: Amount("[information]", "2 KB", positive=True)
+
+
+class Labelling(Strict):
+    items_per_day: Amount("[item] / [time]", "10 thousand item/day", positive=True) | None = None
+    sampled_fraction: Fraction | None = None   # of requests, instead of items_per_day
+    time_per_item: Amount("[time] / [item]", "30 s/item", positive=True) = Q_(30.0, "s/item")
+    labels_per_item: Factor = 1.0
+    hours_per_labeller: Amount("[time] / [labeller]", "6 hour/labeller", positive=True) = Q_(6.0, "hour/labeller")
+    price: Literal["human_label_hour", "expert_label_hour"] = "human_label_hour"
+    natural: NaturalLabels | None = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Labelling:
+        if self.items_per_day is not None and self.sampled_fraction is not None:
+            raise ValueError("give items_per_day or sampled_fraction, not both")
+        if self.items_per_day is None and self.sampled_fraction is None and self.natural is None:
+            raise ValueError("give items_per_day or sampled_fraction (human labels), or natural")
+        return self
+
+
+# --------------------------------------------------------------------------- availability
+
+class Component(Strict):
+    name: str = Field(pattern=IDENTIFIER)
+    availability: Fraction
+    replicas: PositiveNumber = 1.0
+
+
+class Availability(Strict):
+    """Components in series; each may be replicated (in parallel). Or just a target."""
+
+    target: Fraction | None = None
+    components: list[Component] = []
+
+    @model_validator(mode="after")
+    def _something(self) -> Availability:
+        if self.target is None and not self.components:
+            raise ValueError("give a target (e.g. '99.9 %') or components")
+        if self.target is not None and self.components:
+            raise ValueError("give a target or components, not both")
+        if self.target is not None and self.target >= 1:
+            raise ValueError("a target of 100 % allows no downtime; give e.g. '99.99 %'")
+        _unique(self.components, "component names")
+        return self
+
+
+# ----------------------------------------------------------------------------- references
+
+def reference_problems(scenario: Any, accelerators: dict[str, Any]) -> list[dict[str, Any]]:
+    """Names in these sections that must exist elsewhere: (path, what, given, expected)."""
+    problems: list[dict[str, Any]] = []
+    known = ", ".join(sorted(accelerators))
+
+    def device(path: tuple, name: str | None, precision: str | None) -> None:
+        if name is None:
+            return
+        if name not in accelerators:
+            problems.append(dict(path=path + ("accelerator",), what="unknown accelerator", given=repr(name),
+                                 expected="a key of the catalog: " + known, choices=list(accelerators)))
+        elif precision is not None and precision not in accelerators[name].peak:
+            problems.append(dict(path=path + ("precision",), what="precision not offered by the accelerator",
+                                 given=repr(precision), expected="one of: " + ", ".join(accelerators[name].peak)))
+
+    if scenario.serving is not None:
+        models = [m.name for m in scenario.models]
+        for index, stage in enumerate(scenario.serving.stages):
+            path = ("serving", "stages", index)
+            if stage.model is not None and stage.model not in models:
+                problems.append(dict(path=path + ("model",), what="unknown model", given=repr(stage.model),
+                                     expected="the name of one of models: " + (", ".join(models) or "(none given)"),
+                                     choices=models))
+            device(path, stage.accelerator, stage.precision)
+    if scenario.training is not None:
+        device(("training",), scenario.training.accelerator, scenario.training.precision)
+    if scenario.llm is not None:
+        device(("llm",), scenario.llm.accelerator, scenario.llm.dtype)
+    return problems
