@@ -58,27 +58,75 @@ def dotted(path: Path_) -> str:
     return text
 
 
+# libyaml's parser is about 20× faster than PyYAML's pure-Python one, whose parsing was the
+# largest single cost of `envelope estimate` (catalog plus scenario). Same safe constructor.
+FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def safe_load(text: str) -> Any:
+    """``yaml.safe_load`` through libyaml when it is installed (for Envelope's own data files)."""
+    return yaml.load(text, Loader=FAST_LOADER)  # noqa: S506 - a safe loader
+
+
 def read_yaml(text: str | bytes, file: str) -> YamlDocument:
     """Parse one YAML document; raise ScenarioError naming the place on any problem."""
     text = _decoded(text, file)
     try:
-        loader = yaml.SafeLoader(text)
         try:
-            node = loader.get_single_node()
-            document = YamlDocument(file, None)
-            if node is not None:
-                _walk(node, (), document, [0], 0)
-            document.data = loader.construct_document(node) if node is not None else None
-        finally:
-            loader.dispose()
+            return _read(text, file, FAST_LOADER)
+        except yaml.YAMLError:
+            if FAST_LOADER is yaml.SafeLoader:
+                raise
+        # Read malformed YAML again with PyYAML's own parser: its wording is the one users (and
+        # the snapshots in tests/invalid) see, whether or not libyaml is installed.
+        return _read(text, file, yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
         reason = error.problem or error.context or "not valid YAML"
         raise ScenarioError([Problem(file, line, column, "", f"malformed YAML: {reason}")]) from None
+    except yaml.reader.ReaderError as error:  # a control character: located by its offset in the text
+        line = text.count("\n", 0, error.position) + 1
+        column = error.position - text.rfind("\n", 0, error.position)
+        raise ScenarioError([Problem(file, line, column, "", f"malformed YAML: {error.reason}",
+                                     given=f"character U+{error.character:04X}" if isinstance(error.character, int)
+                                     else None, expected="printable text")]) from None
     except yaml.YAMLError as error:
-        raise ScenarioError([Problem(file, None, None, "", f"malformed YAML: {error}")]) from None
+        reason = str(error).splitlines()[0] if str(error) else "not valid YAML"
+        raise ScenarioError([Problem(file, None, None, "", f"malformed YAML: {reason}")]) from None
+
+
+def _read(text: str, file: str, loader_class: Any) -> YamlDocument:
+    _check_depth(text, file, loader_class)
+    loader = loader_class(text)
+    try:
+        node = loader.get_single_node()
+        document = YamlDocument(file, None)
+        if node is not None:
+            _walk(node, (), document, [0], 0)
+        document.data = loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
     return document
+
+
+def _check_depth(text: str, file: str, loader_class: Any) -> None:
+    """Refuse deep nesting from the event stream, before any node tree is built.
+
+    Composing nodes recurses once per level: ``[[[[...`` a few thousand deep overflows
+    PyYAML's Python stack and libyaml's C stack (a segmentation fault). The parser itself
+    keeps an explicit stack, so walking its events is safe at any depth.
+    """
+    depth = 0
+    for event in yaml.parse(text, Loader=loader_class):
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark = event.start_mark
+                raise ScenarioError([Problem(file, mark.line + 1, mark.column + 1, "",
+                                             f"nested deeper than {MAX_DEPTH} levels")])
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
 
 
 def _decoded(text: str | bytes, file: str) -> str:
@@ -110,6 +158,7 @@ def _walk(node: yaml.Node, path: Path_, document: YamlDocument, count: list[int]
     if isinstance(node, yaml.MappingNode):
         seen: set[Any] = set()
         for key_node, value_node in node.value:
+            _check_key(key_node, path, document)
             key = key_node.value
             if key in seen:
                 line, column = key_node.start_mark.line + 1, key_node.start_mark.column + 1
@@ -122,3 +171,38 @@ def _walk(node: yaml.Node, path: Path_, document: YamlDocument, count: list[int]
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             _walk(item, (*path, index), document, count, depth + 1)
+    elif isinstance(node, yaml.ScalarNode):
+        _check_scalar(node, path, document)
+
+
+_STR, _MERGE, _INT = "tag:yaml.org,2002:str", "tag:yaml.org,2002:merge", "tag:yaml.org,2002:int"
+MAX_DIGITS = 100  # Python refuses to read integers of more than 4,300 digits; no real input has 100
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+
+
+def _check_key(key_node: yaml.Node, path: Path_, document: YamlDocument) -> None:
+    """Keys are names. YAML also allows numbers, dates, yes/no and even lists as keys."""
+    if isinstance(key_node, yaml.ScalarNode) and key_node.tag in (_STR, _MERGE):
+        return
+    given = repr(key_node.value) if isinstance(key_node, yaml.ScalarNode) else (
+        "a list" if isinstance(key_node, yaml.SequenceNode) else "a mapping")
+    line, column = key_node.start_mark.line + 1, key_node.start_mark.column + 1
+    raise ScenarioError([Problem(document.file, line, column, dotted(path), "a key that is not a name",
+                                 given=given, expected="a name such as 'traffic' (quote a key that YAML reads "
+                                                       "as a number, date or yes/no)")])
+
+
+def _check_scalar(node: yaml.ScalarNode, path: Path_, document: YamlDocument) -> None:
+    """Read a typed scalar (number, date ...) now, so a bad one is reported where it is."""
+    if node.tag == _STR or node.tag not in _CONSTRUCTOR.yaml_constructors:
+        return  # strings need no reading; an unknown tag is reported by the constructor, located
+    if node.tag == _INT and len(node.value) > MAX_DIGITS:
+        raise ScenarioError([document.problem(path, "number too long", given=f"{len(node.value):,} digits",
+                                              expected=f"at most {MAX_DIGITS} digits, e.g. '5e9'")])
+    try:
+        _CONSTRUCTOR.yaml_constructors[node.tag](_CONSTRUCTOR, node)
+    except (ValueError, TypeError, OverflowError, yaml.YAMLError) as error:
+        kind = node.tag.rsplit(":", 1)[-1]
+        reason = getattr(error, "problem", None) or str(error) or type(error).__name__
+        raise ScenarioError([document.problem(path, f"not a valid {kind}: {reason}",
+                                              given=repr(node.value)[:60])]) from None
