@@ -35,6 +35,12 @@ class Format(str, Enum):
 
 ScenarioFile = Annotated[Path, typer.Argument(help="A scenario YAML file (see `envelope list` for examples).",
                                               show_default=False)]
+SamplesOption = Annotated[Optional[int], typer.Option(
+    "--samples", help="Samples of the ranged inputs (default 10,000 when the scenario has ranges; 0: point only).",
+    show_default=False)]
+SeedOption = Annotated[int, typer.Option("--seed", help="Seed of the sampler: the same seed gives the same numbers.")]
+TargetOption = Annotated[str, typer.Option("--target", help="The result to study, e.g. cost.monthly_total.",
+                                           show_default=False)]
 SetOption = Annotated[Optional[list[str]], typer.Option(
     "--set", help="Override a value: PATH=VALUE, e.g. --set traffic.daily_active_users='600 million user'. "
                   "Repeatable.", show_default=False)]
@@ -51,24 +57,43 @@ def estimate(
     file: ScenarioFile,
     format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
     set_: SetOption = None,
+    samples: SamplesOption = None,
+    seed: SeedOption = 20240607,
 ) -> None:
-    """Estimate a scenario: traffic, storage, feature store, serving and cost."""
+    """Estimate a scenario: traffic, storage, feature store, serving and cost.
+
+    When inputs are ranges ({low: ..., high: ...}) every result also gets its p5/p50/p95.
+    """
     from estimator import report
     from estimator.estimate import estimate as run_estimate
     from estimator.scenario import load_scenario
 
+    spread = None
     try:
-        result = run_estimate(load_scenario(file, set_ or []))
+        scenario = load_scenario(file, set_ or [])
+        if samples != 0 and (samples is not None or _has_ranges(scenario)):
+            from estimator.uncertainty import DEFAULT_SAMPLES, sample_estimate
+
+            spread = sample_estimate(scenario, DEFAULT_SAMPLES if samples is None else samples, seed)
+            result = spread.point
+        else:
+            result = run_estimate(scenario)
     except EnvelopeError as error:
         fail(error)
     if format is Format.json:
-        sys.stdout.write(report.to_json(result))
+        sys.stdout.write(report.to_json(result, spread))
     elif format is Format.markdown:
-        sys.stdout.write(report.to_markdown(result))
+        sys.stdout.write(report.to_markdown(result, spread))
     else:
         from rich.console import Console
 
-        Console().print(report.to_table(result))
+        Console().print(report.to_table(result, spread))
+
+
+def _has_ranges(scenario) -> bool:  # type: ignore[no-untyped-def]
+    from estimator.ranges import iter_ranges
+
+    return bool(iter_ranges(scenario))
 
 
 @app.command()
@@ -201,6 +226,138 @@ def report(
         fail(error)
     typer.echo(f"wrote {notes_path}")
     typer.echo(f"wrote {diagram_path}")
+
+
+@app.command()
+def sensitivity(file: ScenarioFile, target: TargetOption, set_: SetOption = None) -> None:
+    """Rank the ranged inputs by how far each moves TARGET from its low to its high (a tornado)."""
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    from estimator.estimate import estimate as run_estimate
+    from estimator.scenario import load_scenario
+    from estimator.uncertainty import tornado
+    from estimator.units import format_quantity
+
+    try:
+        scenario = load_scenario(file, set_ or [])
+        rows = tornado(scenario, target)
+        point = run_estimate(scenario)
+    except EnvelopeError as error:
+        fail(error)
+    per = point.steps[target].per
+    table = Table(title=f"{target}: {format_quantity(point[target], per=per)} with every range at its median",
+                  caption="Each input from its low to its high, the others at their medians; largest swing first.",
+                  caption_justify="left", box=box.ROUNDED)
+    for name in ("Input (low … high)", "At low", "At high", "Swing"):
+        table.add_column(name, justify="left" if name.startswith("Input") else "right",
+                         overflow="fold" if name.startswith("Input") else "ellipsis")
+    for row in rows:
+        table.add_row(f"{row.input}\n{format_quantity(row.input_low)} … {format_quantity(row.input_high)}",
+                      format_quantity(row.at_low, per=per), format_quantity(row.at_high, per=per),
+                      format_quantity(row.swing, per=per))
+    Console().print(table)
+
+
+@app.command()
+def sweep(
+    file: ScenarioFile,
+    param: Annotated[str, typer.Option("--param", help="PATH=LOW..HIGH, e.g. traffic.daily_active_users=100M..1B "
+                                                       "(k, M, B, T shorthands; a unit is optional).",
+                                       show_default=False)],
+    target: TargetOption,
+    steps: Annotated[int, typer.Option("--steps", help="How many evenly spaced values, ends included.")] = 10,
+    csv_path: Annotated[Optional[Path], typer.Option("--csv", help="Also write the table as CSV to this file.",
+                                                     show_default=False)] = None,
+    set_: SetOption = None,
+) -> None:
+    """Move one input from LOW to HIGH and show TARGET at each step (one vectorised pass)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from estimator.scenario import load_scenario
+    from estimator.uncertainty import sweep as run_sweep
+    from estimator.uncertainty import sweep_bounds
+    from estimator.units import format_quantity
+
+    try:
+        scenario = load_scenario(file, set_ or [])
+        path, low, high = sweep_bounds(scenario, param, lambda more: load_scenario(file, [*(set_ or []), *more]))
+        swept = run_sweep(scenario, path, low, high, steps, target)
+        if csv_path is not None:
+            _write_sweep_csv(csv_path, swept)
+    except EnvelopeError as error:
+        fail(error)
+    table = Table(title=f"{target} as {path} moves")
+    table.add_column(path, justify="right", no_wrap=True)
+    table.add_column(target, justify="right", no_wrap=True)
+    for x, y in zip(swept.values, swept.results):
+        table.add_row(format_quantity(x), format_quantity(y))
+    Console().print(table)
+    if csv_path is not None:
+        typer.echo(f"wrote {csv_path}")
+
+
+def _write_sweep_csv(path: Path, swept) -> None:  # type: ignore[no-untyped-def]
+    """Exact numbers, one row per step; the header names each column's unit."""
+    import csv
+    import io
+
+    from estimator.errors import OutputError
+    from estimator.uncertainty import sweep_rows, unit_of
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([f"{swept.path} [{unit_of(swept.values)}]", f"{swept.target} [{unit_of(swept.results)}]"])
+    writer.writerows([list(row.values()) for row in sweep_rows(swept)])
+    try:
+        path.write_text(buffer.getvalue(), encoding="utf-8")
+    except OSError as error:
+        raise OutputError(f"{path}: cannot write: {error.strerror}") from None
+
+
+@app.command()
+def compare(
+    a: Annotated[Path, typer.Argument(help="The first scenario file (A).", show_default=False)],
+    b: Annotated[Path, typer.Argument(help="The second scenario file (B).", show_default=False)],
+    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+) -> None:
+    """Every result of A and B side by side, with the change from A to B; headline results first."""
+    from estimator.compare import compare as run_compare
+    from estimator.compare import comparison_json, comparison_rows
+    from estimator.estimate import estimate as run_estimate
+    from estimator.scenario import load_scenario
+
+    try:
+        first, second = run_estimate(load_scenario(a)), run_estimate(load_scenario(b))
+    except EnvelopeError as error:
+        fail(error)
+    rows = run_compare(first, second)
+    if format is Format.json:
+        sys.stdout.write(json.dumps({"a": first.scenario, "b": second.scenario, "results": comparison_json(rows)},
+                                    indent=2, ensure_ascii=False) + "\n")
+        return
+    shown = comparison_rows(rows, binary=first.conventions.storage_display == "binary")
+    if format is Format.markdown:
+        lines = [f"# {first.scenario} (A) → {second.scenario} (B)", "",
+                 "| Result | A | B | Change | Relative |", "| --- | --- | --- | --- | --- |"]
+        lines += [f"| {r['result']} (`{r['key']}`) | {r['a']} | {r['b']} | {r['change']} | {r['relative']} |"
+                  for r in shown]
+        sys.stdout.write("\n".join(lines) + "\n")
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    from rich import box
+
+    table = Table(title=f"A: {first.scenario}  →  B: {second.scenario}", box=box.SIMPLE_HEAD, show_edge=False)
+    table.add_column("Result", overflow="fold")
+    for name in ("A", "B", "Change", "Relative"):
+        table.add_column(name, justify="right")
+    for r in shown:
+        table.add_row(r["key"], r["a"], r["b"], r["change"], r["relative"])
+    Console().print(table)
 
 
 @app.command()

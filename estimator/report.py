@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import json
 from itertools import groupby
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pint
 
 from estimator.estimate import Estimate
 from estimator.trace import Step
 from estimator.units import format_quantity, unit_text
+
+if TYPE_CHECKING:
+    from estimator.uncertainty import Interval, Spread
 
 SECTION_TITLES = {
     "traffic": "Traffic", "storage": "Storage", "features": "Feature store", "models": "Models",
@@ -78,14 +81,19 @@ def _plain(magnitude: Any) -> Any:
     return float(magnitude) if not hasattr(magnitude, "tolist") else magnitude.tolist()
 
 
-def result_json(result: Step) -> dict[str, Any]:
-    return {"key": result.key, "label": result.label, **quantity_json(result.value), "per": result.per,
+def result_json(result: Step, interval: Interval | None = None) -> dict[str, Any]:
+    """One result; with ``interval``, its p5/p50/p95 in the result's unit next to the point ``value``."""
+    spread = {} if interval is None else {
+        name: float(q.to(result.value.units).magnitude) for name, q in zip(("p5", "p50", "p95"), interval)}
+    return {"key": result.key, "label": result.label, **quantity_json(result.value), **spread, "per": result.per,
             "formula": result.formula, "inputs": {name: quantity_json(q) for name, q in result.inputs.items()}}
 
 
-def to_json(estimate: Estimate) -> str:
+def to_json(estimate: Estimate, spread: Spread | None = None) -> str:
+    intervals = spread.intervals if spread else {}
     document = {"scenario": estimate.scenario, "conventions": conventions_json(estimate),
-                "results": [result_json(result) for result in estimate],
+                **({"sampling": {"samples": spread.samples, "seed": spread.seed}} if spread else {}),
+                "results": [result_json(result, intervals.get(result.key)) for result in estimate],
                 "guardrails": [{"metric": m, "threshold": t} for m, t in estimate.guardrails]}
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
@@ -99,14 +107,14 @@ def working(result: Step, estimate: Estimate) -> str:
     return f"{result.formula}{middle} = {show(result, estimate)}"
 
 
-def to_markdown(estimate: Estimate) -> str:
+def to_markdown(estimate: Estimate, spread: Spread | None = None) -> str:
     lines = [f"# {estimate.scenario}", "", f"Conventions: {conventions_text(estimate)}", ""]
     for section, results in groupby(estimate, key=section_of):
         lines += [f"## {SECTION_TITLES.get(section, section.title())}", ""]
         lines += results_table(list(results), estimate)
         lines.append("")
     lines += guardrails_markdown(estimate)
-    return "\n".join(lines)
+    return "\n".join(lines + (intervals_markdown(estimate, spread) if spread else []))
 
 
 def guardrails_markdown(estimate: Estimate) -> list[str]:
@@ -115,6 +123,20 @@ def guardrails_markdown(estimate: Estimate) -> list[str]:
         return []
     return ["## Guardrails", "", "| Metric | Threshold |", "| --- | --- |",
             *[f"| {_cell(metric)} | {_cell(threshold)} |" for metric, threshold in estimate.guardrails], ""]
+
+
+def intervals_markdown(estimate: Estimate, spread: Spread) -> list[str]:
+    """The uncertainty section: each result's 5th, 50th and 95th percentile over the samples."""
+    lines = ["## Uncertainty", "", f"Percentiles over {spread.samples:,} samples of the ranged inputs "
+             f"(seed {spread.seed}); the values above are the point estimate, every range at its median.", "",
+             "| Result | p5 | p50 | p95 |", "| --- | --- | --- | --- |"]
+    return lines + [f"| {r.label} (`{r.key}`) | " + " | ".join(interval_texts(r, estimate, spread)) + " |"
+                    for r in estimate] + [""]
+
+
+def interval_texts(result: Step, estimate: Estimate, spread: Spread) -> list[str]:
+    """p5, p50 and p95 of one result, shown like its value."""
+    return [format_quantity(q, binary=_binary(estimate), per=result.per) for q in spread.intervals[result.key]]
 
 
 def results_table(results: list[Step], estimate: Estimate) -> list[str]:
@@ -130,8 +152,8 @@ def _cell(text: str) -> str:
 
 # ------------------------------------------------------------------------------- terminal
 
-def to_table(estimate: Estimate) -> Any:
-    """A rich Table (imported here so that JSON output never loads rich)."""
+def to_table(estimate: Estimate, spread: Spread | None = None) -> Any:
+    """A rich Table (imported here so that JSON output never loads rich); with ``spread``, p5/p50/p95 too."""
     from rich.table import Table
 
     table = Table(title=estimate.scenario, caption=f"Conventions: {conventions_text(estimate)}",
@@ -146,6 +168,26 @@ def to_table(estimate: Estimate) -> Any:
     for index, (metric, threshold) in enumerate(estimate.guardrails):
         # The threshold goes with the metric: the value column is for numbers and does not wrap.
         table.add_row("Guardrails" if index == 0 else "", f"{metric}: {threshold}", "")
+    if spread is None:
+        return table
+    from rich.console import Group
+
+    return Group(table, intervals_table(estimate, spread))
+
+
+def intervals_table(estimate: Estimate, spread: Spread) -> Any:
+    """The uncertainty table: a result's p5, p50 and p95 over the samples (its own table, to fit 80 columns)."""
+    from rich import box
+    from rich.table import Table
+
+    table = Table(title=f"Uncertainty: percentiles over {spread.samples:,} samples (seed {spread.seed})",
+                  caption="The table above is the point estimate, every range at its median.", caption_justify="left",
+                  box=box.SIMPLE_HEAD, show_edge=False)
+    table.add_column("Result")
+    for name in ("p5", "p50", "p95"):
+        table.add_column(name, justify="right", no_wrap=True, style="cyan" if name == "p50" else None)
+    for result in estimate:
+        table.add_row(subject_label(result), *interval_texts(result, estimate, spread))
     return table
 
 

@@ -99,15 +99,32 @@ def percentiles(values: Mapping[str, pint.Quantity]) -> dict[str, Interval]:
     """
     arrays = {key: q for key, q in values.items() if np.ndim(q.magnitude) > 0}
     found: dict[str, Interval] = {}
-    if arrays:  # one call over a stacked matrix rather than one per result
-        table = np.percentile(np.vstack([np.broadcast_to(q.magnitude, np.shape(q.magnitude)) for q in arrays.values()]),
-                              PERCENTILES, axis=1)
-        for column, (key, q) in enumerate(arrays.items()):
-            found[key] = Interval(*(Q_(float(table[i, column]), q.units) for i in range(3)))
+    if arrays:
+        table = _percentile_rows(np.vstack([q.magnitude for q in arrays.values()]), PERCENTILES)
+        for row, (key, q) in enumerate(arrays.items()):
+            found[key] = Interval(*(Q_(float(table[row, i]), q.units) for i in range(3)))
     for key, q in values.items():
         if key not in arrays:
             found[key] = Interval(q, q, q)
     return {key: found[key] for key in values}
+
+
+def _percentile_rows(matrix: np.ndarray, percents: Sequence[float]) -> np.ndarray:
+    """``np.percentile(matrix, percents, axis=1)`` (linear interpolation), transposed.
+
+    numpy's vectorised sort beats its partition-based percentile about threefold on rows of
+    100,000 samples, and the sampler's time budget is mostly spent here.
+
+    >>> m = np.random.default_rng(0).random((3, 1001))
+    >>> bool(np.allclose(_percentile_rows(m, (5, 50, 95)), np.percentile(m, (5, 50, 95), axis=1).T))
+    True
+    """
+    ordered = np.sort(matrix, axis=1)
+    position = np.asarray(percents, dtype=float) / 100 * (ordered.shape[1] - 1)
+    below = np.floor(position).astype(int)
+    above = np.minimum(below + 1, ordered.shape[1] - 1)
+    share = position - below
+    return ordered[:, below] * (1 - share) + ordered[:, above] * share
 
 
 def _target(result: Estimate, target: str) -> None:

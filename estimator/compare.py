@@ -1,0 +1,118 @@
+"""Two estimates side by side: every result, its absolute and relative change, headline first.
+
+>>> from estimator.trace import step
+>>> from estimator.units import Q_
+>>> rows = compare_steps({"traffic.peak_qps": step("traffic.peak_qps", "Peak QPS", "x", Q_(100.0, "request/s")),
+...                       "a.b": step("a.b", "B", "x", Q_(2.0, "B"))},
+...                      {"a.b": step("a.b", "B", "x", Q_(3.0, "B")),
+...                       "traffic.peak_qps": step("traffic.peak_qps", "Peak QPS", "x", Q_(150.0, "request/s"))})
+>>> [(r.key, r.change.magnitude, r.relative) for r in rows]
+[('traffic.peak_qps', 50.0, 0.5), ('a.b', 1.0, 0.5)]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+import pint
+
+from estimator.trace import Step
+from estimator.units import format_quantity
+
+# The numbers a reader looks at first; the others follow in the first estimate's order.
+HEADLINE = ("traffic.peak_qps", "storage.total_footprint", "features.online.size", "serving.accelerators",
+            "cost.monthly_total")
+
+
+@dataclass(frozen=True)
+class ComparisonRow:
+    """One result in A and in B (None where only one estimate has it)."""
+
+    key: str
+    label: str
+    per: str | None
+    a: pint.Quantity | None
+    b: pint.Quantity | None
+
+    @property
+    def change(self) -> pint.Quantity | None:
+        """B − A in A's unit; None when one side is missing or the units do not match."""
+        if self.a is None or self.b is None or self.a.dimensionality != self.b.dimensionality:
+            return None
+        return self.b.to(self.a.units) - self.a
+
+    @property
+    def relative(self) -> float | None:
+        """(B − A) / A; 0 when both are 0; None when A is 0 and B is not."""
+        change = self.change
+        if change is None or self.a is None:
+            return None
+        if self.a.magnitude == 0:
+            return 0.0 if change.magnitude == 0 else None
+        return float(change.magnitude / self.a.magnitude)
+
+
+def compare_steps(a: Mapping[str, Step], b: Mapping[str, Step]) -> list[ComparisonRow]:
+    """Rows for every key of either side: the headline keys first, then A's order, then B's extra keys."""
+    keys = [key for key in HEADLINE if key in a or key in b]
+    keys += [key for key in a if key not in keys]
+    keys += [key for key in b if key not in keys]
+    rows = []
+    for key in keys:
+        either = a.get(key) or b[key]
+        rows.append(ComparisonRow(key, either.label, either.per, a[key].value if key in a else None,
+                                  b[key].value if key in b else None))
+    return rows
+
+
+def compare(a: Any, b: Any) -> list[ComparisonRow]:
+    """Compare two Estimates."""
+    return compare_steps(a.steps, b.steps)
+
+
+def relative_text(relative: float | None) -> str:
+    """``+12.5 %``, ``−3.00 %``, ``0 %``; ``n/a`` when undefined.
+
+    >>> [relative_text(x) for x in (0.125, -0.03, 0.0, None)]
+    ['+12.5 %', '−3.00 %', '0 %', 'n/a']
+    """
+    if relative is None:
+        return "n/a"
+    if relative == 0:
+        return "0 %"
+    from estimator.units import significant
+
+    sign = "+" if relative > 0 else "−"
+    return f"{sign}{significant(abs(relative) * 100)} %"
+
+
+def comparison_rows(rows: list[ComparisonRow], *, binary: bool = False) -> list[dict[str, str]]:
+    """Plain text rows for a table or a UI: result, A, B, change, relative change."""
+    def shown(q: pint.Quantity | None, per: str | None) -> str:
+        return "—" if q is None else format_quantity(q, binary=binary, per=per)
+
+    return [{"key": row.key, "result": row.label, "a": shown(row.a, row.per), "b": shown(row.b, row.per),
+             "change": "n/a" if row.change is None else _signed(row.change, shown(row.change, row.per)),
+             "relative": relative_text(row.relative)} for row in rows]
+
+
+def _signed(change: pint.Quantity, text: str) -> str:
+    """An explicit + on increases (format_quantity already writes the minus of decreases)."""
+    return "+" + text if change.magnitude > 0 else text
+
+
+def comparison_json(rows: list[ComparisonRow]) -> list[dict[str, Any]]:
+    """Exact values for scripts: magnitudes in A's unit (B's when A lacks the result)."""
+    from estimator.units import unit_text
+
+    out = []
+    for row in rows:
+        units = (row.a if row.a is not None else row.b).units  # type: ignore[union-attr]
+        change = row.change
+        out.append({"key": row.key, "label": row.label, "unit": unit_text(units), "per": row.per,
+                    "a": None if row.a is None else float(row.a.magnitude),
+                    "b": None if row.b is None else float(row.b.to(units).magnitude)
+                    if row.b.dimensionality == units.dimensionality else None,
+                    "change": None if change is None else float(change.magnitude), "relative": row.relative})
+    return out

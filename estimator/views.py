@@ -1,0 +1,228 @@
+"""What the app shows, computed here so the UI layer only draws: plain rows and texts.
+
+Headline metrics with their change against the file's values, the results table, the working,
+and the data of the charts (monthly cost by component, storage by dataset, latency by stage).
+Everything is a plain dataclass or dict of strings and floats, so it is tested without Streamlit.
+
+>>> from estimator.estimate import estimate
+>>> from estimator.library import SCENARIOS_DIR
+>>> from estimator.scenario import load_scenario
+>>> result = estimate(load_scenario(SCENARIOS_DIR / "video_recommendation.yaml"))
+>>> [m.label for m in headline_metrics(result, result)]
+['Peak QPS', 'Total storage', 'Feature store', 'Accelerators', 'Monthly cost']
+>>> headline_metrics(result, result)[0].delta is None
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import groupby
+from typing import Literal
+
+import pint
+
+from estimator.estimate import Estimate
+from estimator.report import SECTION_TITLES, section_of, show, show_input, subject_label, working
+from estimator.trace import Step
+from estimator.units import Q_, format_quantity, significant
+
+DeltaColour = Literal["normal", "inverse", "off"]
+
+# (result key, label, how a rise reads): more cost or hardware is shown as bad; QPS is neither.
+HEADLINES: tuple[tuple[str, str, DeltaColour], ...] = (
+    ("traffic.peak_qps", "Peak QPS", "off"),
+    ("storage.total_footprint", "Total storage", "inverse"),
+    ("features.online.size", "Feature store", "inverse"),
+    ("serving.accelerators", "Accelerators", "inverse"),
+    ("cost.monthly_total", "Monthly cost", "inverse"),
+)
+
+
+@dataclass(frozen=True)
+class Metric:
+    key: str
+    label: str
+    value: str
+    delta: str | None  # None when unchanged from the file
+    delta_colour: DeltaColour
+    help: str
+
+
+def headline_metrics(current: Estimate, original: Estimate) -> list[Metric]:
+    """The headline numbers of ``current``, each with its change against ``original``."""
+    metrics = []
+    for key, label, colour in HEADLINES:
+        if key not in current:
+            continue
+        result = current.steps[key]
+        before = original.steps.get(key)
+        delta = change_text(result.value, before.value, current, result.per) if before is not None else None
+        metrics.append(Metric(key, label, show(result, current), delta, colour, f"{result.label} ({key})"))
+    return metrics
+
+
+def change_text(now: pint.Quantity, before: pint.Quantity, estimate: Estimate, per: str | None = None) -> str | None:
+    """``+$8.26 k/month (+20.0 %)``; None when nothing changed.
+
+    >>> from estimator.estimate import Estimate
+    >>> from estimator.scenario import Conventions
+    >>> e = Estimate("x", Conventions(), None, {})
+    >>> change_text(Q_(1200.0, "request/s"), Q_(1000.0, "request/s"), e)
+    '+200 request/s (+20.0 %)'
+    >>> change_text(Q_(1.0, "TB"), Q_(4.0, "TB"), e)
+    '-3.00 TB (-75.0 %)'
+    >>> change_text(Q_(5.0, "GPU"), Q_(5.0, "GPU"), e) is None
+    True
+    """
+    difference = (now - before.to(now.units)).magnitude
+    if difference == 0:
+        return None
+    sign = "+" if difference > 0 else "-"
+    text = f"{sign}{format_quantity(Q_(abs(difference), now.units), binary=_binary(estimate), per=per)}"
+    base = before.to(now.units).magnitude
+    return text + (f" ({sign}{significant(abs(difference) / abs(base) * 100)} %)" if base else "")
+
+
+def _binary(estimate: Estimate) -> bool:
+    return estimate.conventions.storage_display == "binary"
+
+
+# ---------------------------------------------------------------------------- table, working
+
+def result_rows(estimate: Estimate) -> list[dict[str, str]]:
+    """One row per result: section, result, value as a person reads it, and its key."""
+    return [{"Section": SECTION_TITLES.get(section_of(r), section_of(r)), "Result": subject_label(r),
+             "Value": show(r, estimate), "Key": r.key} for r in estimate]
+
+
+@dataclass(frozen=True)
+class Working:
+    key: str
+    label: str
+    value: str
+    line: str  # formula = formula with values = value
+    inputs: list[tuple[str, str]] = field(default_factory=list)  # (name, value as shown)
+
+
+def working_sections(estimate: Estimate) -> list[tuple[str, list[Working]]]:
+    """The "show your work" of every result, grouped by section title."""
+    sections = []
+    for section, results in groupby(estimate, key=section_of):
+        sections.append((SECTION_TITLES.get(section, section.title()), [
+            Working(r.key, subject_label(r), show(r, estimate), working(r, estimate),
+                    [(name, show_input(q, estimate)) for name, q in r.inputs.items()]) for r in results]))
+    return sections
+
+
+# ----------------------------------------------------------------------------------- charts
+
+@dataclass(frozen=True)
+class BarChart:
+    """Bars in one unit: ``rows`` hold name, value (a float in ``unit``) and text (as shown)."""
+
+    title: str
+    unit: str
+    rows: list[dict[str, object]]
+    limit: float | None = None  # a line to draw (a latency budget), in ``unit``
+    limit_text: str = ""
+
+    @property
+    def axis_end(self) -> float:
+        """Where the value axis ends: past the longest bar and the line, leaving room for labels.
+
+        >>> BarChart("t", "ms", [{"name": "a", "value": 80.0, "text": "80 ms"}], 100.0).axis_end
+        135.0
+        """
+        values = [float(row["value"]) for row in self.rows] + ([self.limit] if self.limit is not None else [])  # type: ignore[arg-type]
+        return max(values, default=1.0) * 1.35 or 1.0
+
+
+def _parts(estimate: Estimate, key: str) -> list[Step]:
+    """The results a total adds up, expanded down to results that are not themselves totals.
+
+    A total is a result whose inputs are all results (see estimator.calc.storage.total).
+    """
+    result = estimate.steps[key]
+    if result.inputs and all(name in estimate for name in result.inputs):
+        return [part for name in result.inputs for part in _parts(estimate, name)]
+    return [result]
+
+
+def component_label(result: Step) -> str:
+    """``models.ranking.monthly_cost`` → ``Models · ranking``; two-part keys use the label.
+
+    >>> from estimator.trace import step
+    >>> component_label(step("storage.watch_events.monthly_cost", "Monthly storage cost", "x", 1.0))
+    'Storage · watch_events'
+    >>> component_label(step("cost.egress_monthly", "Monthly egress cost", "x", 1.0))
+    'Monthly egress cost'
+    """
+    parts = result.key.split(".")
+    if len(parts) <= 2:
+        return result.label
+    return " · ".join([SECTION_TITLES.get(parts[0], parts[0].title()), *parts[1:-1]])
+
+
+# Scales for a chart axis: the largest one not above the largest bar.
+_MONEY = (("$ B", 1e9), ("$ M", 1e6), ("$ k", 1e3), ("$", 1.0))
+_DECIMAL = tuple((f"{p}B", 1000.0 ** i) for i, p in reversed(list(enumerate(["", "k", "M", "G", "T", "P", "E"]))))
+_BINARY = tuple((f"{p}B", 1024.0 ** i) for i, p in reversed(list(enumerate(["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"]))))
+
+
+def axis_scale(largest: float, scales: tuple[tuple[str, float], ...]) -> tuple[str, float]:
+    """(name, factor) of the scale that shows ``largest`` as a number from 1 up.
+
+    >>> axis_scale(41300.0, _MONEY), axis_scale(2.1e15, _DECIMAL), axis_scale(0.5, _DECIMAL)
+    (('$ k', 1000.0), ('PB', 1000000000000000.0), ('B', 1.0))
+    """
+    for name, factor in scales:
+        if abs(largest) >= factor:
+            return name, factor
+    return scales[-1]
+
+
+def _bars(title: str, results: list[tuple[str, pint.Quantity, str]], base_unit: str,
+          scales: tuple[tuple[str, float], ...], unit_suffix: str = "") -> BarChart:
+    magnitudes = [float(q.to(base_unit).magnitude) for _, q, _ in results]
+    name, factor = axis_scale(max(magnitudes, default=0.0), scales)
+    rows = [{"name": label, "value": m / factor, "text": text}
+            for (label, _, text), m in zip(results, magnitudes, strict=True)]
+    return BarChart(title, name + unit_suffix, sorted(rows, key=lambda r: -float(r["value"])))  # type: ignore[arg-type]
+
+
+def cost_by_component(estimate: Estimate) -> BarChart | None:
+    """Monthly cost split into the parts it adds up (each model, dataset, store, egress)."""
+    if "cost.monthly_total" not in estimate:
+        return None
+    parts = [(component_label(p), p.value, show(p, estimate)) for p in _parts(estimate, "cost.monthly_total")]
+    return _bars("Monthly cost by component", parts, "USD", _MONEY, "/month")
+
+
+def storage_by_dataset(estimate: Estimate) -> BarChart | None:
+    """Stored footprint of each dataset, the offline feature store and the online store (in memory)."""
+    parts = _parts(estimate, "storage.total_footprint") if "storage.total_footprint" in estimate else []
+    parts += [estimate.steps[key] for key in ("features.offline.footprint", "features.online.size") if key in estimate]
+    if not parts:
+        return None
+    labelled = [(component_label(p), p.value, show(p, estimate)) for p in parts]
+    return _bars("Storage by dataset", labelled, "B", _BINARY if _binary(estimate) else _DECIMAL)
+
+
+def latency_by_stage(estimate: Estimate) -> BarChart | None:
+    """Latency of each serving stage (``serving.stages.<name>.latency``) and the budget line."""
+    stages = [r for r in estimate if r.key.startswith("serving.stages.") and r.key.endswith(".latency")]
+    if not stages:
+        return None
+    rows = [{"name": r.key.split(".")[2], "value": float(r.value.to("ms").magnitude), "text": format_quantity(r.value.to("ms"))}
+            for r in stages]  # pipeline order, as the scenario lists the stages
+    budget = latency_budget(estimate)
+    return BarChart("Latency by stage", "ms", rows,
+                    float(budget.to("ms").magnitude) if budget is not None else None,
+                    f"budget {format_quantity(budget.to('ms'))}" if budget is not None else "")
+
+
+def latency_budget(estimate: Estimate) -> pint.Quantity | None:
+    """The budget the stages are held to: an input of ``serving.latency_slack`` (estimator.calc.serving)."""
+    slack = estimate.steps.get("serving.latency_slack")
+    return slack.inputs.get("latency_budget") if slack is not None else None

@@ -1,0 +1,54 @@
+"""The architecture diagram: graph from diagrams_lib.graph, picture from diagrams_lib.render.
+
+Rendering runs Graphviz, so pictures are cached by content: the graph as canonical JSON plus
+theme, direction and format. An edit that leaves the graph unchanged is not re-rendered.
+"""
+
+from __future__ import annotations
+
+import json
+
+import streamlit as st
+
+from estimator.estimate import Estimate
+from estimator.scenario import Scenario
+
+
+def graph_json(scenario: Scenario, estimate: Estimate) -> str:
+    """The component graph as canonical JSON: the cache key of the pictures."""
+    import networkx as nx  # type: ignore[import-untyped]
+
+    from diagrams_lib.graph import build_graph
+
+    data = nx.node_link_data(build_graph(scenario, estimate), edges="edges")
+    return json.dumps(data, sort_keys=True, ensure_ascii=False)
+
+
+@st.cache_data(max_entries=64, show_spinner="Drawing the diagram…")
+def render_cached(graph: str, fmt: str, theme: str, direction: str) -> bytes:
+    """Render the graph given as JSON; Streamlit keys the cache on these arguments' content."""
+    import networkx as nx  # type: ignore[import-untyped]
+
+    from diagrams_lib.render import render
+
+    return render(nx.node_link_graph(json.loads(graph), edges="edges"), fmt=fmt, theme=theme, direction=direction)
+
+
+def pictures(scenario: Scenario, estimate: Estimate, theme: str, direction: str) -> tuple[dict[str, bytes], str | None]:
+    """({format: bytes} for PNG and SVG, None) or ({}, why there is no picture).
+
+    A diagram that cannot be drawn must not take the numbers down with it, so any failure
+    becomes a warning on the page (the AppTest tests fail on that warning).
+    """
+    try:
+        graph = graph_json(scenario, estimate)
+        return {fmt: render_cached(graph, fmt, theme, direction) for fmt in ("png", "svg")}, None
+    except Exception as error:  # noqa: BLE001 - shown to the person, never swallowed silently
+        return {}, f"The diagram could not be drawn: {type(error).__name__}: {error}"
+
+
+def diagram_ui(drawn: dict[str, bytes], problem: str | None) -> None:
+    if problem or "png" not in drawn:
+        st.warning(problem or "No diagram.")
+        return
+    st.image(drawn["png"], width="stretch")

@@ -1,0 +1,139 @@
+"""Sidebar widgets: choose a scenario, set conventions and the diagram, edit assumptions.
+
+Each function draws widgets and returns plain values; nothing here computes a result.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import groupby
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from estimator.edits import MAX_TEXT, Input
+from estimator.library import bundled_scenarios
+from estimator.scenario import Conventions, Scenario
+from estimator.source import MAX_BYTES
+
+THEMES = ("onprem", "aws", "gcp", "azure")
+DIRECTIONS = {"Left to right": "LR", "Top to bottom": "TB"}
+# Seconds in a day and a month, as the scenario file may write them (see estimator.scenario.Conventions).
+DAY_CHOICES = {"86,400 s (calendar day)": "86400 s", "100,000 s (10^5, rounded)": "100000 s"}
+MONTH_CHOICES = {"calendar (30.44 days)": "calendar", "30 days": "30 days", "2.5 million s (rounded)": "2.5e6 s"}
+
+
+@dataclass(frozen=True)
+class Source:
+    """The scenario text to start from and the name its messages use. Never a server path
+    chosen by the user: bundled files come from the library, uploads stay in memory."""
+
+    text: bytes
+    file: str
+
+    @property
+    def id(self) -> str:
+        """Names this scenario's widgets, so that another scenario starts from its own values."""
+        return hashlib.sha256(self.file.encode() + b"\0" + self.text).hexdigest()[:12]
+
+
+def source_ui() -> Source | None:
+    """A bundled case study or an uploaded file; None while an upload is awaited."""
+    st.sidebar.header("Scenario")
+    origin = st.sidebar.radio("Start from", ("Case study", "Upload a YAML file"), horizontal=True,
+                              label_visibility="collapsed")
+    if origin == "Case study":
+        entries = bundled_scenarios()
+        index = st.sidebar.selectbox("Case study", range(len(entries)), format_func=lambda i: entries[i].name,
+                                     help="The bundled scenario library (scenarios/*.yaml).")
+        entry = entries[index]
+        st.sidebar.caption(entry.summary)
+        return Source(entry.path.read_bytes(), entry.path.name)
+    upload = st.sidebar.file_uploader("Scenario file", type=["yaml", "yml"],
+                                      help=f"At most {MAX_BYTES:,} bytes; see `envelope schema` for the format.")
+    if upload is None:
+        return None
+    # Only the base name is kept, for messages: it never becomes a path on this server.
+    # Size is checked by the loader (the CLI's message), after the server's own upload cap.
+    return Source(upload.getvalue(), Path(upload.name).name or "upload.yaml")
+
+
+def conventions_ui(scenario: Scenario) -> dict[str, Any]:
+    """Conventions that differ from the scenario's: ``{field: value}`` as the file would write it."""
+    current = scenario.conventions
+    with st.sidebar.expander("Conventions", expanded=False):
+        day = _period_ui("Seconds in a day", DAY_CHOICES, current.day)
+        month = _period_ui("Seconds in a month", MONTH_CHOICES, current.month)
+        storage = st.radio("Storage units", ("decimal", "binary"), horizontal=True,
+                           index=("decimal", "binary").index(current.storage_display),
+                           help="decimal: 1 GB = 10^9 B; binary: 1 GiB = 2^30 B")
+        peak = st.number_input("Peak factor (peak ÷ average QPS)", min_value=1.0, max_value=100.0,
+                               value=float(current.peak_factor), step=0.5)
+    chosen = {"day": day, "month": month, "storage_display": storage, "peak_factor": peak}
+    original = {"day": None, "month": None, "storage_display": current.storage_display,
+                "peak_factor": float(current.peak_factor)}
+    return {key: value for key, value in chosen.items() if value != original[key]}
+
+
+def _period_ui(label: str, choices: dict[str, str], current: Any) -> str | None:
+    """A period choice; None while it is the scenario's own (which is offered even when unusual)."""
+    own = next((text for text in choices.values() if _same_period(text, current)), None)
+    options = list(choices) if own else [f"as in the file ({current.to('s').magnitude:,.0f} s)", *choices]
+    index = list(choices.values()).index(own) if own else 0
+    picked = st.selectbox(label, options, index=index)
+    text = choices.get(picked)
+    return None if text is None or text == own else text
+
+
+def _same_period(text: str, current: Any) -> bool:
+    # The choice is read by the scenario's own validator, so "calendar" means what the file means.
+    return bool(abs(Conventions(month=text).month.to("s").magnitude - current.to("s").magnitude) < 1e-6)
+
+
+def diagram_options_ui() -> tuple[str, str]:
+    """(theme, direction) of the architecture diagram."""
+    with st.sidebar.expander("Diagram", expanded=False):
+        theme = st.selectbox("Icon theme", THEMES, help="Icons of on-premises tools or of a cloud provider.")
+        direction = st.radio("Layout", list(DIRECTIONS), horizontal=True)
+    return theme, DIRECTIONS[direction]
+
+
+SECTION_TITLES = {"traffic": "Traffic", "data": "Data", "features": "Feature store", "models": "Models"}
+
+
+def assumptions_ui(inputs: Sequence[Input], key: str) -> tuple[dict[str, str], dict[str, Any]]:
+    """One widget per assumption, grouped as in the file; returns ({path: text}, {path: error slot}).
+
+    The error slots are filled by the caller once the edits have been validated, so that a
+    refused value is shown right under its own field.
+    """
+    texts: dict[str, str] = {}
+    slots: dict[str, Any] = {}
+    st.sidebar.header("Assumptions")
+    st.sidebar.caption("Type values with units, e.g. `2 KB`, `600 million user`, `90 day`.")
+    for section, items in groupby(inputs, key=lambda i: i.section):
+        title = SECTION_TITLES.get(section, section.replace("_", " ").capitalize())
+        with st.sidebar.expander(title, expanded=section == "traffic"):
+            for group, members in groupby(items, key=lambda i: i.group):
+                if group:
+                    st.markdown(f"**{group}**")
+                for item in members:
+                    texts[item.path], slots[item.path] = _field(item, key)
+    return texts, slots
+
+
+def _field(item: Input, key: str) -> tuple[str, Any]:
+    widget_key = f"{key}:{item.path}"
+    if item.kind == "choice":
+        choices = list(item.choices)
+        value = st.selectbox(item.label, choices, index=choices.index(item.text) if item.text in choices else 0,
+                             key=widget_key, help=item.help or None)
+    elif item.kind == "range":  # a flow mapping is too long for one line of the sidebar
+        value = st.text_area(item.label, item.text, max_chars=MAX_TEXT, key=widget_key, height=80,
+                             help=(item.help + "; a range: {low, high, dist, mode}").strip("; "))
+    else:
+        value = st.text_input(item.label, item.text, max_chars=MAX_TEXT, key=widget_key, help=item.help or None)
+    return value, st.empty()

@@ -1,0 +1,27 @@
+"""What every part of the page is drawn from, computed once per run by app.py."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from estimator.estimate import Estimate
+from estimator.scenario import Scenario
+
+
+@dataclass(frozen=True)
+class View:
+    """The scenario as edited, its estimate, and the file's own estimate to compare with.
+
+    A tab is a function ``(View) -> None``; app.TABS lists them, so a new view of the same
+    estimate (uncertainty, sensitivity ...) is one more entry there.
+    """
+
+    file: str  # the name messages and downloads use (a bundled file's name or the upload's)
+    text: bytes  # the file's text, as read or uploaded
+    overrides: tuple[str, ...]  # the edits in effect, as --set overrides
+    original: Scenario
+    scenario: Scenario
+    estimate: Estimate
+    baseline: Estimate  # the estimate of the file as written
+    theme: str
+    direction: str
