@@ -428,7 +428,9 @@ def _located(s: Scenario, index: int, field: str, compute):  # type: ignore[no-u
     except pint.DimensionalityError as error:
         raise ScenarioError([_problem(s, index, field, "wrong dimension", given=str(error.dim1),
                                       expected=str(error.dim2))]) from None
-    except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError, AttributeError):
+    except Exception:  # pint's parser raises many types for text that is not a unit ("2**", "1/0", "(")
+        if field != "unit":
+            raise
         raise ScenarioError([_problem(s, index, field, "not a unit pint knows", given=repr(s.derived[index].unit),
                                       expected="a unit such as 'MB/user'")]) from None
 

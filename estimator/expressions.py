@@ -18,15 +18,11 @@ import difflib
 import tokenize
 from typing import Mapping
 
+import numpy as np
 import pint
 from pint.pint_eval import tokenizer
 
-from estimator.units import Q_, drop_scale_words, ureg
-
-MAX_LENGTH = 500
-MAX_TOKENS = 200
-MAX_EXPONENT = 10.0
-MAX_NUMBER = 1e30
+from estimator.units import Q_, CostlyExpression, bounded_parse, bounded_tokens, drop_scale_words, ureg
 
 
 class ExpressionProblem(ValueError):
@@ -34,39 +30,19 @@ class ExpressionProblem(ValueError):
 
 
 def _tokens(expr: str) -> list[tokenize.TokenInfo]:
-    if len(expr) > MAX_LENGTH:
-        raise ExpressionProblem(f"expression longer than {MAX_LENGTH} characters")
-    if "\n" in expr or "\r" in expr:
-        raise ExpressionProblem("expression spans several lines")
+    """The tokens of ``expr`` as written (for names), once its cost is known to be bounded."""
     try:
-        tokens = [t for t in tokenizer(expr) if t.type not in (tokenize.NEWLINE, tokenize.ENDMARKER, tokenize.NL)]
-    except (tokenize.TokenError, SyntaxError, IndentationError) as error:
-        raise ExpressionProblem(f"cannot read the expression: {error}") from None
-    if len(tokens) > MAX_TOKENS:
-        raise ExpressionProblem(f"expression has more than {MAX_TOKENS} parts")
-    _check_numbers_and_powers(tokens)
-    return tokens
+        bounded_tokens(expr)  # the same bounds as every quantity in a scenario (estimator.units)
+        return [t for t in tokenizer(expr) if t.type not in (tokenize.NEWLINE, tokenize.ENDMARKER, tokenize.NL)]
+    except CostlyExpression as error:
+        raise ExpressionProblem(_costly(error)) from None
+    except (tokenize.TokenError, SyntaxError) as error:
+        raise ExpressionProblem(f"cannot read the expression: {error.args[0] if error.args else error}") from None
 
 
-def _check_numbers_and_powers(tokens: list[tokenize.TokenInfo]) -> None:
-    for index, token in enumerate(tokens):
-        if token.type == tokenize.NUMBER and abs(_number(token.string)) > MAX_NUMBER:
-            raise ExpressionProblem(f"number {token.string} is too large")
-        if token.string in ("**", "^"):
-            rest = tokens[index + 1:index + 3]
-            if rest and rest[0].string in ("-", "+"):
-                rest = tokens[index + 2:index + 4]
-            if not rest or rest[0].type != tokenize.NUMBER or abs(_number(rest[0].string)) > MAX_EXPONENT:
-                raise ExpressionProblem(f"exponents must be plain numbers of at most {MAX_EXPONENT:g}")
-            if len(rest) > 1 and rest[1].string in ("**", "^"):
-                raise ExpressionProblem("chained exponents (a ** b ** c) are not allowed")
-
-
-def _number(text: str) -> float:
-    try:
-        return float(text.replace("_", ""))
-    except ValueError:
-        return float("inf")
+def _costly(error: CostlyExpression) -> str:
+    text = str(error)
+    return text if text.startswith(("chained", "exponents")) else f"expression {text}"
 
 
 def _dotted_names(tokens: list[tokenize.TokenInfo]) -> list[tuple[str, int, int]]:
@@ -106,14 +82,20 @@ def evaluate(expr: str, values: Mapping[str, pint.Quantity]) -> pint.Quantity:
             hint = difflib.get_close_matches(name, list(values), n=1, cutoff=0.6)
             raise ExpressionProblem(f"unknown name '{name}'" + (f"; did you mean '{hint[0]}'?" if hint else ""))
     try:
-        result = ureg.parse_expression(text, **placeholders)
+        result = bounded_parse(text, **placeholders)
+        result = drop_scale_words(result) if isinstance(result, pint.Quantity) else Q_(float(result), "")
+    except CostlyExpression as error:
+        raise ExpressionProblem(_costly(error)) from None
     except pint.DimensionalityError as error:
         raise ExpressionProblem(f"cannot combine {error.dim1} with {error.dim2}") from None
     except (ZeroDivisionError, OverflowError):
         raise ExpressionProblem("the expression divides by zero or overflows") from None
     except Exception as error:  # pint's parser raises several types for malformed text
-        raise ExpressionProblem(f"cannot evaluate the expression: {error}") from None
-    return drop_scale_words(result) if isinstance(result, pint.Quantity) else Q_(float(result), "")
+        reason = str(error) or "it is not arithmetic over numbers, names and units"
+        raise ExpressionProblem(f"cannot evaluate the expression: {reason}") from None
+    if not np.all(np.isfinite(result.magnitude)):
+        raise ExpressionProblem("the expression divides by zero or overflows")
+    return result
 
 
 def _is_unit(name: str) -> bool:

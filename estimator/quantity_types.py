@@ -20,7 +20,7 @@ from pydantic import PlainSerializer, PlainValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from estimator.ranges import DISTRIBUTIONS, Range
-from estimator.units import parse_quantity, unit_text, ureg
+from estimator.units import CostlyExpression, parse_quantity, unit_text, ureg
 
 MAX_MAGNITUDE = 1e30  # beyond any real system; catches 1e308 and its overflow to inf
 
@@ -39,13 +39,22 @@ def describe_dimension(dimension: str) -> str:
     return _DIMENSION_WORDS.get(dimension, f"a quantity of dimension {dimension}")
 
 
-def _fail(kind: str, given: Any, expected: str) -> PydanticCustomError:
-    return PydanticCustomError(kind, "{what}", {"what": kind.replace("_", " "), "given": _shown(given),
+def _fail(kind: str, given: Any, expected: str, what: str | None = None) -> PydanticCustomError:
+    return PydanticCustomError(kind, "{what}", {"what": what or kind.replace("_", " "), "given": _shown(given),
                                                  "expected": expected})
 
 
 def _shown(value: Any) -> str:
-    return repr(value) if isinstance(value, str) else str(value)
+    """The value as given, cut short: a message stays one readable line whatever the input.
+
+    >>> _shown("1*" * 100)
+    "'1*1*1*1*1*1*1*1*1*1*1*1*1*1*1*1*1*1*1*1*1*1*1*1*1*1*1*1*...' (200 characters)"
+    """
+    text = repr(value) if isinstance(value, str) else str(value)
+    if len(text) <= 60:
+        return text
+    size = f" ({len(value):,} characters)" if isinstance(value, str) else ""
+    return text[:57] + "..." + ("'" if isinstance(value, str) else "") + size
 
 
 # ---------------------------------------------------------------------------------- ranges
@@ -153,8 +162,10 @@ def _check_bounds(quantity: pint.Quantity, value: Any, example: str, positive: b
     magnitude = quantity.magnitude
     if not isinstance(magnitude, (int, float)):  # arrays come from sampling, checked there
         return
-    if not math.isfinite(magnitude) or abs(magnitude) > MAX_MAGNITUDE:
-        raise _fail("not_finite", value, f"a finite value of at most {MAX_MAGNITUDE:g}, e.g. '{example}'")
+    if not math.isfinite(magnitude):
+        raise _fail("not_finite", value, f"a finite number, e.g. '{example}'")
+    if abs(magnitude) > MAX_MAGNITUDE:
+        raise _fail("too_large", value, f"a magnitude of at most {MAX_MAGNITUDE:g}, e.g. '{example}'")
     if magnitude < 0:
         raise _fail("negative", value, f"0 or more, e.g. '{example}'")
     if positive and magnitude == 0:
@@ -210,8 +221,10 @@ def _number_type(kind: str, example: str, *, minimum: float, maximum: float | No
             number = float(parse_quantity(value).to("").magnitude) if isinstance(value, str) else float(value)
         except Exception:
             raise _fail("not_a_number", value, expected) from None
-        if not math.isfinite(number) or abs(number) > MAX_MAGNITUDE:
+        if not math.isfinite(number):
             raise _fail("not_finite", value, expected)
+        if abs(number) > MAX_MAGNITUDE:
+            raise _fail("too_large", value, expected)
         too_small = number <= minimum if exclusive_minimum else number < minimum
         if too_small or (maximum is not None and number > maximum):
             raise _fail("out_of_range", value, expected)
@@ -265,9 +278,17 @@ def _parse_any(value: Any, example: str, expected: str) -> pint.Quantity:
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise _fail("not_a_quantity", value, expected)
     try:
-        return parse_quantity(value)
+        quantity = parse_quantity(value)
     except pint.errors.UndefinedUnitError as error:
         raise _fail("unknown_unit", value, f"{expected} (no unit named {', '.join(map(repr, error.unit_names))})") from None
+    except CostlyExpression as error:  # "9**9**9 B": refused before pint evaluates it
+        raise _fail("costly", value, expected, what=str(error)) from None
+    except OverflowError:
+        raise _fail("too_large", value, f"a magnitude of at most {MAX_MAGNITUDE:g}, e.g. '{example}'") from None
     except Exception:  # pint's parser raises several types for garbage text
         raise _fail("not_a_quantity", value, expected) from None
+    # Checked before the dimension: ".nan" is not a number missing its unit.
+    if isinstance(quantity.magnitude, float) and not math.isfinite(quantity.magnitude):
+        raise _fail("not_finite", value, f"a finite number, e.g. '{example}'")
+    return quantity
 

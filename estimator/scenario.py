@@ -14,7 +14,6 @@ import typing
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import AfterValidator, Field, PrivateAttr, ValidationError, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
@@ -304,9 +303,9 @@ def apply_overrides(data: dict[str, Any], overrides: typing.Sequence[str], file:
                 target = target[part]
             except (KeyError, IndexError, TypeError):
                 raise ScenarioError([Problem("--set", None, None, path_text, "no such path in " + file)]) from None
-        try:
-            value = yaml.safe_load(value_text)
-        except yaml.YAMLError:
+        try:  # read like a scenario file, with its bounds (depth, size, digits, aliases)
+            value = read_yaml(value_text, "--set").data
+        except ScenarioError:
             value = value_text
         try:
             target[parts[-1]] = value
@@ -361,6 +360,13 @@ def _problem(document: YamlDocument, error: Any) -> Problem:
         return document.problem(loc, "not a mapping", given=given, expected="a mapping of keys to values")
     if kind == "list_type":
         return document.problem(loc, "not a list", given=given, expected="a list of entries, each starting with '- '")
+    if kind == "string_type":
+        return document.problem(loc, "not text", given=given, expected="text (quote a value YAML reads as a number, "
+                                                                        "date or yes/no)")
+    if kind == "too_short":
+        return document.problem(loc, "empty", given=given, expected=f"at least {context.get('min_length', 1)} entry")
+    if kind.startswith("date_"):
+        return document.problem(loc, "not a date", given=given, expected="a date such as 2024-06-30")
     if kind == "string_pattern_mismatch":
         return document.problem(loc, "not a valid name", given=given,
                                 expected="letters, digits and underscores, not starting with a digit")

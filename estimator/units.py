@@ -18,10 +18,13 @@ quantities from two registries cannot be combined.
 from __future__ import annotations
 
 import math
+import tokenize
 from pathlib import Path
 from typing import Any
 
 import pint
+from pint.pint_eval import tokenizer
+from pint.util import string_preprocessor
 
 UNITS_FILE = Path(__file__).with_name("units.txt")
 
@@ -46,19 +49,96 @@ _SYMBOLS = {
 def parse_quantity(text: str | float | int) -> pint.Quantity:
     """Parse ``text`` with pint's expression parser (never Python's ``eval``).
 
-    Number words are multiplied out so that they never reach a result's unit.
-    Raises pint errors (UndefinedUnitError, DefinitionSyntaxError ...) for the caller to word.
+    Number words are multiplied out so that they never reach a result's unit. The text is
+    bounded first (see ``bounded_parse``), so a file cannot make Envelope compute ``9**9**9``.
+    Raises pint errors (UndefinedUnitError, DefinitionSyntaxError ...) or ``CostlyExpression``
+    for the caller to word.
 
     >>> parse_quantity("2 KiB").to("B").magnitude
     2048.0
     """
     if isinstance(text, (int, float)):
         return Q_(float(text), "")
-    quantity = ureg.parse_expression(text)
+    quantity = bounded_parse(text)
     if not isinstance(quantity, pint.Quantity):  # a bare number such as "3"
         return Q_(float(quantity), "")
     quantity = drop_scale_words(quantity)
     return Q_(float(quantity.magnitude), quantity.units)
+
+
+# ------------------------------------------------------------------------ bounded parsing
+# Every text pint evaluates comes from a scenario or an upload. pint's parser computes Python
+# ints exactly, so "9**9**9" or "((9**9)**9)**9 ..." would run for minutes and eat gigabytes.
+# These bounds are far beyond any real quantity or derived expression.
+MAX_EXPRESSION_LENGTH = 500  # characters
+MAX_TOKENS = 200  # numbers, names, operators and brackets
+MAX_EXPONENT = 10.0  # an exponent is a plain number of at most this size, never a chain
+
+
+class CostlyExpression(ValueError):
+    """Text refused before evaluation: too long, not one line, or arithmetic that could explode."""
+
+
+def bounded_parse(text: str, **values: Any) -> Any:
+    """``ureg.parse_expression(text, **values)`` with its cost bounded before evaluation.
+
+    pint's own preprocessing (``^``, ``squared``, ``×`` ...) runs first so the check sees the
+    operators pint will evaluate; integers are then written as floats, so arithmetic overflows
+    to ``inf`` (which callers refuse) instead of building a huge exact integer.
+
+    >>> bounded_parse("2^10 B").magnitude
+    1024.0
+    >>> bounded_parse("9**9**9")
+    Traceback (most recent call last):
+    ...
+    estimator.units.CostlyExpression: chained exponents (a ** b ** c) are not allowed
+    >>> bounded_parse("(((9**9)**9)**9)**9")  # exact, this integer has 37 million digits
+    Traceback (most recent call last):
+    ...
+    OverflowError: (34, 'Numerical result out of range')
+    """
+    tokens, text = bounded_tokens(text)
+    for token in reversed(tokens):
+        if token.type == tokenize.NUMBER:
+            start, end = token.start[1], token.end[1]
+            text = text[:start] + repr(_literal(token.string)) + text[end:]
+    return ureg.parse_expression(text, **values)
+
+
+def bounded_tokens(text: str) -> tuple[list[tokenize.TokenInfo], str]:
+    """The tokens of ``text`` after pint's preprocessing, and that text; refuse costly text."""
+    if len(text) > MAX_EXPRESSION_LENGTH:
+        raise CostlyExpression(f"longer than {MAX_EXPRESSION_LENGTH} characters")
+    if "\n" in text or "\r" in text:
+        raise CostlyExpression("spans several lines")
+    for preprocess in ureg.preprocessors:
+        text = preprocess(text)
+    text = string_preprocessor(text)
+    try:
+        tokens = [t for t in tokenizer(text) if t.type not in (tokenize.NEWLINE, tokenize.ENDMARKER, tokenize.NL)]
+    except (tokenize.TokenError, SyntaxError) as error:
+        raise CostlyExpression(f"cannot read it: {error.args[0] if error.args else error}") from None
+    if len(tokens) > MAX_TOKENS:
+        raise CostlyExpression(f"more than {MAX_TOKENS} parts")
+    for index, token in enumerate(tokens):
+        if token.string not in ("**", "^"):
+            continue
+        rest = tokens[index + 1:index + 3]
+        if rest and rest[0].string in ("-", "+"):
+            rest = tokens[index + 2:index + 4]
+        if len(rest) > 1 and rest[1].string in ("**", "^"):
+            raise CostlyExpression("chained exponents (a ** b ** c) are not allowed")
+        if not rest or rest[0].type != tokenize.NUMBER or not abs(_literal(rest[0].string)) <= MAX_EXPONENT:
+            raise CostlyExpression(f"exponents must be plain numbers of at most {MAX_EXPONENT:g}")
+    return tokens, text
+
+
+def _literal(text: str) -> float:
+    """A number token as a float: huge ones become inf, unreadable ones (``0x1``, ``1j``) nan."""
+    try:
+        return float(text)
+    except ValueError:
+        return math.nan
 
 
 def drop_scale_words(quantity: pint.Quantity) -> pint.Quantity:
