@@ -1,0 +1,63 @@
+"""CLI cold start: `envelope estimate <largest bundled scenario> --format json`, a whole process.
+
+The floor is a process that imports the libraries the estimate needs and builds the unit
+registry exactly as estimator/units.py does, but without Envelope: what no code of ours can
+go under. Both run with the same interpreter, interleaved. Peak memory (the child's own
+ru_maxrss) is reported next to it.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from harness import ROOT, Row, bundled_scenarios, median, progress, run_process
+
+UNITS = ROOT / "estimator" / "units.txt"
+# Mirrors estimator/units.py (registry cache on, units.txt redefining bit) with bare libraries.
+FLOOR_CODE = ("import pint, pydantic, yaml; "
+              "r = pint.UnitRegistry(cache_folder=':auto:', on_redefinition='ignore'); "
+              f"r.load_definitions({str(UNITS)!r})")
+
+
+def largest_scenario() -> Path:
+    """The bundled scenario with the most bytes: the most for the loader and estimator to do."""
+    return max(bundled_scenarios(), key=lambda path: path.stat().st_size)
+
+
+def envelope_argv(scenario: Path) -> list[str]:
+    # The installed console script when there is one (what a user types), else the module.
+    script = Path(sys.executable).with_name("envelope")
+    head = [str(script)] if script.exists() else [sys.executable, "-m", "estimator"]
+    return [*head, "estimate", str(scenario), "--format", "json"]
+
+
+def run(quick: bool) -> list[Row]:
+    scenario = largest_scenario()
+    subject = envelope_argv(scenario)
+    floor = [sys.executable, "-c", FLOOR_CODE]
+    # Once for correctness (and to fill the registry cache both sides use).
+    output = subprocess.run(subject, cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    results = len(json.loads(output)["results"])
+    run_process(floor)
+    repeats = 3 if quick else 25
+    times: dict[str, list[float]] = {"subject": [], "floor": []}
+    memory: dict[str, list[float]] = {"subject": [], "floor": []}
+    for round_ in range(repeats):
+        order = (("subject", subject), ("floor", floor)) if round_ % 2 == 0 else (("floor", floor), ("subject", subject))
+        for name, argv in order:
+            seconds, megabytes = run_process(argv)
+            times[name].append(seconds)
+            memory[name].append(megabytes)
+        if not quick and round_ % 5 == 4:
+            progress(f"   {round_ + 1}/{repeats} rounds")
+    name = scenario.relative_to(ROOT)
+    return [
+        Row(f"CLI cold start: `envelope estimate {name} --format json` ({results} results)",
+            median(times["subject"]), median(times["floor"]), "python -c 'import pint, pydantic, yaml; registry'",
+            "≤ 1.2×", ("ratio", 1.2), runs=repeats),
+        Row("CLI cold start: peak memory (ru_maxrss of the process)", median(memory["subject"]),
+            median(memory["floor"]), "same floor process", "reported", None, unit="MB", runs=repeats),
+    ]
