@@ -127,7 +127,7 @@ def _has(scenario: Scenario, needs: str | None) -> bool:
         return True
     value: Any = scenario
     for part in needs.split("."):
-        value = getattr(value, part)
+        value = getattr(value, part, None)
     return bool(value)
 
 
@@ -157,15 +157,15 @@ def _add_datasets(graph: nx.DiGraph, scenario: Scenario, estimate: Estimate) -> 
         context = {"name": dataset.name, "node": node_id}
         _add_node(graph, node_id, template["kind"], humanise(dataset.name), template["cluster"],
                   annotate(template["lines"], estimate, context))
-        edges = template["example_edges"] if _holds_examples(dataset) else template["edges"]
+        edges = template["example_edges"] if _holds_examples(dataset.name, estimate) else template["edges"]
         for edge in edges:
             _add_edge(graph, edge, estimate, context)
 
 
-def _holds_examples(dataset: Any) -> bool:
+def _holds_examples(name: str, estimate: Estimate) -> bool:
     """Records counted in `example` are training examples: they go to training directly."""
-    rate = dataset.records_per_day if dataset.records_per_day is not None else dataset.records_per_request
-    return "[example]" in str(rate.dimensionality)
+    rate = estimate.steps.get(f"storage.{name}.records_per_second")
+    return rate is not None and "[example]" in str(rate.value.dimensionality)
 
 
 def humanise(name: str) -> str:
