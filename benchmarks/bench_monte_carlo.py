@@ -29,6 +29,7 @@ def run(quick: bool) -> list[Row]:
         return [not_measured(f"{what} vs numpy", "estimator.uncertainty", FLOOR_GOAL),
                 not_measured(f"{what} vs squigglepy", "estimator.uncertainty", PEER_GOAL)]
     import mc_reference as ref
+
     from estimator.scenario import load_scenario
     from estimator.uncertainty import sample_estimate
 

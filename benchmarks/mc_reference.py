@@ -199,7 +199,7 @@ def percentiles(draws: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     above = np.minimum(below + 1, ordered.shape[1] - 1)
     share = position - below
     table = ordered[:, below] * (1 - share) + ordered[:, above] * share
-    return dict(zip(keys, table))
+    return dict(zip(keys, table, strict=True))
 
 
 def disagreements(a: dict[str, np.ndarray], b: dict[str, np.ndarray], n: int, sigmas: float = 5.0) -> list[str]:
