@@ -7,6 +7,7 @@ that are the user's to fix print one line per problem to stderr and exit with st
 from __future__ import annotations
 
 import json
+import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -369,6 +370,10 @@ def schema() -> None:
 
 
 def main() -> None:
+    # pydantic scans every installed package's entry points for plugins on its first model,
+    # ~7 % of `envelope estimate` (benchmarks/bench_cli_cold_start.py); Envelope uses none.
+    # A user who wants plugins can set the variable (even to "") to keep this out.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     app()
 
 
