@@ -72,15 +72,17 @@ def names_in(expr: str) -> list[str]:
 def evaluate(expr: str, values: Mapping[str, pint.Quantity]) -> pint.Quantity:
     """Evaluate ``expr``; a name is a value from ``values`` or else a unit."""
     tokens = _tokens(expr)
+    names = _dotted_names(tokens)
+    for name, _, _ in names:  # in reading order, so the message names the first unknown one
+        if name not in values and ("." in name or not _is_unit(name)):
+            hint = difflib.get_close_matches(name, list(values), n=1, cutoff=0.6)
+            raise ExpressionProblem(f"unknown name '{name}'" + (f"; did you mean '{hint[0]}'?" if hint else ""))
     text, placeholders = expr, {}
-    for number, (name, start, end) in reversed(list(enumerate(_dotted_names(tokens)))):
+    for number, (name, start, end) in reversed(list(enumerate(names))):  # from the end: columns stay valid
         if name in values:
             placeholder = f"envelope_value_{number}"
             placeholders[placeholder] = values[name]
             text = text[:start] + placeholder + text[end:]
-        elif "." in name or not _is_unit(name):
-            hint = difflib.get_close_matches(name, list(values), n=1, cutoff=0.6)
-            raise ExpressionProblem(f"unknown name '{name}'" + (f"; did you mean '{hint[0]}'?" if hint else ""))
     try:
         result = bounded_parse(text, **placeholders)
         result = drop_scale_words(result) if isinstance(result, pint.Quantity) else Q_(float(result), "")

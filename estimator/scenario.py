@@ -269,7 +269,7 @@ def load_scenario_text(text: str | bytes, file: str, overrides: typing.Sequence[
     """Validate scenario text (a file's content or an upload); ``file`` names it in messages."""
     document = read_yaml(text, file)
     if not isinstance(document.data, dict):
-        given = "an empty file" if document.data is None else f"a {type(document.data).__name__}"
+        given = "an empty file" if document.data is None else _KINDS.get(type(document.data).__name__, "a value")
         raise ScenarioError([document.problem((), "not a scenario", given=given,
                                               expected="a mapping with at least name and traffic")])
     data = apply_overrides(document.data, overrides, file)
@@ -363,6 +363,8 @@ def _problem(document: YamlDocument, error: Any) -> Problem:
     if kind == "string_type":
         return document.problem(loc, "not text", given=given, expected="text (quote a value YAML reads as a number, "
                                                                         "date or yes/no)")
+    if kind == "string_too_long":
+        return document.problem(loc, "too long", given=given, expected=f"at most {context['max_length']} characters")
     if kind == "too_short":
         return document.problem(loc, "empty", given=given, expected=f"at least {context.get('min_length', 1)} entry")
     if kind.startswith("date_"):
@@ -371,6 +373,10 @@ def _problem(document: YamlDocument, error: Any) -> Problem:
         return document.problem(loc, "not a valid name", given=given,
                                 expected="letters, digits and underscores, not starting with a digit")
     return document.problem(loc, error["msg"][0].lower() + error["msg"][1:], given=given)
+
+
+_KINDS = {"str": "text", "list": "a list", "int": "a number", "float": "a number", "bool": "yes/no",
+          "date": "a date", "datetime": "a date", "bytes": "binary data", "set": "a set"}
 
 
 def _given(value: Any) -> str:

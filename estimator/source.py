@@ -138,7 +138,9 @@ def _decoded(text: str | bytes, file: str) -> str:
         try:
             text = text.decode("utf-8")
         except UnicodeDecodeError as error:
-            raise ScenarioError([Problem(file, None, None, "", "not UTF-8 text",
+            line = text.count(b"\n", 0, error.start) + 1
+            column = error.start - text.rfind(b"\n", 0, error.start)
+            raise ScenarioError([Problem(file, line, column, "", "not UTF-8 text",
                                          given=f"byte 0x{text[error.start]:02x} at offset {error.start}",
                                          expected="a UTF-8 encoded YAML file")]) from None
     if "\x00" in text:
@@ -202,7 +204,7 @@ def _check_scalar(node: yaml.ScalarNode, path: Path_, document: YamlDocument) ->
     try:
         _CONSTRUCTOR.yaml_constructors[node.tag](_CONSTRUCTOR, node)
     except (ValueError, TypeError, OverflowError, yaml.YAMLError) as error:
-        kind = node.tag.rsplit(":", 1)[-1]
+        kind = {"timestamp": "date"}.get(node.tag.rsplit(":", 1)[-1], node.tag.rsplit(":", 1)[-1])
         reason = getattr(error, "problem", None) or str(error) or type(error).__name__
         raise ScenarioError([document.problem(path, f"not a valid {kind}: {reason}",
                                               given=repr(node.value)[:60])]) from None
