@@ -21,9 +21,11 @@ def test_json_follows_the_contract():
                                             "storage_display", "peak_factor"}
     keys = [r["key"] for r in document["results"]]
     assert len(keys) == len(set(keys))
+    assert document["sampling"] == {"samples": 10_000, "seed": 20240607}  # the scenario has ranges
     for item in document["results"]:
-        assert set(item) == {"key", "label", "value", "unit", "per", "formula", "inputs"}
+        assert set(item) == {"key", "label", "value", "unit", "p5", "p50", "p95", "per", "formula", "inputs"}
         assert isinstance(item["value"], float)
+        assert item["p5"] <= item["p50"] <= item["p95"]
         ureg.Unit(item["unit"])  # every unit parses back
         for quantity in item["inputs"].values():
             ureg.Unit(quantity["unit"])
