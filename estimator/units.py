@@ -17,6 +17,7 @@ quantities from two registries cannot be combined.
 
 from __future__ import annotations
 
+import functools
 import math
 import tokenize
 from pathlib import Path
@@ -159,7 +160,15 @@ def unit_text(units: pint.Unit | pint.util.UnitsContainer) -> str:
     >>> unit_text(Q_(1, "").units)
     ''
     """
-    items = units.items() if isinstance(units, pint.util.UnitsContainer) else units._units.items()
+    container = units if isinstance(units, pint.util.UnitsContainer) else units._units
+    return _unit_text(tuple(container.items()))  # in order: equal containers may list units differently
+
+
+# Every shown value asks for its unit's text, and pint's get_symbol parses the name each time:
+# a page of results spent more time here than estimating (benchmarks/bench_ui.py). Units are
+# few and immutable, so remember each one's text.
+@functools.lru_cache(maxsize=4096)
+def _unit_text(items: tuple[tuple[str, float], ...]) -> str:
     numerator, denominator = [], []
     for name, power in sorted(items, key=lambda item: -item[1]):
         text = _SYMBOLS.get(name) or _prefixed_symbol(name)

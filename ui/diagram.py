@@ -6,6 +6,7 @@ theme, direction and format. An edit that leaves the graph unchanged is not re-r
 
 from __future__ import annotations
 
+import io
 import json
 
 import streamlit as st
@@ -34,6 +35,26 @@ def render_cached(graph: str, fmt: str, theme: str, direction: str) -> bytes:
     return render(nx.node_link_graph(json.loads(graph), edges="edges"), fmt=fmt, theme=theme, direction=direction)
 
 
+# Streamlit scales any image wider than this down (decode, resize, re-encode) on EVERY rerun:
+# 0.2-0.7 s for a diagram (benchmarks/bench_ui.py). Scaling once, cached by content, leaves
+# it nothing to do. The downloads keep the full-size picture.
+STREAMLIT_MAX_WIDTH = 2 * 730  # streamlit.elements.lib.image_utils.MAXIMUM_CONTENT_WIDTH
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def display_png(png: bytes) -> bytes:
+    """``png`` at most as wide as Streamlit shows images, scaled as Streamlit would (bilinear)."""
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png))
+    if image.width <= STREAMLIT_MAX_WIDTH:
+        return png
+    height = round(image.height * STREAMLIT_MAX_WIDTH / image.width)
+    scaled = io.BytesIO()
+    image.resize((STREAMLIT_MAX_WIDTH, height), resample=Image.BILINEAR).save(scaled, format="PNG")
+    return scaled.getvalue()
+
+
 def pictures(scenario: Scenario, estimate: Estimate, theme: str, direction: str) -> tuple[dict[str, bytes], str | None]:
     """({format: bytes} for PNG and SVG, None) or ({}, why there is no picture).
 
@@ -51,4 +72,4 @@ def diagram_ui(drawn: dict[str, bytes], problem: str | None) -> None:
     if problem or "png" not in drawn:
         st.warning(problem or "No diagram.")
         return
-    st.image(drawn["png"], width="stretch")
+    st.image(display_png(drawn["png"]), width="stretch")
