@@ -42,7 +42,7 @@ def test_quick_benchmarks_write_well_formed_results(tmp_path):
 
     table = (tmp_path / "RESULTS.md").read_text(encoding="utf-8")
     assert "| what | median | baseline | ratio | goal | met? | note |" in table
-    assert table.count("\n| ") - 1 == len(rows)  # one table line per row, after the header
+    assert table.count("\n| ") - 2 == len(rows)  # one table line per row, after the header and its rule
     after = (BENCHMARKS / "RESULTS.md").read_bytes() if (BENCHMARKS / "RESULTS.md").exists() else None
     assert after == committed, "the test run must not overwrite the committed RESULTS.md"
 
