@@ -119,7 +119,8 @@ def working_sections(estimate: Estimate) -> list[tuple[str, list[Working]]]:
 
 @dataclass(frozen=True)
 class BarChart:
-    """Bars in one unit: ``rows`` hold name, value (a float in ``unit``) and text (as shown)."""
+    """Bars in one unit: ``rows`` hold name, value (a float in ``unit``), text (as shown), and
+    where the bar starts and ends (0 and value, except in a waterfall)."""
 
     title: str
     unit: str
@@ -131,11 +132,11 @@ class BarChart:
     def axis_end(self) -> float:
         """Where the value axis ends: past the longest bar and the line, leaving room for labels.
 
-        >>> BarChart("t", "ms", [{"name": "a", "value": 80.0, "text": "80 ms"}], 100.0).axis_end
-        135.0
+        >>> BarChart("t", "ms", [{"name": "a", "value": 80.0, "text": "80 ms", "start": 0, "end": 80}], 100.0).axis_end
+        160.0
         """
-        values = [float(row["value"]) for row in self.rows] + ([self.limit] if self.limit is not None else [])  # type: ignore[arg-type]
-        return max(values, default=1.0) * 1.35 or 1.0
+        values = [float(row["end"]) for row in self.rows] + ([self.limit] if self.limit is not None else [])  # type: ignore[arg-type]
+        return max(values, default=1.0) * 1.6 or 1.0
 
 
 def _parts(estimate: Estimate, key: str) -> list[Step]:
@@ -186,7 +187,7 @@ def _bars(title: str, results: list[tuple[str, pint.Quantity, str]], base_unit: 
           scales: tuple[tuple[str, float], ...], unit_suffix: str = "") -> BarChart:
     magnitudes = [float(q.to(base_unit).magnitude) for _, q, _ in results]
     name, factor = axis_scale(max(magnitudes, default=0.0), scales)
-    rows = [{"name": label, "value": m / factor, "text": text}
+    rows = [{"name": label, "value": m / factor, "text": text, "start": 0.0, "end": m / factor}
             for (label, _, text), m in zip(results, magnitudes, strict=True)]
     return BarChart(title, name + unit_suffix, sorted(rows, key=lambda r: -float(r["value"])))  # type: ignore[arg-type]
 
@@ -210,12 +211,19 @@ def storage_by_dataset(estimate: Estimate) -> BarChart | None:
 
 
 def latency_by_stage(estimate: Estimate) -> BarChart | None:
-    """Latency of each serving stage (``serving.stages.<name>.latency``) and the budget line."""
+    """Latency of each serving stage (``serving.stages.<name>.latency``), cumulated, and the budget line."""
     stages = [r for r in estimate if r.key.startswith("serving.stages.") and r.key.endswith(".latency")]
     if not stages:
         return None
-    rows = [{"name": r.key.split(".")[2], "value": float(r.value.to("ms").magnitude), "text": format_quantity(r.value.to("ms"))}
-            for r in stages]  # pipeline order, as the scenario lists the stages
+    # A waterfall in pipeline order: each stage starts where the previous one ended, so the
+    # budget line shows at which stage the time runs out.
+    rows: list[dict[str, object]] = []
+    start = 0.0
+    for r in stages:
+        value = float(r.value.to("ms").magnitude)
+        rows.append({"name": r.key.split(".")[2], "value": value, "text": format_quantity(r.value.to("ms")),
+                     "start": start, "end": start + value})
+        start += value
     budget = latency_budget(estimate)
     return BarChart("Latency by stage", "ms", rows,
                     float(budget.to("ms").magnitude) if budget is not None else None,

@@ -146,7 +146,7 @@ def test_latency_chart_has_the_stages_in_order_and_the_budget():
              latency_budget=Q_(100.0, "ms")),
     )}
     chart = latency_by_stage(Estimate("t", Conventions(), None, steps))
-    assert [(r["name"], r["value"], r["text"]) for r in chart.rows] == [
-        ("retrieval", 30.0, "30 ms"), ("ranking", 90.0, "90 ms")]
+    assert [(r["name"], r["value"], r["text"], r["start"], r["end"]) for r in chart.rows] == [
+        ("retrieval", 30.0, "30 ms", 0.0, 30.0), ("ranking", 90.0, "90 ms", 30.0, 120.0)]
     assert chart.limit == 100.0 and chart.limit_text == "budget 100 ms"
     assert latency_by_stage(Estimate("t", Conventions(), None, {})) is None

@@ -9,6 +9,7 @@ from estimator.views import BarChart
 
 BAR_COLOUR = "#4C78A8"
 LIMIT_COLOUR = "#D62728"
+BAND_PX = 26  # one bar and its gap; the chart grows with the number of bars
 
 
 def bar_chart(chart: BarChart) -> alt.LayerChart:
@@ -17,24 +18,19 @@ def bar_chart(chart: BarChart) -> alt.LayerChart:
     order = [str(row["name"]) for row in chart.rows]
     base = alt.Chart(data).encode(
         y=alt.Y("name:N", sort=order, title=None, axis=alt.Axis(labelLimit=180)),
-        x=alt.X("value:Q", title=chart.unit, axis=alt.Axis(format="~s", tickCount=4),
-                scale=alt.Scale(domain=[0, chart.axis_end], nice=False)),
         tooltip=[alt.Tooltip("name:N", title="Part"), alt.Tooltip("text:N", title="Value")],
     )
-    bars = base.mark_bar(color=BAR_COLOUR)
-    labels = base.mark_text(align="left", dx=4, fontSize=11).encode(text="text:N")
+    axis = alt.X("start:Q", title=chart.unit, axis=alt.Axis(format="~s", tickCount=4),
+                 scale=alt.Scale(domain=[0, chart.axis_end], nice=False))
+    bars = base.mark_bar(color=BAR_COLOUR).encode(x=axis, x2="end:Q")
+    labels = base.mark_text(align="left", dx=4, fontSize=11).encode(x="end:Q", text="text:N")
     layers: list[alt.Chart] = [bars, labels]
     if chart.limit is not None:
         line = alt.Chart(alt.Data(values=[{"limit": chart.limit, "text": chart.limit_text}]))
         layers.append(line.mark_rule(color=LIMIT_COLOUR, strokeDash=[5, 3], size=2).encode(x="limit:Q"))
         layers.append(line.mark_text(color=LIMIT_COLOUR, align="left", dx=4, dy=-6, baseline="bottom", fontSize=11)
                       .encode(x="limit:Q", y=alt.value(0), text="text:N"))
-    return alt.LayerChart(layer=layers).properties(title=chart.title)
-
-
-def chart_height(chart: BarChart) -> int:
-    """Pixels for the whole chart: a band per bar plus the title and the axis."""
-    return 90 + 30 * len(chart.rows)
+    return alt.LayerChart(layer=layers).properties(title=chart.title, height=alt.Step(BAND_PX))
 
 
 def chart_ui(chart: BarChart | None, empty: str) -> None:
@@ -42,4 +38,4 @@ def chart_ui(chart: BarChart | None, empty: str) -> None:
     if chart is None:
         st.caption(empty)
         return
-    st.altair_chart(bar_chart(chart), width="stretch", height=chart_height(chart))
+    st.altair_chart(bar_chart(chart), width="stretch")
