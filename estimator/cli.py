@@ -361,6 +361,35 @@ def compare(
     Console().print(table)
 
 
+class StarterArchetype(str, Enum):
+    recommendation = "recommendation"
+    classification = "classification"
+    search = "search"
+    llm = "llm"
+
+
+@app.command()
+def new(
+    name: Annotated[str, typer.Argument(help="The scenario's name, e.g. 'Music recommendation'.", show_default=False)],
+    archetype: Annotated[StarterArchetype, typer.Option("--archetype", "-a", help="The kind of system.")] = (
+        StarterArchetype.recommendation),
+    output: Annotated[Optional[Path], typer.Option(
+        "--output", "-o", help="The file to write (default: <name>.yaml in the current directory).",
+        show_default=False)] = None,
+    force: ForceOption = False,
+) -> None:
+    """Write a commented starter scenario that validates and estimates as it is."""
+    from estimator.output import slugify, write_output
+    from estimator.starter import starter_text
+
+    path = output if output is not None else Path(f"{slugify(name).replace('-', '_')}.yaml")
+    try:
+        write_output(path, starter_text(archetype.value, name).encode("utf-8"), force=force)
+    except EnvelopeError as error:
+        fail(error)
+    typer.echo(f"wrote {path}")
+
+
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of scenario files, for editor autocompletion."""
