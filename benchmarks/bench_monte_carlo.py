@@ -57,9 +57,13 @@ def run(quick: bool) -> list[Row]:
     mine, base = interleaved(envelope, numpy_floor, repeats)
     mine2, theirs = interleaved(envelope, squigglepy_peer, max(3, repeats // 3))
     note = "medians agree within 5 standard errors on every result"
+    floor_row = Row(f"{what} vs numpy", median(mine), median(base), "same formulas in plain numpy, no units",
+                    FLOOR_GOAL, ("ratio", 1.5), runs=repeats, note=note)
+    if floor_row.met is False:
+        floor_row.note += ("; gap: pint's unit bookkeeping on each array operation, unit conversions of "
+                           "the 100,000-element arrays, and the point estimate sample_estimate also returns")
     return [
-        Row(f"{what} vs numpy", median(mine), median(base), "same formulas in plain numpy, no units", FLOOR_GOAL,
-            ("ratio", 1.5), runs=repeats, note=note),
+        floor_row,
         Row(f"{what} vs squigglepy", median(mine2), median(theirs), "same model in squigglepy", PEER_GOAL,
             ("ratio", 0.2), runs=len(mine2), note=note),
     ]
