@@ -49,7 +49,20 @@ class Problem:
             text += ": " + ", ".join(details)
         if self.hint:
             text += f"; {self.hint}"
+        return printable(text)
+
+
+def printable(text: str) -> str:
+    r"""Escape what a terminal would not show as one line (newlines, control characters).
+
+    Keys, values and file names come from the input, which may hold anything.
+
+    >>> print(printable("traffic.\rusers\x1e: unknown key"))
+    traffic.\rusers\x1e: unknown key
+    """
+    if text.isprintable():
         return text
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
 
 
 class ScenarioError(EnvelopeError):
