@@ -272,6 +272,7 @@ def sweep(
     csv_path: Annotated[Optional[Path], typer.Option("--csv", help="Also write the table as CSV to this file.",
                                                      show_default=False)] = None,
     set_: SetOption = None,
+    force: ForceOption = False,
 ) -> None:
     """Move one input from LOW to HIGH and show TARGET at each step (one vectorised pass)."""
     from rich.console import Console
@@ -287,7 +288,7 @@ def sweep(
         path, low, high = sweep_bounds(scenario, param, lambda more: load_scenario(file, [*(set_ or []), *more]))
         swept = run_sweep(scenario, path, low, high, steps, target)
         if csv_path is not None:
-            _write_sweep_csv(csv_path, swept)
+            _write_sweep_csv(csv_path, swept, force)
     except EnvelopeError as error:
         fail(error)
     table = Table(title=f"{target} as {path} moves")
@@ -300,22 +301,20 @@ def sweep(
         typer.echo(f"wrote {csv_path}")
 
 
-def _write_sweep_csv(path: Path, swept) -> None:  # type: ignore[no-untyped-def]
+def _write_sweep_csv(path: Path, swept, force: bool) -> None:  # type: ignore[no-untyped-def]
     """Exact numbers, one row per step; the header names each column's unit."""
     import csv
     import io
 
-    from estimator.errors import OutputError
+    from estimator.output import write_output
     from estimator.uncertainty import sweep_rows, unit_of
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([f"{swept.path} [{unit_of(swept.values)}]", f"{swept.target} [{unit_of(swept.results)}]"])
     writer.writerows([list(row.values()) for row in sweep_rows(swept)])
-    try:
-        path.write_text(buffer.getvalue(), encoding="utf-8")
-    except OSError as error:
-        raise OutputError(f"{path}: cannot write: {error.strerror}") from None
+    # Atomic and never over an existing file without --force: `--csv scenario.yaml` must not eat the input.
+    write_output(path, buffer.getvalue().encode("utf-8"), force=force)
 
 
 @app.command()
