@@ -78,7 +78,8 @@ def annotate(templates: list[str], estimate: Estimate, context: dict[str, str]) 
         values = [_value(match, estimate) for match in _PLACEHOLDER.finditer(text)]
         if all(value is not None for value in values):
             shown = iter(values)
-            lines.append(_PLACEHOLDER.sub(lambda _m: next(shown), text))  # type: ignore[arg-type]
+            # noqa below: the lambda runs inside this iteration, so the loop variable is the right one
+            lines.append(_PLACEHOLDER.sub(lambda _m: next(shown), text))  # type: ignore[arg-type]  # noqa: B023
     return lines
 
 

@@ -74,7 +74,6 @@ def estimate(scenario: Scenario) -> Estimate:
     return Estimate(scenario.name, scenario.conventions, periods, steps, guardrails)
 
 
-
 def _traffic(s: Scenario, periods: Periods) -> dict[str, Step]:
     t = s.traffic
     steps: dict[str, Step] = {}
@@ -380,6 +379,7 @@ def _availability(s: Scenario, periods: Periods) -> dict[str, Step]:
         steps |= _one(availability.downtime("availability", system.value, period, periods.seconds(period)))
     return steps
 
+
 def _costs(periods: Periods, so_far: dict[str, Step]) -> dict[str, Step]:
     egress = storage.transfer_cost("cost.egress_monthly", "Monthly egress cost", so_far["traffic.egress_per_month"].value,
                                    _price(periods, "network", "egress"))
@@ -395,23 +395,23 @@ def _derived(s: Scenario, so_far: dict[str, Step]) -> dict[str, Step]:
     if not s.derived:
         return {}
     values = {key: result.value for key, result in so_far.items()} | dict(iter_quantities(s))
-    by_name = {d.name: (index, d) for index, d in enumerate(s.derived)}
+    by_name = {d.name: (position, d) for position, d in enumerate(s.derived)}
     order = graphlib.TopologicalSorter()
-    for name, (index, derived) in by_name.items():
-        uses = _located(s, index, "expr", lambda d=derived: names_in(d.expr))
+    for name, (position, derived) in by_name.items():
+        uses = _located(s, position, "expr", lambda d=derived: names_in(d.expr))
         order.add(name, *[u for u in uses if u in by_name])
     try:
         names = list(order.static_order())
     except graphlib.CycleError as error:
         cycle = " → ".join(error.args[1])
-        index = by_name[error.args[1][0]][0]
-        raise ScenarioError([_problem(s, index, "expr", f"derived quantities refer to each other: {cycle}")]) from None
+        position = by_name[error.args[1][0]][0]
+        raise ScenarioError([_problem(s, position, "expr", f"derived quantities refer to each other: {cycle}")]) from None
     steps: dict[str, Step] = {}
     for name in names:
-        index, derived = by_name[name]
-        value = _located(s, index, "expr", lambda d=derived: evaluate(d.expr, values))
+        position, derived = by_name[name]
+        value = _located(s, position, "expr", lambda d=derived: evaluate(d.expr, values))
         if derived.unit:
-            value = _located(s, index, "unit", lambda d=derived, v=value: v.to(parse_quantity(f"1 {d.unit}").units))
+            value = _located(s, position, "unit", lambda d=derived, v=value: v.to(parse_quantity(f"1 {d.unit}").units))
         values[name] = values[f"derived.{name}"] = value
         inputs = {n: values[n] for n in names_in(derived.expr) if n in values}
         steps[f"derived.{name}"] = step(f"derived.{name}", derived.label or name.replace("_", " ").capitalize(),

@@ -46,7 +46,7 @@ class YamlDocument:
 
     def problem(self, path: Path_, what: str, *, at_key: bool = False, **details: str | None) -> Problem:
         """A Problem located at ``path``'s value (or at its key, for key errors)."""
-        line, column = self.key_positions.get(path) if at_key and path in self.key_positions else self.position(path)
+        line, column = self.key_positions[path] if at_key and path in self.key_positions else self.position(path)
         return Problem(self.file, line, column, dotted(path), what, **details)
 
 
@@ -123,8 +123,8 @@ def _check_depth(text: str, file: str, loader_class: Any) -> None:
             depth += 1
             if depth > MAX_DEPTH:
                 mark = event.start_mark
-                raise ScenarioError([Problem(file, mark.line + 1, mark.column + 1, "",
-                                             f"nested deeper than {MAX_DEPTH} levels")])
+                line, column = (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
+                raise ScenarioError([Problem(file, line, column, "", f"nested deeper than {MAX_DEPTH} levels")])
         elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
             depth -= 1
 
@@ -135,13 +135,14 @@ def _decoded(text: str | bytes, file: str) -> str:
         raise ScenarioError([Problem(file, None, None, "", "file too large",
                                      given=f"{size:,} bytes", expected=f"at most {MAX_BYTES:,} bytes")])
     if isinstance(text, bytes):
+        raw = text
         try:
-            text = text.decode("utf-8")
+            text = raw.decode("utf-8")
         except UnicodeDecodeError as error:
-            line = text.count(b"\n", 0, error.start) + 1
-            column = error.start - text.rfind(b"\n", 0, error.start)
+            line = raw.count(b"\n", 0, error.start) + 1
+            column = error.start - raw.rfind(b"\n", 0, error.start)
             raise ScenarioError([Problem(file, line, column, "", "not UTF-8 text",
-                                         given=f"byte 0x{text[error.start]:02x} at offset {error.start}",
+                                         given=f"byte 0x{raw[error.start]:02x} at offset {error.start}",
                                          expected="a UTF-8 encoded YAML file")]) from None
     if "\x00" in text:
         raise ScenarioError([Problem(file, None, None, "", "binary data, not YAML text",
