@@ -229,6 +229,8 @@ def format_quantity(quantity: Any, *, binary: bool = False, per: str | None = No
     '$1.20 B/year'
     >>> format_quantity(Q_(2.5, "USD/hour/GPU"))
     '$2.50/h/GPU'
+    >>> format_quantity(Q_(15.6, "GPU*hour"))
+    '15.6 GPU·h'
     >>> format_quantity(Q_(0.25, ""))
     '0.250'
     >>> format_quantity(Q_(12.5, "ms"))
@@ -254,7 +256,8 @@ def format_quantity(quantity: Any, *, binary: bool = False, per: str | None = No
         number, prefix = f"{float(significant(magnitude)):,.{_decimals(significant(magnitude))}f}", ""
     else:
         number, prefix = _scaled(magnitude, False)
-    return " ".join(part for part in (number, prefix, units) if part) + suffix
+    # A product of units reads as "GPU·h" to a person; unit_text keeps pint's "*" for parsing.
+    return " ".join(part for part in (number, prefix, units.replace("*", "·")) if part) + suffix
 
 
 def _decimals(text: str) -> int:
