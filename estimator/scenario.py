@@ -18,7 +18,6 @@ from pydantic import AfterValidator, Field, PrivateAttr, ValidationError, field_
 from pydantic_core import PydanticCustomError
 
 from diagrams_lib.kinds import COMPONENT_KINDS, FLOW_KINDS  # pure data: no Graphviz, no `diagrams`
-
 from estimator.catalog import Accelerator, Precision, Strict, bundled_accelerators
 from estimator.errors import Problem, ScenarioError
 from estimator.ml_sections import (LLM, Availability, Embeddings, Experiments, Imbalance, Index, Labelling,
