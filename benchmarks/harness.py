@@ -137,7 +137,8 @@ def markdown(rows: Sequence[Row], meta: dict) -> str:
         "# Benchmark results",
         "",
         f"Run on {meta['date']} · {meta['machine']} · Python {meta['python']} · "
-        f"{meta['cpus']} CPUs · mode: {'quick' if meta['quick'] else 'full'} · took {meta['seconds']:.0f} s.",
+        f"{meta['cpus']} CPUs · mode: {'quick' if meta['quick'] else 'full'} · took {meta['seconds']:.0f} s · "
+        f"load average at the end {meta['load_average']:.1f} (other jobs share this machine).",
         "",
         "Each ratio is the subject's median over the baseline's median, both measured in the same run with",
         "their runs interleaved (see benchmarks/harness.py). `make bench` regenerates this file.",
@@ -166,4 +167,4 @@ def write_results(rows: Sequence[Row], meta: dict, output: Path) -> None:
 def machine_meta(quick: bool, seconds: float) -> dict:
     return {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "machine": platform.platform(),
             "python": platform.python_version(), "cpus": os.cpu_count(), "quick": quick, "seconds": seconds,
-            "executable": sys.executable}
+            "executable": sys.executable, "load_average": os.getloadavg()[0]}
