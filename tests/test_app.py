@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from conftest import ROOT, SCENARIOS, run_cli
 from streamlit.testing.v1 import AppTest
@@ -117,3 +119,89 @@ def test_an_uploaded_scenario_is_estimated():
     assert not app.exception and not app.error
     assert app.title[0].value == load_scenario_text(text, "x").name
     assert list(metrics(app)) == HEADLINES
+
+
+# ------------------------------------------------------- uncertainty, sensitivity, sweep, compare
+
+def table(app: AppTest, *columns: str):
+    """The one dataframe whose columns start with ``columns``, as a list of row dicts."""
+    frames = [d.value for d in app.dataframe if tuple(d.value.columns)[:len(columns)] == columns]
+    assert len(frames) == 1, [list(d.value.columns) for d in app.dataframe]
+    return frames[0].to_dict("records")
+
+
+def test_the_uncertainty_tabs_show_intervals_tornado_sweep_and_comparison_for_a_ranged_scenario():
+    from estimator.uncertainty import DEFAULT_SAMPLES, DEFAULT_SEED, sample_estimate, tornado
+    from estimator.units import format_quantity
+
+    file = "ad_click_prediction.yaml"
+    app = started(file)
+    assert [t.label for t in app.tabs][4:] == ["Uncertainty", "Sensitivity", "Sweep", "Compare"]
+    assert not app.error and not app.main.info
+    scenario = load_scenario_text((ROOT / "scenarios" / file).read_bytes(), file)
+    spread = sample_estimate(scenario, DEFAULT_SAMPLES, DEFAULT_SEED)
+    assert any(c.value.startswith(f"{DEFAULT_SAMPLES:,} samples, seed {DEFAULT_SEED}.") for c in app.caption)
+    intervals = {row["Key"]: row for row in table(app, "Result", "p5")}
+    cost = spread.intervals["cost.monthly_total"]
+    assert intervals["cost.monthly_total"]["p5"] == format_quantity(cost.p5, per="month")
+    assert intervals["cost.monthly_total"]["p95"] == format_quantity(cost.p95, per="month")
+    assert intervals["cost.monthly_total"]["p5"] != intervals["cost.monthly_total"]["p95"]
+    assert len([c for c in app.get("vega_lite_chart")]) >= 5 + 1 + 1  # histograms, tornado, sweep
+
+    # The tornado's default target is the monthly cost; its rows are estimator.uncertainty's, in order.
+    assert app.selectbox(key="sensitivity:target").value == "cost.monthly_total"
+    expected = tornado(scenario, "cost.monthly_total")
+    assert [row["Input"] for row in table(app, "Input")] == [row.input for row in expected]
+    assert table(app, "Input")[0]["Swing"] == format_quantity(expected[0].swing, per="month")
+
+    # Unedited, the comparison with the file shows no change at all.
+    compared = table(app, "Result", "A")
+    assert compared and {row["Relative"] for row in compared} == {"0 %"}
+    assert any("No result changes" in m.value for m in app.markdown)
+    assert not any("e+" in str(v) for row in compared for v in row.values())
+
+
+def test_the_uncertainty_tabs_explain_a_scenario_without_ranges_and_still_sweep_and_compare():
+    app = started("event_recommendation.yaml")
+    notes = [i.value for i in app.main.info]
+    assert len(notes) == 2 and all(n.startswith("No ranges in this scenario.") for n in notes)  # uncertainty, sensitivity
+    assert not app.error
+    assert app.selectbox(key="sweep:target").value == "cost.monthly_total"
+    assert {row["Relative"] for row in table(app, "Result", "A")} == {"0 %"}
+
+
+def test_an_edit_shows_in_the_comparison_and_another_case_study_can_be_compared():
+    app = started()
+    field(app, "Response size").set_value("50 KB").run()
+    rows = {row["Key"]: row for row in table(app, "Result", "A")}
+    assert rows["traffic.egress_bandwidth"]["Relative"] == "+4900 %"  # 1 KB → 50 KB
+    assert rows["traffic.peak_qps"]["Relative"] == "0 %"
+    assert list(rows)[:2] == ["traffic.peak_qps", "storage.total_footprint"], "headline results first"
+    app.radio(key="compare:against").set_value("This scenario against another case study").run()
+    assert not app.exception and not app.error
+    summary = [m.value for m in app.markdown if m.value.startswith("**A:** ")]
+    assert len(summary) == 1 and re.search(r"\. \d+ of \d+ results change", summary[0]), summary
+
+
+def test_a_sweep_follows_its_bounds_and_words_a_bad_bound_like_the_cli():
+    from estimator.estimate import estimate as run
+    from estimator.units import Q_, format_quantity
+
+    app = started("event_recommendation.yaml")
+    assert app.selectbox(key="sweep:input").value == "traffic.monthly_active_users", "not a convention"
+    app.text_input(key="sweep:low:traffic.monthly_active_users").set_value("100M").run()
+    app.text_input(key="sweep:high:traffic.monthly_active_users").set_value("1B").run()
+    app.number_input(key="sweep:steps").set_value(2).run()
+    assert not app.exception and not app.error
+    values = table(app, "traffic.monthly_active_users")
+    text = (ROOT / "scenarios" / "event_recommendation.yaml").read_bytes()
+    at_high = run(load_scenario_text(text, "x.yaml", ["traffic.monthly_active_users=1 billion user"]))
+    assert values[-1]["cost.monthly_total"] == show(at_high.steps["cost.monthly_total"], at_high)
+    assert [row["traffic.monthly_active_users"] for row in values] == [
+        format_quantity(Q_(100e6, "user")), format_quantity(Q_(1e9, "user"))]
+    app.text_input(key="sweep:high:traffic.monthly_active_users").set_value("2 KB").run()
+    assert not app.exception
+    cli = run_cli("sweep", "event_recommendation.yaml", "--param", "traffic.monthly_active_users=100M..2 KB",
+                  "--target", "cost.monthly_total", cwd=ROOT / "scenarios")
+    assert cli.returncode == 2 and "wrong dimension" in cli.stderr
+    assert [e.value for e in app.main.error] == [cli.stderr.strip()]
