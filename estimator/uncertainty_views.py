@@ -208,7 +208,8 @@ def tornado_chart(rows: list[TornadoRow], point: Estimate, target: str) -> Torna
 
 
 def _input_text(value: Any) -> str:
-    return format_quantity(value) if isinstance(value, pint.Quantity) else significant(float(value))
+    """An input's bound as shown: ``700 M user``, and ``5.00 M`` for a plain count (not ``5000000``)."""
+    return format_quantity(value if isinstance(value, pint.Quantity) else Q_(float(value), ""))
 
 
 def default_index(keys: list[str], preferred: str = DEFAULT_TARGET) -> int:

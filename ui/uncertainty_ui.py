@@ -95,7 +95,7 @@ def histogram_chart(chart: Histogram) -> alt.LayerChart:
     """Draws per bar, with p5 and p95 dashed and the point estimate solid, each labelled."""
     bars = alt.Chart(alt.Data(values=chart.bars)).mark_bar(color=BAR_COLOUR, opacity=0.8).encode(
         x=alt.X("start:Q", title=chart.unit, axis=alt.Axis(tickCount=5), scale=alt.Scale(zero=False)),
-        x2="end:Q", y=alt.Y("count:Q", title="draws"),
+        x2="end:Q", y=alt.Y("count:Q", title="draws"), y2=alt.Y2(datum=0),  # ranged in x: y needs its base
         tooltip=[alt.Tooltip("count:Q", title="draws")])
     marks = alt.Chart(alt.Data(values=chart.marks))
     rules = marks.mark_rule(size=2).encode(
@@ -179,9 +179,14 @@ def sensitivity_tab_ui(view: View) -> None:
                f"With every range at its median: {chart.base_text}. Light bars: the input at its low; "
                "dark bars: at its high.")
     st.altair_chart(tornado_bars(chart), width="stretch")
+    # Fixed widths: at 1280 px the long input paths pushed the Swing column out of view.
+    numbers = st.column_config.TextColumn(width=105)
     st.dataframe([{"Input": row["input"], "Low … high": row["range"], "At low": row["low_text"],
                    "At high": row["high_text"], "Swing": row["swing_text"]} for row in chart.rows],
-                 hide_index=True, width="stretch")
+                 hide_index=True, width="stretch",
+                 column_config={"Input": st.column_config.TextColumn(width=230),
+                                "Low … high": st.column_config.TextColumn(width=230),
+                                "At low": numbers, "At high": numbers, "Swing": numbers})
 
 
 def sweep_tab_ui(view: View) -> None:
