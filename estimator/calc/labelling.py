@@ -21,7 +21,7 @@ from estimator.units import Q_, format_quantity  # noqa: F401 - format_quantity 
 
 
 def items_from_traffic(average_qps: pint.Quantity, fraction: float) -> Step:
-    return step("labelling.items_per_day", "Items sent for labelling", "traffic.average_qps × sampled_fraction",
+    return step("labelling.items_per_second", "Items sent for labelling", "traffic.average_qps × sampled_fraction",
                 (average_qps * fraction * Q_(1.0, "item/request")).to("item/s"),
                 **{"traffic.average_qps": average_qps}, sampled_fraction=fraction)
 
