@@ -402,7 +402,14 @@ def main() -> None:
     # ~7 % of `envelope estimate` (benchmarks/bench_cli_cold_start.py); Envelope uses none.
     # A user who wants plugins can set the variable (even to "") to keep this out.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    app()
+    try:
+        app()
+    except Exception as error:  # a bug of ours, not the user's input: say so in one line
+        if os.environ.get("ENVELOPE_DEBUG"):
+            raise
+        sys.stderr.write(f"envelope: internal error ({type(error).__name__}: {error}). This is a bug in "
+                         "Envelope, not in your input; ENVELOPE_DEBUG=1 shows the traceback.\n")
+        raise SystemExit(1) from None
 
 
 if __name__ == "__main__":

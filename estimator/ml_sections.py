@@ -16,6 +16,7 @@ from estimator.calc.index import IndexKind
 from estimator.catalog import Precision, Strict
 from estimator.quantity_types import Amount, Count, Factor, Fraction, PositiveNumber, Share
 from estimator.units import Q_
+from estimator.ranges import Range, highest, lowest
 
 IDENTIFIER = r"^[A-Za-z_][A-Za-z0-9_]*$"
 ZERO_S = Q_(0.0, "s")
@@ -80,8 +81,10 @@ class Index(Strict):
 
     @model_validator(mode="after")
     def _ivf_needs_lists(self) -> Index:
-        if self.type.startswith("ivf") and self.nlist < 1:
+        if self.type.startswith("ivf") and lowest(self.nlist) < 1:
             raise ValueError(f"an {self.type} index needs nlist (coarse centroids), e.g. nlist: 65536")
+        if isinstance(self.dim, Range) or isinstance(self.pq_m, Range):
+            raise ValueError("dim and pq_m describe the index's layout; give them as numbers, not ranges")
         if self.type in ("pq", "ivf_pq") and self.dim % self.pq_m:
             raise ValueError(f"pq_m ({self.pq_m:g}) must divide dim ({self.dim:g})")
         return self
@@ -112,10 +115,10 @@ class Stage(Strict):
 
     @model_validator(mode="after")
     def _one_model(self) -> Stage:
-        if self.model is not None and (self.accelerator is not None or self.flops_per_item.magnitude):
+        if self.model is not None and (self.accelerator is not None or highest(self.flops_per_item).magnitude):
             raise ValueError("a stage that names a model takes its FLOPs and accelerator from it; "
                              "drop flops_per_item and accelerator")
-        if self.model is None and self.flops_per_item.magnitude and self.accelerator is None:
+        if self.model is None and highest(self.flops_per_item).magnitude and self.accelerator is None:
             raise ValueError("flops_per_item needs an accelerator to run on (or name one of models)")
         return self
 
@@ -194,9 +197,12 @@ class ABTest(Strict):
 
     @model_validator(mode="after")
     def _rate(self) -> ABTest:
-        treated = self.baseline_rate * (1 + self.mde) if self.mde_kind == "relative" else self.baseline_rate + self.mde
+        base, mde = highest(self.baseline_rate), highest(self.mde)
+        treated = base * (1 + mde) if self.mde_kind == "relative" else base + mde
         if treated >= 1:
             raise ValueError(f"baseline_rate with mde gives a rate of {treated:g}; it must stay below 1")
+        if isinstance(self.arms, Range):
+            raise ValueError("arms is how many variants the test has; give it as a number, not a range")
         if self.arms < 2:
             raise ValueError("an A/B test needs at least 2 arms")
         return self
@@ -285,7 +291,7 @@ class Availability(Strict):
             raise ValueError("give a target (e.g. '99.9 %') or components")
         if self.target is not None and self.components:
             raise ValueError("give a target or components, not both")
-        if self.target is not None and self.target >= 1:
+        if self.target is not None and highest(self.target) >= 1:
             raise ValueError("a target of 100 % allows no downtime; give e.g. '99.99 %'")
         _unique(self.components, "component names")
         return self

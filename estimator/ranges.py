@@ -135,3 +135,24 @@ def resolve_ranges(model: Any, choose: Any) -> Any:
 def at_medians(model: Any) -> Any:
     """Every range at its median: the point estimate. A scenario without ranges comes back as is."""
     return resolve_ranges(model, lambda _path, r: r.median())
+
+
+def lowest(value: Any) -> Any:
+    """The smallest value an input may take: a range's low end, else the value itself.
+
+    Validators that check a limit on an input use this or ``highest``, so that a range is
+    checked at the end that could break the limit instead of failing on arithmetic.
+
+    >>> lowest(Range(low=2.0, high=4.0)), lowest(3.0)
+    (2.0, 3.0)
+    """
+    return value.low if isinstance(value, Range) else value
+
+
+def highest(value: Any) -> Any:
+    """The largest value an input may take: a range's high end, else the value itself.
+
+    >>> highest(Range(low=2.0, high=4.0))
+    4.0
+    """
+    return value.high if isinstance(value, Range) else value

@@ -95,3 +95,29 @@ def test_help_explains_each_command():
     assert result.returncode == 0
     for command in ("estimate", "validate", "list", "schema"):
         assert command in result.stdout
+
+
+def test_an_internal_error_is_one_line_and_status_1(monkeypatch, capsys):
+    """A bug of ours must not dump a traceback on the user either; it says it is a bug."""
+    from estimator import cli
+
+    def broken() -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(cli, "app", broken)
+    monkeypatch.delenv("ENVELOPE_DEBUG", raising=False)
+    with pytest.raises(SystemExit) as exit_:
+        cli.main()
+    assert exit_.value.code == 1
+    assert capsys.readouterr().err == ("envelope: internal error (RuntimeError: boom). This is a bug in Envelope, "
+                                       "not in your input; ENVELOPE_DEBUG=1 shows the traceback.\n")
+
+
+def test_a_range_is_checked_at_its_extreme_end_in_validators(tmp_path):
+    """baseline_rate + mde must stay below 1 at the range's high end; a range is not a crash."""
+    path = tmp_path / "ab.yaml"
+    path.write_text("name: ab\ntraffic: {requests: 100 request/s}\nexperiments:\n  ab_test:\n"
+                    "    baseline_rate: {low: 0.5, high: 0.995}\n    mde: 0.01\n")
+    result = run_cli("estimate", str(path))
+    assert result.returncode == 2
+    assert "baseline_rate with mde gives a rate of 1.005; it must stay below 1" in result.stderr
