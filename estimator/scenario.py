@@ -275,7 +275,8 @@ def load_scenario_text(text: str | bytes, file: str, overrides: typing.Sequence[
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as error:
-        raise ScenarioError([_problem(document, item) for item in error.errors()]) from None
+        raise ScenarioError([_problem(_origin(document, tuple(item["loc"]), overrides), item)
+                             for item in error.errors()]) from None
     _check_accelerators(scenario, document)
     scenario._source = document
     return scenario
@@ -286,6 +287,8 @@ def apply_overrides(data: dict[str, Any], overrides: typing.Sequence[str], file:
 
     >>> apply_overrides({"traffic": {"a": 1}}, ["traffic.a=2 s"], "f")
     {'traffic': {'a': '2 s'}}
+    >>> apply_overrides({"traffic": {}}, ["conventions.peak_factor=3"], "f")
+    {'traffic': {}, 'conventions': {'peak_factor': 3}}
     """
     import copy
 
@@ -298,6 +301,10 @@ def apply_overrides(data: dict[str, Any], overrides: typing.Sequence[str], file:
         parts: list[str | int] = [int(p) if p.isdigit() else p for p in re.split(r"[.\[\]]+", path_text.strip()) if p]
         target: Any = data
         for part in parts[:-1]:
+            if isinstance(target, dict) and isinstance(part, str) and part not in target:
+                # A section the file leaves to its defaults (conventions, say): create it, and
+                # let validation name a misspelt one with its did-you-mean.
+                target[part] = {}
             try:
                 target = target[part]
             except (KeyError, IndexError, TypeError):
@@ -334,6 +341,13 @@ def _check_accelerators(scenario: Scenario, document: YamlDocument) -> None:
     ]
     if problems:
         raise ScenarioError(problems)
+
+
+def _origin(document: YamlDocument, loc: tuple[Any, ...], overrides: typing.Sequence[str]) -> YamlDocument:
+    """The file for a problem, or "--set" when the offending key came only from an override."""
+    if overrides and loc and loc[:1] not in document.positions and loc[:1] not in document.key_positions:
+        return YamlDocument("--set", None)
+    return document
 
 
 def _problem(document: YamlDocument, error: Any) -> Problem:

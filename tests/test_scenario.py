@@ -44,7 +44,15 @@ def test_overrides_apply_before_validation():
 def test_override_of_unknown_path_is_a_clear_error():
     with pytest.raises(ScenarioError) as error:
         load_scenario_text(MINIMAL, "m.yaml", ["traffik.users=3"])
-    assert str(error.value) == "--set: traffik.users: no such path in m.yaml"
+    assert str(error.value) == "--set: traffik: unknown key; did you mean 'traffic'?"
+    with pytest.raises(ScenarioError) as error:
+        load_scenario_text(MINIMAL, "m.yaml", ["data.3.record_size=3 B"])
+    assert str(error.value) == "--set: data.3.record_size: no such path in m.yaml"
+
+
+def test_override_can_set_a_section_the_file_leaves_to_defaults():
+    scenario = load_scenario_text(MINIMAL, "m.yaml", ["conventions.peak_factor=3"])
+    assert scenario.conventions.peak_factor == 3
 
 
 def test_several_problems_are_reported_one_per_line():
