@@ -169,14 +169,20 @@ def _holds_examples(name: str, estimate: Estimate) -> bool:
     return rate is not None and "[example]" in str(rate.value.dimensionality)
 
 
-def humanise(name: str) -> str:
-    """``candidate_generation`` → ``Candidate generation``.
+# Initialisms a design doc writes in capitals; a scenario's snake_case names lose them.
+ACRONYMS = frozenset({"ab", "ann", "api", "cdn", "cpu", "ctr", "gpu", "hnsw", "id", "ivf", "kv", "llm", "ml",
+                      "pq", "pymk", "qa", "rag"})
 
-    >>> humanise("ctr_ranker")
-    'Ctr ranker'
+
+def humanise(name: str) -> str:
+    """``candidate_generation`` → ``Candidate generation``; known initialisms in capitals.
+
+    >>> humanise("ctr_ranker"), humanise("qa_log"), humanise("candidate_generation")
+    ('CTR ranker', 'QA log', 'Candidate generation')
     """
-    words = name.replace("_", " ").strip()
-    return words[:1].upper() + words[1:]
+    words = [word.upper() if word in ACRONYMS else word for word in name.replace("_", " ").split()]
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
 
 
 def _add_node(graph: nx.DiGraph, node_id: str, kind: str, label: str, cluster: str | None,
