@@ -6,12 +6,13 @@ that are the user's to fix print one line per problem to stderr and exit with st
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Callable, NoReturn, Optional
 
 import typer
 
@@ -47,13 +48,32 @@ SetOption = Annotated[Optional[list[str]], typer.Option(
                   "Repeatable.", show_default=False)]
 
 
-def fail(error: EnvelopeError) -> None:
+def fail(error: EnvelopeError) -> NoReturn:
     """Print a user error without a traceback and exit with its status."""
     typer.echo(str(error), err=True)
     raise typer.Exit(error.exit_code)
 
 
-@app.command()
+def command(*args: Any, **kwargs: Any) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """``app.command`` whose function may raise EnvelopeError: it is printed and exits with status 2.
+
+    One wrapper here instead of a try/except in every command; typer reads the wrapped
+    function's signature through ``functools.wraps``.
+    """
+    def register(function: Callable[..., None]) -> Callable[..., None]:
+        @functools.wraps(function)
+        def run(*call_args: Any, **call_kwargs: Any) -> None:
+            try:
+                function(*call_args, **call_kwargs)
+            except EnvelopeError as error:
+                fail(error)
+
+        return app.command(*args, **kwargs)(run)
+
+    return register
+
+
+@command()
 def estimate(
     file: ScenarioFile,
     format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
@@ -70,17 +90,14 @@ def estimate(
     from estimator.scenario import load_scenario
 
     spread = None
-    try:
-        scenario = load_scenario(file, set_ or [])
-        if samples != 0 and (samples is not None or _has_ranges(scenario)):
-            from estimator.uncertainty import DEFAULT_SAMPLES, sample_estimate
+    scenario = load_scenario(file, set_ or [])
+    if samples != 0 and (samples is not None or _has_ranges(scenario)):
+        from estimator.uncertainty import DEFAULT_SAMPLES, sample_estimate
 
-            spread = sample_estimate(scenario, DEFAULT_SAMPLES if samples is None else samples, seed)
-            result = spread.point
-        else:
-            result = run_estimate(scenario)
-    except EnvelopeError as error:
-        fail(error)
+        spread = sample_estimate(scenario, DEFAULT_SAMPLES if samples is None else samples, seed)
+        result = spread.point
+    else:
+        result = run_estimate(scenario)
     if format is Format.json:
         sys.stdout.write(report.to_json(result, spread))
     elif format is Format.markdown:
@@ -97,7 +114,7 @@ def _has_ranges(scenario) -> bool:  # type: ignore[no-untyped-def]
     return bool(iter_ranges(scenario))
 
 
-@app.command()
+@command()
 def validate(files: Annotated[list[Path], typer.Argument(help="Scenario files to check.", show_default=False)]) -> None:
     """Check scenario files without estimating; exit 2 if any has a problem."""
     from estimator.scenario import load_scenario
@@ -115,7 +132,7 @@ def validate(files: Annotated[list[Path], typer.Argument(help="Scenario files to
         raise typer.Exit(2)
 
 
-@app.command("list")
+@command("list")
 def list_scenarios() -> None:
     """List the bundled scenarios with a one-line summary each."""
     from estimator.library import bundled_scenarios
@@ -128,37 +145,31 @@ ForceOption = Annotated[bool, typer.Option("--force", help="Overwrite existing o
 
 
 def _load_estimate(file: Path, overrides: list[str]):  # type: ignore[no-untyped-def]
-    """The scenario and its estimate, or exit 2 with the problem."""
+    """The scenario and its estimate."""
     from estimator.estimate import estimate as run_estimate
     from estimator.scenario import load_scenario
 
-    try:
-        scenario = load_scenario(file, overrides)
-        return scenario, run_estimate(scenario)
-    except EnvelopeError as error:
-        fail(error)
-        raise  # unreachable: fail exits
+    scenario = load_scenario(file, overrides)
+    return scenario, run_estimate(scenario)
 
 
 def _diagram_bytes(scenario, result, fmt: str, theme: str, direction: str) -> bytes:  # type: ignore[no-untyped-def]
-    """Build and draw the architecture graph; user mistakes exit 2, a missing Graphviz exits 1."""
+    """Build and draw the architecture graph; a bad theme, format or direction is the user's (exit 2),
+    a missing Graphviz is the machine's (exit 1)."""
     from diagrams_lib.graph import build_graph
     from diagrams_lib.render import render
     from estimator.errors import UsageError
 
     try:
         return render(build_graph(scenario, result), fmt=fmt, theme=theme, direction=direction)
-    except EnvelopeError as error:
-        fail(error)
     except ValueError as error:  # an unknown theme, format or direction, named with the choices
-        fail(UsageError(str(error)))
+        raise UsageError(str(error)) from None
     except RuntimeError as error:  # Graphviz not installed
         typer.echo(str(error), err=True)
         raise typer.Exit(1) from None
-    raise AssertionError("unreachable")
 
 
-@app.command()
+@command()
 def diagram(
     file: ScenarioFile,
     output: Annotated[Path, typer.Option("--output", "-o", help="The file to write, e.g. diagram.png.",
@@ -177,21 +188,14 @@ def diagram(
 
     fmt = format or output.suffix.lstrip(".").lower()
     if not fmt:
-        fail(UsageError(f"{output}: no suffix to tell the format; add one (.png, .svg, .pdf, .dot) or pass --format"))
-    try:
-        check_writable(output, force=force)  # before the work, so a refusal is instant
-    except EnvelopeError as error:
-        fail(error)
+        raise UsageError(f"{output}: no suffix to tell the format; add one (.png, .svg, .pdf, .dot) or pass --format")
+    check_writable(output, force=force)  # before the work, so a refusal is instant
     scenario, result = _load_estimate(file, set_ or [])
-    data = _diagram_bytes(scenario, result, fmt, theme, direction)
-    try:
-        write_output(output, data, force=force)
-    except EnvelopeError as error:
-        fail(error)
+    write_output(output, _diagram_bytes(scenario, result, fmt, theme, direction), force=force)
     typer.echo(f"wrote {output}")
 
 
-@app.command()
+@command()
 def report(
     file: ScenarioFile,
     output: Annotated[Path, typer.Option("--output", "-o", help="The directory to write into (created if missing).",
@@ -208,28 +212,23 @@ def report(
     scenario, result = _load_estimate(file, set_ or [])
     slug = slugify(scenario.name)
     notes_path, diagram_path = output / f"{slug}.md", output / f"{slug}.png"
-    try:
-        if output.exists() and not output.is_dir():
-            raise OutputError(f"{output}: not a directory")
-        for path in (notes_path, diagram_path):  # refuse before writing either file
-            if output.is_dir():
-                check_writable(path, force=force)
-    except EnvelopeError as error:
-        fail(error)
+    if output.exists() and not output.is_dir():
+        raise OutputError(f"{output}: not a directory")
+    for path in (notes_path, diagram_path):  # refuse before writing either file
+        if output.is_dir():
+            check_writable(path, force=force)
     picture = _diagram_bytes(scenario, result, "png", theme, "LR")
     try:
         output.mkdir(parents=True, exist_ok=True)
         write_output(diagram_path, picture, force=force)
         write_output(notes_path, to_notes(scenario, result, diagram_path.name).encode("utf-8"), force=force)
     except OSError as error:
-        fail(OutputError(f"{output}: cannot create directory: {error.strerror}"))
-    except EnvelopeError as error:
-        fail(error)
+        raise OutputError(f"{output}: cannot create directory: {error.strerror}") from None
     typer.echo(f"wrote {notes_path}")
     typer.echo(f"wrote {diagram_path}")
 
 
-@app.command()
+@command()
 def sensitivity(file: ScenarioFile, target: TargetOption, set_: SetOption = None) -> None:
     """Rank the ranged inputs by how far each moves TARGET from its low to its high (a tornado)."""
     from rich import box
@@ -241,12 +240,9 @@ def sensitivity(file: ScenarioFile, target: TargetOption, set_: SetOption = None
     from estimator.uncertainty import tornado
     from estimator.units import format_quantity
 
-    try:
-        scenario = load_scenario(file, set_ or [])
-        rows = tornado(scenario, target)
-        point = run_estimate(scenario)
-    except EnvelopeError as error:
-        fail(error)
+    scenario = load_scenario(file, set_ or [])
+    rows = tornado(scenario, target)
+    point = run_estimate(scenario)
     per = point.steps[target].per
     table = Table(title=f"{target}: {format_quantity(point[target], per=per)} with every range at its median",
                   caption="Each input from its low to its high, the others at their medians; largest swing first.",
@@ -261,7 +257,7 @@ def sensitivity(file: ScenarioFile, target: TargetOption, set_: SetOption = None
     Console().print(table)
 
 
-@app.command()
+@command()
 def sweep(
     file: ScenarioFile,
     param: Annotated[str, typer.Option("--param", help="PATH=LOW..HIGH, e.g. traffic.daily_active_users=100M..1B "
@@ -283,14 +279,11 @@ def sweep(
     from estimator.uncertainty import sweep_bounds
     from estimator.units import format_quantity
 
-    try:
-        scenario = load_scenario(file, set_ or [])
-        path, low, high = sweep_bounds(scenario, param, lambda more: load_scenario(file, [*(set_ or []), *more]))
-        swept = run_sweep(scenario, path, low, high, steps, target)
-        if csv_path is not None:
-            _write_sweep_csv(csv_path, swept, force)
-    except EnvelopeError as error:
-        fail(error)
+    scenario = load_scenario(file, set_ or [])
+    path, low, high = sweep_bounds(scenario, param, lambda more: load_scenario(file, [*(set_ or []), *more]))
+    swept = run_sweep(scenario, path, low, high, steps, target)
+    if csv_path is not None:
+        _write_sweep_csv(csv_path, swept, force)
     table = Table(title=f"{target} as {path} moves")
     table.add_column(path, justify="right", no_wrap=True)
     table.add_column(target, justify="right", no_wrap=True)
@@ -317,7 +310,7 @@ def _write_sweep_csv(path: Path, swept, force: bool) -> None:  # type: ignore[no
     write_output(path, buffer.getvalue().encode("utf-8"), force=force)
 
 
-@app.command()
+@command()
 def compare(
     a: Annotated[Path, typer.Argument(help="The first scenario file (A).", show_default=False)],
     b: Annotated[Path, typer.Argument(help="The second scenario file (B).", show_default=False)],
@@ -329,10 +322,7 @@ def compare(
     from estimator.estimate import estimate as run_estimate
     from estimator.scenario import load_scenario
 
-    try:
-        first, second = run_estimate(load_scenario(a)), run_estimate(load_scenario(b))
-    except EnvelopeError as error:
-        fail(error)
+    first, second = run_estimate(load_scenario(a)), run_estimate(load_scenario(b))
     rows = run_compare(first, second)
     if format is Format.json:
         sys.stdout.write(json.dumps({"a": first.scenario, "b": second.scenario, "results": comparison_json(rows)},
@@ -367,7 +357,7 @@ class StarterArchetype(str, Enum):
     llm = "llm"
 
 
-@app.command()
+@command()
 def new(
     name: Annotated[str, typer.Argument(help="The scenario's name, e.g. 'Music recommendation'.", show_default=False)],
     archetype: Annotated[StarterArchetype, typer.Option("--archetype", "-a", help="The kind of system.")] = (
@@ -382,14 +372,11 @@ def new(
     from estimator.starter import starter_text
 
     path = output if output is not None else Path(f"{slugify(name).replace('-', '_')}.yaml")
-    try:
-        write_output(path, starter_text(archetype.value, name).encode("utf-8"), force=force)
-    except EnvelopeError as error:
-        fail(error)
+    write_output(path, starter_text(archetype.value, name).encode("utf-8"), force=force)
     typer.echo(f"wrote {path}")
 
 
-@app.command()
+@command()
 def schema() -> None:
     """Print the JSON Schema of scenario files, for editor autocompletion."""
     from estimator.scenario import Scenario
