@@ -20,10 +20,10 @@ from typing import Any
 import networkx as nx  # type: ignore[import-untyped]
 import yaml
 
-from estimator.errors import Problem, ScenarioError
+from estimator.errors import Problem, ScenarioError, did_you_mean
 from estimator.estimate import Estimate
 from estimator.report import show
-from estimator.scenario import Scenario, _did_you_mean
+from estimator.scenario import Scenario
 from estimator.units import Q_, format_quantity
 
 ARCHETYPES_FILE = Path(__file__).with_name("archetypes.yaml")
@@ -209,7 +209,7 @@ def apply_components(graph: nx.DiGraph, scenario: Scenario) -> None:
         if node_id in graph:
             return True
         problems.append(_problem(scenario, ("components", *path), "no such component", repr(node_id),
-                                 "one of: " + ", ".join(sorted(graph)), _did_you_mean(node_id, graph)))
+                                 "one of: " + ", ".join(sorted(graph)), did_you_mean(node_id, graph)))
         return False
 
     for index, node_id in enumerate(changes.remove):

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import yaml
 
-from diagrams_lib.kinds import CLUSTERS, COMPONENT_KINDS, FLOW_KINDS, THEMES
+from estimator.vocabulary import CLUSTERS, COMPONENT_KINDS, FLOW_KINDS, THEMES
 
 if TYPE_CHECKING:  # networkx is only needed by whoever builds the graph
     import networkx as nx  # type: ignore[import-untyped]

@@ -17,6 +17,7 @@ from typing import Annotated, Any, Callable, NoReturn, Optional
 import typer
 
 from estimator.errors import EnvelopeError
+from estimator.vocabulary import ARCHETYPES
 
 SCENARIOS_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 
@@ -350,18 +351,15 @@ def compare(
     Console().print(table)
 
 
-class StarterArchetype(str, Enum):
-    recommendation = "recommendation"
-    classification = "classification"
-    search = "search"
-    llm = "llm"
+# typer offers the choices of an Enum; this one is built from the vocabulary, not written again.
+StarterArchetype = Enum("StarterArchetype", {name: name for name in ARCHETYPES}, type=str)  # type: ignore[misc]
 
 
 @command()
 def new(
     name: Annotated[str, typer.Argument(help="The scenario's name, e.g. 'Music recommendation'.", show_default=False)],
     archetype: Annotated[StarterArchetype, typer.Option("--archetype", "-a", help="The kind of system.")] = (
-        StarterArchetype.recommendation),
+        StarterArchetype[ARCHETYPES[0]]),
     output: Annotated[Optional[Path], typer.Option(
         "--output", "-o", help="The file to write (default: <name>.yaml in the current directory).",
         show_default=False)] = None,

@@ -30,7 +30,7 @@ from pydantic import BaseModel, WithJsonSchema
 from estimator.errors import Problem, ScenarioError
 from estimator.ranges import Range
 from estimator.scenario import Scenario, apply_overrides, load_scenario_text
-from estimator.source import read_yaml
+from estimator.scenario.source import read_yaml
 from estimator.units import unit_text
 from estimator.walk import iter_values
 
@@ -122,7 +122,7 @@ def _literal_choices(annotation: Any) -> tuple[str, ...]:
 
 
 def _help(info: Any) -> str:
-    """The expectation a field declares in its JSON schema (see estimator.quantity_types)."""
+    """The expectation a field declares in its JSON schema (see estimator.scenario.fields)."""
     for item in _metadata(info):
         if isinstance(item, WithJsonSchema) and item.json_schema:
             return _described(item.json_schema)

@@ -12,7 +12,12 @@ s.yaml:8:24: traffic.request_size: wrong dimension: given '2 request', expected 
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+__all__ = ["EXIT_USAGE", "EnvelopeError", "OutputError", "Problem", "ScenarioError", "UsageError", "did_you_mean",
+           "printable"]
 
 EXIT_USAGE = 2  # bad input: a scenario, an option, an output path
 
@@ -63,6 +68,34 @@ def printable(text: str) -> str:
     if text.isprintable():
         return text
     return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
+
+
+def did_you_mean(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str | None:
+    """The hint for a misspelt name: the closest of ``choices``, or None when none is close.
+
+    Closeness is difflib's ratio (``difflib.get_close_matches``); ``cutoff`` is its threshold.
+
+    Parameters
+    ----------
+    word : str
+        The name as given.
+    choices : iterable of str
+        The names that exist.
+    cutoff : float
+        The least similarity (0 to 1) a suggestion needs.
+
+    Returns
+    -------
+    str or None
+        ``"did you mean 'x'?"``, for ``Problem.hint`` or the end of a message.
+
+    >>> did_you_mean("daily_active_user", ["daily_active_users", "requests"])
+    "did you mean 'daily_active_users'?"
+    >>> did_you_mean("zzz", ["daily_active_users"]) is None
+    True
+    """
+    matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=cutoff)
+    return f"did you mean '{matches[0]}'?" if matches else None
 
 
 class ScenarioError(EnvelopeError):

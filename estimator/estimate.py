@@ -14,7 +14,7 @@ import pint
 
 from estimator.calc import (availability, embeddings, experiment, feature_store, imbalance, index, inference,
                             labelling, llm, serving, storage, traffic, training)
-from estimator.catalog import DTYPE_BYTES, bundled_prices
+from estimator.scenario.catalog import DTYPE_BYTES, bundled_prices
 from estimator.conventions import Periods, normalise_time, periods_of
 from estimator.errors import ScenarioError
 from estimator.expressions import ExpressionProblem, evaluate, names_in

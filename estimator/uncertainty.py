@@ -21,7 +21,6 @@ one pass, with no per-sample Python loop and no second copy of any formula.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Sequence
@@ -29,7 +28,7 @@ from typing import Any, Callable, Mapping, Sequence
 import numpy as np
 import pint
 
-from estimator.errors import UsageError
+from estimator.errors import UsageError, did_you_mean
 from estimator.estimate import Estimate, estimate
 from estimator.ranges import Range, iter_ranges, resolve_ranges
 from estimator.units import Q_, parse_quantity, unit_text
@@ -129,9 +128,9 @@ def _percentile_rows(matrix: np.ndarray, percents: Sequence[float]) -> np.ndarra
 
 def _target(result: Estimate, target: str) -> None:
     if target not in result:
-        hint = difflib.get_close_matches(target, [s.key for s in result], n=1, cutoff=0.5)
-        raise UsageError(f"--target: no result named {target!r}" + (f"; did you mean {hint[0]!r}?" if hint else
-                                                                       "; see `envelope estimate FILE` for the keys"))
+        hint = did_you_mean(target, [s.key for s in result], cutoff=0.5)
+        raise UsageError(f"--target: no result named {target!r}; "
+                         + (hint or "see `envelope estimate FILE` for the keys"))
 
 
 # ------------------------------------------------------------------------------ tornado
@@ -230,9 +229,8 @@ def sweep_bounds(scenario: Any, spec: str, load: Callable[[list[str]], Any]) -> 
     path = path.strip()
     inputs = sweepable(scenario)
     if path not in inputs:
-        hint = difflib.get_close_matches(path, list(inputs), n=1, cutoff=0.5)
-        raise UsageError(f"--param: no input named {path!r} in this scenario" + (
-            f"; did you mean {hint[0]!r}?" if hint else ""))
+        hint = did_you_mean(path, inputs, cutoff=0.5)
+        raise UsageError(f"--param: no input named {path!r} in this scenario" + (f"; {hint}" if hint else ""))
     raw, current = inputs[path]
     sample = current.low if isinstance(current, Range) else current
     units = sample.units if isinstance(sample, pint.Quantity) else None

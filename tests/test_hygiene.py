@@ -14,7 +14,7 @@ from conftest import ROOT
 SOURCES = [p for folder in ("estimator", "diagrams_lib", "ui", "fuzz", "benchmarks", "scripts")
            for p in sorted((ROOT / folder).rglob("*.py"))] + [ROOT / "app.py"]
 # Fully typed modules every input passes through (why this subset: pyproject.toml, [tool.mypy]).
-STRICT_MODULES = ["estimator/errors.py", "estimator/source.py", "estimator/expressions.py", "estimator/output.py"]
+STRICT_MODULES = ["estimator/errors.py", "estimator/scenario/source.py", "estimator/expressions.py", "estimator/output.py"]
 FORBIDDEN_CALLS = {"eval", "exec", "compile", "__import__"}
 FORBIDDEN_MODULES = {"pickle", "cPickle", "dill", "marshal", "shelve", "cloudpickle"}
 SAFE_LOADERS = {"SafeLoader", "CSafeLoader", "FAST_LOADER"}
@@ -62,7 +62,7 @@ def test_the_checker_catches_what_it_looks_for(tmp_path):
 
 
 def test_the_fast_loader_is_a_safe_one():
-    from estimator.source import FAST_LOADER
+    from estimator.scenario.source import FAST_LOADER
 
     assert FAST_LOADER in (yaml.SafeLoader, getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 

@@ -128,7 +128,7 @@ def test_the_default_sweep_bounds_of_every_input_are_read_back_by_sweep_bounds(p
 
 def _written(text: bytes, raw: tuple) -> bool:
     """Whether the file itself writes this input (rather than leaving it to its default)."""
-    from estimator.source import read_yaml
+    from estimator.scenario.source import read_yaml
 
     data = read_yaml(text, "x.yaml").data
     for part in raw:

@@ -1,4 +1,4 @@
-"""Hardware and prices, read from the data files in ``estimator/catalog/``.
+"""Hardware and prices, read from the data files in ``estimator/scenario/catalog/``.
 
 Every entry carries ``source`` and ``as_of``: a figure without them does not belong here.
 A scenario may override an entry or add its own under ``catalog:``.
@@ -11,10 +11,8 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
-
-from estimator.quantity_types import Amount
-from estimator.source import safe_load
+from estimator.scenario.fields import Amount, Strict
+from estimator.scenario.source import safe_load
 
 CATALOG_DIR = Path(__file__).with_name("catalog")
 
@@ -22,14 +20,6 @@ Precision = Literal["fp32", "tf32", "bf16", "fp16", "fp8", "int8"]
 
 # Bytes a value of each precision takes: a definition, not a measured figure.
 DTYPE_BYTES: dict[str, int] = {"fp32": 4, "tf32": 4, "bf16": 2, "fp16": 2, "fp8": 1, "int8": 1}
-
-
-class Strict(BaseModel):
-    """Unknown keys are errors, never silently ignored; loaded values never change."""
-
-    # defer_build: a model's validator is built on first use, once, inside its parent's, instead
-    # of for every class at import: the CLI starts faster (benchmarks/bench_cli_cold_start.py).
-    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True, defer_build=True)
 
 
 class Accelerator(Strict):

@@ -16,11 +16,24 @@ from typing import Annotated, Any
 
 import numpy as np
 import pint
-from pydantic import PlainSerializer, PlainValidator, WithJsonSchema
+from pydantic import BaseModel, ConfigDict, PlainSerializer, PlainValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from estimator.ranges import DISTRIBUTIONS, Range
 from estimator.units import CostlyExpression, parse_quantity, unit_text, ureg
+
+
+
+class Strict(BaseModel):
+    """The base of every scenario model: unknown keys are errors, never silently ignored; loaded
+    values never change."""
+
+    # defer_build: a model's validator is built on first use, once, inside its parent's, instead
+    # of for every class at import: the CLI starts faster (benchmarks/bench_cli_cold_start.py).
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True, defer_build=True)
+
+
+IDENTIFIER = r"^[A-Za-z_][A-Za-z0-9_]*$"  # names of datasets, models, stages: one word, as in a dotted key
 
 MAX_MAGNITUDE = 1e30  # beyond any real system; catches 1e308 and its overflow to inf
 
