@@ -17,12 +17,12 @@ from typing import Any, Mapping
 
 import pint
 
+from estimator.results import HEADLINES
 from estimator.trace import Step
 from estimator.units import format_quantity
 
-# The numbers a reader looks at first; the others follow in the first estimate's order.
-HEADLINE = ("traffic.peak_qps", "storage.total_footprint", "features.online.size", "serving.accelerators",
-            "cost.monthly_total")
+# The numbers a reader looks at first (results.yaml); the others follow in the first estimate's order.
+HEADLINE = tuple(headline.key for headline in HEADLINES)
 
 
 @dataclass(frozen=True)

@@ -13,22 +13,17 @@ from typing import TYPE_CHECKING, Any
 import pint
 
 from estimator.estimate import Estimate
+from estimator.results import section_of, section_title
 from estimator.trace import Step
 from estimator.units import format_quantity, unit_text
 
 if TYPE_CHECKING:
     from estimator.uncertainty import Interval, Spread
 
-SECTION_TITLES = {
-    "traffic": "Traffic", "storage": "Storage", "features": "Feature store", "models": "Models",
-    "serving": "Serving", "cost": "Cost", "derived": "Derived", "embeddings": "Embeddings", "index": "ANN index",
-    "training": "Training", "imbalance": "Class imbalance", "experiments": "Experiments", "llm": "LLM serving",
-    "labelling": "Labelling", "availability": "Availability",
-}
 
-
-def section_of(result: Step) -> str:
-    return result.key.split(".", 1)[0]
+def section_key(result: Step) -> str:
+    """The section of a result (``traffic`` for ``traffic.peak_qps``), to group results by."""
+    return section_of(result.key)
 
 
 def show(result: Step, estimate: Estimate) -> str:
@@ -109,8 +104,8 @@ def working(result: Step, estimate: Estimate) -> str:
 
 def to_markdown(estimate: Estimate, spread: Spread | None = None) -> str:
     lines = [f"# {estimate.scenario}", "", f"Conventions: {conventions_text(estimate)}", ""]
-    for section, results in groupby(estimate, key=section_of):
-        lines += [f"## {SECTION_TITLES.get(section, section.title())}", ""]
+    for section, results in groupby(estimate, key=section_key):
+        lines += [f"## {section_title(section)}", ""]
         lines += results_table(list(results), estimate)
         lines.append("")
     lines += guardrails_markdown(estimate)
@@ -161,9 +156,9 @@ def to_table(estimate: Estimate, spread: Spread | None = None) -> Any:
     table.add_column("Section", style="bold")
     table.add_column("Result")
     table.add_column("Value", justify="right", style="cyan", no_wrap=True)
-    for section, results in groupby(estimate, key=section_of):
+    for section, results in groupby(estimate, key=section_key):
         for index, result in enumerate(results):
-            table.add_row(SECTION_TITLES.get(section, section) if index == 0 else "", subject_label(result),
+            table.add_row(section_title(section) if index == 0 else "", subject_label(result),
                           show(result, estimate))
     for index, (metric, threshold) in enumerate(estimate.guardrails):
         # The threshold goes with the metric: the value column is for numbers and does not wrap.

@@ -31,8 +31,8 @@ from estimator.compare import ComparisonRow
 from estimator.estimate import Estimate
 from estimator.ranges import Range
 from estimator.uncertainty import Spread, Sweep, TornadoRow
+from estimator.results import HEADLINES
 from estimator.units import Q_, format_quantity, significant, unit_text
-from estimator.views import HEADLINES
 
 DEFAULT_TARGET = "cost.monthly_total"
 HISTOGRAM_BINS = 40
@@ -90,10 +90,10 @@ class IntervalRow:
 
 
 def interval_rows(spread: Spread) -> list[IntervalRow]:
-    """The headline results (views.HEADLINES order) with their p5 / p50 / p95 and point estimate."""
+    """The headline results (results.HEADLINES order) with their p5 / p50 / p95 and point estimate."""
     binary = spread.point.conventions.storage_display == "binary"
     rows = []
-    for key, label, _ in HEADLINES:
+    for key, label in ((h.key, h.label) for h in HEADLINES):
         if key not in spread.point:
             continue
         per = spread.point.steps[key].per

@@ -23,20 +23,15 @@ from typing import Literal
 import pint
 
 from estimator.estimate import Estimate
-from estimator.report import SECTION_TITLES, section_of, show, show_input, subject_label, working
+from estimator.report import section_key, show, show_input, subject_label, working
+from estimator.results import HEADLINES, Rise, section_title
 from estimator.trace import Step
 from estimator.units import Q_, format_quantity, significant
 
 DeltaColour = Literal["normal", "inverse", "off"]
 
-# (result key, label, how a rise reads): more cost or hardware is shown as bad; QPS is neither.
-HEADLINES: tuple[tuple[str, str, DeltaColour], ...] = (
-    ("traffic.peak_qps", "Peak QPS", "off"),
-    ("storage.total_footprint", "Total storage", "inverse"),
-    ("features.online.size", "Feature store", "inverse"),
-    ("serving.accelerators", "Accelerators", "inverse"),
-    ("cost.monthly_total", "Monthly cost", "inverse"),
-)
+# How a rise of a headline number (results.yaml) is coloured: a bad rise in red, a good one in green.
+DELTA_COLOURS: dict[Rise, DeltaColour] = {"bad": "inverse", "good": "normal", "neutral": "off"}
 
 
 @dataclass(frozen=True)
@@ -52,7 +47,8 @@ class Metric:
 def headline_metrics(current: Estimate, original: Estimate) -> list[Metric]:
     """The headline numbers of ``current``, each with its change against ``original``."""
     metrics = []
-    for key, label, colour in HEADLINES:
+    for headline in HEADLINES:
+        key, label, colour = headline.key, headline.label, DELTA_COLOURS[headline.rise]
         if key not in current:
             continue
         result = current.steps[key]
@@ -92,7 +88,7 @@ def _binary(estimate: Estimate) -> bool:
 
 def result_rows(estimate: Estimate) -> list[dict[str, str]]:
     """One row per result: section, result, value as a person reads it, and its key."""
-    return [{"Section": SECTION_TITLES.get(section_of(r), section_of(r)), "Result": subject_label(r),
+    return [{"Section": section_title(section_key(r)), "Result": subject_label(r),
              "Value": show(r, estimate), "Key": r.key} for r in estimate]
 
 
@@ -108,8 +104,8 @@ class Working:
 def working_sections(estimate: Estimate) -> list[tuple[str, list[Working]]]:
     """The "show your work" of every result, grouped by section title."""
     sections = []
-    for section, results in groupby(estimate, key=section_of):
-        sections.append((SECTION_TITLES.get(section, section.title()), [
+    for section, results in groupby(estimate, key=section_key):
+        sections.append((section_title(section), [
             Working(r.key, subject_label(r), show(r, estimate), working(r, estimate),
                     [(name, show_input(q, estimate)) for name, q in r.inputs.items()]) for r in results]))
     return sections
@@ -162,7 +158,7 @@ def component_label(result: Step) -> str:
     parts = result.key.split(".")
     if len(parts) <= 2:
         return result.label
-    return " · ".join([SECTION_TITLES.get(parts[0], parts[0].title()), *parts[1:-1]])
+    return " · ".join([section_title(parts[0]), *parts[1:-1]])
 
 
 # Scales for a chart axis: the largest one not above the largest bar.

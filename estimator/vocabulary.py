@@ -7,13 +7,18 @@ graph builder and tests validate against the same lists cheaply, without Graphvi
 
 from typing import Literal, get_args
 
-__all__ = ["ARCHETYPES", "CLUSTERS", "COMPONENT_KINDS", "FLOW_KINDS", "INDEX_KINDS", "THEMES", "Archetype",
+__all__ = ["ARCHETYPES", "CLUSTERS", "COMPONENT_KINDS", "COUNTED", "FLOW_KINDS", "INDEX_KINDS", "THEMES", "Archetype",
            "IndexKind"]
 
 # The kinds of system a scenario describes; each has a default graph (diagrams_lib/archetypes.yaml)
 # and a starter template (estimator/templates/<archetype>.yaml).
 Archetype = Literal["recommendation", "classification", "search", "llm"]
 ARCHETYPES: tuple[str, ...] = get_args(Archetype)
+
+# Dimensions of counted things (see units.txt): a dataset may count any of them, and a result
+# declared "[counted]" in results.yaml may be any of them.
+COUNTED: tuple[str, ...] = ("[request]", "[user]", "[event]", "[item]", "[example]", "[token]", "[record]",
+                            "[vector]", "[inference]", "[label]", "[lookup]")
 
 # Vector-index types whose memory calc/index.py knows (faiss wiki, "Faiss indexes").
 IndexKind = Literal["flat", "hnsw", "ivf_flat", "sq8", "ivf_sq8", "pq", "ivf_pq"]

@@ -21,6 +21,7 @@ from pydantic_core import PydanticCustomError
 
 from estimator.ranges import DISTRIBUTIONS, Range
 from estimator.units import CostlyExpression, parse_quantity, unit_text, ureg
+from estimator.vocabulary import COUNTED
 
 
 
@@ -253,11 +254,6 @@ Factor = _number_type("factor", "2", minimum=1.0, maximum=None)
 Count = _number_type("count", "200", minimum=0.0, maximum=None)
 Share = _number_type("share", "0.4", minimum=0.0, maximum=1.0, exclusive_minimum=True)
 PositiveNumber = _number_type("positive", "0.4", minimum=0.0, maximum=None, exclusive_minimum=True)
-
-
-# Dimensions of counted things (see units.txt). A dataset may count any of them.
-COUNTED = ("[request]", "[user]", "[event]", "[item]", "[example]", "[token]", "[record]",
-           "[vector]", "[inference]", "[label]", "[lookup]")
 
 
 def CountRate(per: str, example: str) -> Any:  # noqa: N802 - reads as a type
