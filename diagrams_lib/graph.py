@@ -3,7 +3,7 @@
 Pure: no Graphviz, no `diagrams` (render.py draws the graph). The default graph of each
 archetype is data (archetypes.yaml); the scenario adds one node per model and dataset, and
 its `components:` section adds, removes and relabels components and flows. Annotations are
-estimate results shown exactly as the reports show them (estimator.report.show), and only
+estimate results shown exactly as the reports show them (estimator.display.show), and only
 results the estimate has appear.
 
 The graph contract (what render.py draws) is described at the top of render.py.
@@ -20,9 +20,9 @@ from typing import Any
 import networkx as nx  # type: ignore[import-untyped]
 import yaml
 
+from estimator.display import show
 from estimator.errors import Problem, ScenarioError, did_you_mean
 from estimator.estimate import Estimate
-from estimator.report import show
 from estimator.scenario import Scenario
 from estimator.units import Q_, format_quantity
 

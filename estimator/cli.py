@@ -41,7 +41,9 @@ ScenarioFile = Annotated[Path, typer.Argument(help="A scenario YAML file (see `e
 SamplesOption = Annotated[Optional[int], typer.Option(
     "--samples", help="Samples of the ranged inputs (default 10,000 when the scenario has ranges; 0: point only).",
     show_default=False)]
-SeedOption = Annotated[int, typer.Option("--seed", help="Seed of the sampler: the same seed gives the same numbers.")]
+SeedOption = Annotated[Optional[int], typer.Option(
+    "--seed", help="Seed of the sampler (default: Envelope's fixed seed): the same seed gives the same numbers.",
+    show_default=False)]
 TargetOption = Annotated[str, typer.Option("--target", help="The result to study, e.g. cost.monthly_total.",
                                            show_default=False)]
 SetOption = Annotated[Optional[list[str]], typer.Option(
@@ -80,7 +82,7 @@ def estimate(
     format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
     set_: SetOption = None,
     samples: SamplesOption = None,
-    seed: SeedOption = 20240607,
+    seed: SeedOption = None,
 ) -> None:
     """Estimate a scenario: traffic, storage, feature store, serving and cost.
 
@@ -93,9 +95,10 @@ def estimate(
     spread = None
     scenario = load_scenario(file, set_ or [])
     if samples != 0 and (samples is not None or _has_ranges(scenario)):
-        from estimator.uncertainty import DEFAULT_SAMPLES, sample_estimate
+        from estimator.uncertainty import DEFAULT_SAMPLES, DEFAULT_SEED, sample_estimate
 
-        spread = sample_estimate(scenario, DEFAULT_SAMPLES if samples is None else samples, seed)
+        spread = sample_estimate(scenario, DEFAULT_SAMPLES if samples is None else samples,
+                                 DEFAULT_SEED if seed is None else seed)
         result = spread.point
     else:
         result = run_estimate(scenario)
@@ -329,7 +332,7 @@ def compare(
         sys.stdout.write(json.dumps({"a": first.scenario, "b": second.scenario, "results": comparison_json(rows)},
                                     indent=2, ensure_ascii=False) + "\n")
         return
-    shown = comparison_rows(rows, binary=first.conventions.storage_display == "binary")
+    shown = comparison_rows(rows, binary=first.conventions.binary)
     if format is Format.markdown:
         lines = [f"# {first.scenario} (A) → {second.scenario} (B)", "",
                  "| Result | A | B | Change | Relative |", "| --- | --- | --- | --- | --- |"]

@@ -17,6 +17,7 @@ from typing import Any, Mapping
 
 import pint
 
+from estimator.display import relative_text, signed
 from estimator.results import HEADLINES
 from estimator.trace import Step
 from estimator.units import format_quantity
@@ -71,35 +72,14 @@ def compare(a: Any, b: Any) -> list[ComparisonRow]:
     return compare_steps(a.steps, b.steps)
 
 
-def relative_text(relative: float | None) -> str:
-    """``+12.5 %``, ``−3.00 %``, ``0 %``; ``n/a`` when undefined.
-
-    >>> [relative_text(x) for x in (0.125, -0.03, 0.0, None)]
-    ['+12.5 %', '−3.00 %', '0 %', 'n/a']
-    """
-    if relative is None:
-        return "n/a"
-    if relative == 0:
-        return "0 %"
-    from estimator.units import significant
-
-    sign = "+" if relative > 0 else "−"
-    return f"{sign}{significant(abs(relative) * 100)} %"
-
-
 def comparison_rows(rows: list[ComparisonRow], *, binary: bool = False) -> list[dict[str, str]]:
     """Plain text rows for a table or a UI: result, A, B, change, relative change."""
     def shown(q: pint.Quantity | None, per: str | None) -> str:
         return "—" if q is None else format_quantity(q, binary=binary, per=per)
 
     return [{"key": row.key, "result": row.label, "a": shown(row.a, row.per), "b": shown(row.b, row.per),
-             "change": "n/a" if row.change is None else _signed(row.change, shown(row.change, row.per)),
+             "change": "n/a" if row.change is None else signed(row.change, shown(row.change, row.per)),
              "relative": relative_text(row.relative)} for row in rows]
-
-
-def _signed(change: pint.Quantity, text: str) -> str:
-    """An explicit + on increases (format_quantity already writes the minus of decreases)."""
-    return "+" + text if change.magnitude > 0 else text
 
 
 def comparison_json(rows: list[ComparisonRow]) -> list[dict[str, Any]]:

@@ -1,7 +1,7 @@
 """What the app's uncertainty, sensitivity, sweep and comparison tabs show: plain rows and texts.
 
 The numbers come from estimator.uncertainty and estimator.compare; this module only scales
-them for a chart axis and words them with ``format_quantity``, so ui/uncertainty_ui.py draws
+them for a chart axis and words them with ``estimator.display``, so ui/uncertainty_ui.py draws
 and never computes. Everything returned is a frozen dataclass of floats and strings (cheap to
 cache and pickle, tested without Streamlit).
 
@@ -18,8 +18,6 @@ cache and pickle, tested without Streamlit).
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -28,51 +26,18 @@ import numpy as np
 import pint
 
 from estimator.compare import ComparisonRow
+from estimator.display import axis_scale, number_words
 from estimator.estimate import Estimate
 from estimator.ranges import Range
 from estimator.uncertainty import Spread, Sweep, TornadoRow
 from estimator.results import HEADLINES
-from estimator.units import Q_, format_quantity, significant, unit_text
+from estimator.units import Q_, format_quantity, unit_text
 
 DEFAULT_TARGET = "cost.monthly_total"
 HISTOGRAM_BINS = 40
 # The histogram spans the middle 99 % of the draws: a log-normal's few extreme draws would
 # otherwise squeeze the body of the distribution into a handful of bars.
 HISTOGRAM_SPAN = (0.5, 99.5)
-
-_LEADING_NUMBER = re.compile(r"^(\$?)(-?[0-9][0-9,]*(?:\.[0-9]+)?)\s*")
-
-
-def axis_scale(units: Any, largest: float, *, binary: bool = False, per: str | None = None) -> tuple[str, float]:
-    """(axis title, divisor) that puts ``largest`` (a magnitude in ``units``) between 1 and 1000 on an axis,
-    worded as ``format_quantity`` words the values: one code path for the numbers and the axis.
-
-    >>> axis_scale(Q_(1, "USD").units, 41_300.0, per="month")
-    ('$ k/month', 1000.0)
-    >>> axis_scale(Q_(1, "B").units, 2.1e12)
-    ('TB', 1000000000000.0)
-    >>> axis_scale(Q_(1, "B").units, 3 * 2.0**40, binary=True)
-    ('TiB', 1099511627776.0)
-    >>> axis_scale(Q_(1, "request/s").units, 694_000.0)
-    ('k request/s', 1000.0)
-    >>> axis_scale(Q_(1, "ms").units, 4_000.0)  # durations keep their unit: no "k ms"
-    ('ms', 1.0)
-    >>> axis_scale(Q_(1, "GPU").units, 0.0), axis_scale(Q_(1, "").units, 0.4)
-    (('GPU', 1.0), ('', 1.0))
-    """
-    largest = abs(float(largest))
-    step = 1024.0 if binary and Q_(1, units).check("[information]") else 1000.0
-    power = math.floor(math.log(largest, step)) if largest > 0 and math.isfinite(largest) else 0
-    factor = step ** max(power, 0) if largest >= 1 else 1.0
-    shown = format_quantity(Q_(factor, units), binary=binary, per=per)
-    match = _LEADING_NUMBER.match(shown)
-    if match is None:  # pragma: no cover - format_quantity always starts with a number
-        return shown, 1.0
-    number = float(match[2].replace(",", ""))
-    title = (match[1] + (" " if match[1] and shown[match.end():][:1] not in ("", "/") else "")
-             + shown[match.end():]).strip()
-    return title, factor / number if number else 1.0
-
 
 # ------------------------------------------------------------------------- distributions
 
@@ -91,7 +56,7 @@ class IntervalRow:
 
 def interval_rows(spread: Spread) -> list[IntervalRow]:
     """The headline results (results.HEADLINES order) with their p5 / p50 / p95 and point estimate."""
-    binary = spread.point.conventions.storage_display == "binary"
+    binary = spread.point.conventions.binary
     rows = []
     for key, label in ((h.key, h.label) for h in HEADLINES):
         if key not in spread.point:
@@ -142,7 +107,7 @@ def histogram(spread: Spread, key: str, bins: int = HISTOGRAM_BINS) -> Histogram
         return None
     result = spread.point.steps[key]
     units = spread.draws[key].units
-    binary = spread.point.conventions.storage_display == "binary"
+    binary = spread.point.conventions.binary
     low, high = np.percentile(magnitudes, HISTOGRAM_SPAN)
     unit, divisor = axis_scale(units, max(abs(low), abs(high)), binary=binary, per=result.per)
     counts, edges = np.histogram(magnitudes, bins=bins, range=(low, high))
@@ -189,7 +154,7 @@ def tornado_chart(rows: list[TornadoRow], point: Estimate, target: str) -> Torna
      ('traffic.requests_per_user_per_day', '5 request/user/day … 10 request/user/day', '23.1 k request/s', '46.3 k request/s')]
     """
     result = point.steps[target]
-    binary = point.conventions.storage_display == "binary"
+    binary = point.conventions.binary
     units = result.value.units
     base = result.value
     ends = [abs(float(q.to(units).magnitude)) for row in rows for q in (row.at_low, row.at_high)]
@@ -276,25 +241,11 @@ def _like(value: Any, magnitude: float) -> Any:
     return Q_(magnitude, value.units) if isinstance(value, pint.Quantity) else magnitude
 
 
-_WORDS = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"), (1e3, "thousand"))
-
-
 def _bound_text(value: Any) -> str:
-    """A number in words the scenario parser reads (``700 million user``), never ``7e+08``."""
+    """A number in words the scenario parser reads (``700 million user``), never ``7e+08``: four figures."""
     magnitude = float(value.magnitude) if isinstance(value, pint.Quantity) else float(value)
     units = unit_text(value.units) if isinstance(value, pint.Quantity) else ""
-    number = _plain(magnitude)
-    for size, word in _WORDS:
-        if abs(magnitude) >= size:
-            number = f"{_plain(magnitude / size)} {word}"
-            break
-    return f"{number} {units}".strip()
-
-
-def _plain(magnitude: float) -> str:
-    """Up to four significant figures without trailing zeros or an exponent."""
-    text = significant(magnitude, 4)
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    return f"{number_words(magnitude, 4, smallest=1e3)} {units}".strip()
 
 
 def default_sweep_input(inputs: dict[str, Any]) -> int:
@@ -336,7 +287,7 @@ def sweep_chart(swept: Sweep, point: Estimate) -> SweepChart:
     [(0.1, '100 M user', '23.1 k request/s'), (0.55, '550 M user', '127 k request/s'), (1.0, '1.00 G user', '231 k request/s')]
     """
     result = point.steps[swept.target]
-    binary = point.conventions.storage_display == "binary"
+    binary = point.conventions.binary
     xs = swept.values if isinstance(swept.values, pint.Quantity) else Q_(np.asarray(swept.values), "")
     x_unit, x_divisor = axis_scale(xs.units, float(np.max(np.abs(xs.magnitude))), binary=binary)
     y_unit, y_divisor = axis_scale(swept.results.units, float(np.max(np.abs(swept.results.magnitude))),

@@ -11,13 +11,13 @@ import pytest
 from conftest import ROOT, SCENARIOS
 
 from estimator.compare import compare
+from estimator.display import axis_scale
 from estimator.errors import EnvelopeError
 from estimator.estimate import estimate
 from estimator.ranges import Range
 from estimator.scenario import load_scenario, load_scenario_text
 from estimator.uncertainty import sample_estimate, sweep, sweep_bounds, sweepable, tornado
 from estimator.uncertainty_views import (
-    axis_scale,
     comparison_summary,
     histogram,
     interval_rows,

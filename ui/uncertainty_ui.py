@@ -234,7 +234,7 @@ def comparison_tab_ui(view: View) -> None:
             view.scenario.name, other.name
     rows = compare(a, b)
     st.markdown(f"**A:** {a_name} → **B:** {b_name}. {comparison_summary(rows)}")
-    shown = comparison_rows(rows, binary=a.conventions.storage_display == "binary")
+    shown = comparison_rows(rows, binary=a.conventions.binary)
     st.dataframe([{"Result": row["result"], "A": row["a"], "B": row["b"], "Change": row["change"],
                    "Relative": row["relative"], "Key": row["key"]} for row in shown],
                  hide_index=True, width="stretch")

@@ -39,6 +39,11 @@ class Conventions(Strict):
     storage_display: Literal["decimal", "binary"] = "decimal"
     peak_factor: Factor = 2.0
 
+    @property
+    def binary(self) -> bool:
+        """Whether amounts of information are shown in powers of 1024 (GiB) rather than 1000 (GB)."""
+        return self.storage_display == "binary"
+
 
 class Traffic(Strict):
     """Who sends requests, how many, and how large."""
