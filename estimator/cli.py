@@ -379,9 +379,10 @@ def new(
 @command()
 def schema() -> None:
     """Print the JSON Schema of scenario files, for editor autocompletion."""
+    from estimator.quantity_types import QuantityJsonSchema
     from estimator.scenario import Scenario
 
-    typer.echo(json.dumps(Scenario.model_json_schema(), indent=2))
+    typer.echo(json.dumps(Scenario.model_json_schema(schema_generator=QuantityJsonSchema), indent=2))
 
 
 def main() -> None:
