@@ -17,7 +17,7 @@ from typing import Annotated, Any
 
 import numpy as np
 import pint
-from pydantic import PlainSerializer, PlainValidator, WithJsonSchema
+from pydantic import BaseModel, PlainSerializer, PlainValidator, WithJsonSchema
 from pydantic.json_schema import GenerateJsonSchema
 from pydantic_core import PydanticCustomError
 
@@ -273,7 +273,13 @@ class QuantityJsonSchema(GenerateJsonSchema):
     def encode_default(self, dft: Any) -> Any:
         if isinstance(dft, (pint.Quantity, Range)):
             return quantity_text(dft)
-        return super().encode_default(dft)
+        encoded = super().encode_default(dft)
+        if isinstance(dft, BaseModel) and isinstance(encoded, dict):  # a section's default: its fields alike
+            for name, info in type(dft).model_fields.items():
+                key = info.alias if self.by_alias and info.alias else name
+                if key in encoded:
+                    encoded[key] = self.encode_default(getattr(dft, name))
+        return encoded
 
 
 def _number_type(kind: str, example: str, *, minimum: float, maximum: float | None,

@@ -9,6 +9,7 @@ import pytest
 
 from conftest import ROOT, SCENARIOS, run_cli
 from estimator.source import read_yaml
+from estimator.starter import ARCHETYPES, starter_text
 
 
 @pytest.fixture(scope="module")
@@ -34,6 +35,9 @@ def test_quantity_defaults_appear_as_their_text(schema_run):
     assert conventions["day"]["default"] == "86400 s"
     assert conventions["month"]["default"] == "30.436875 day"
     assert conventions["peak_factor"]["default"] == 2.0
+    # A section's default writes its quantities the same way.
+    assert json.loads(schema_run.stdout)["properties"]["conventions"]["default"] == {
+        "day": "86400 s", "month": "30.436875 day", "year": None, "storage_display": "decimal", "peak_factor": 2.0}
     day = conventions["day"]
     assert day["type"] == "string" and day["examples"] == ["86400 s"] and day["pattern"]
 
@@ -70,3 +74,9 @@ def test_a_quantity_field_checks_the_shape_of_its_text(validator, text, valid):
 def test_words_a_field_accepts_are_in_its_pattern(validator, text, valid):
     data = {"name": "x", "conventions": {"month": text}, "traffic": {"requests": "10 request/s"}}
     assert validator.is_valid(data) is valid
+
+
+@pytest.mark.parametrize("archetype", ARCHETYPES)
+def test_every_starter_satisfies_the_schema(validator, archetype):
+    data = read_yaml(starter_text(archetype, "Schema check"), f"{archetype}.yaml").data
+    assert [e.message for e in validator.iter_errors(data)] == []
