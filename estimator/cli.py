@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import shutil
 import sys
 from enum import Enum
 from pathlib import Path
@@ -32,6 +33,7 @@ app = typer.Typer(
 
 class Format(str, Enum):
     table = "table"
+    compact = "compact"
     markdown = "markdown"
     json = "json"
 
@@ -79,7 +81,9 @@ def command(*args: Any, **kwargs: Any) -> Callable[[Callable[..., None]], Callab
 @command()
 def estimate(
     file: ScenarioFile,
-    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    format: Annotated[Optional[Format], typer.Option(
+        "--format", "-f", help="Output format (default: table on a terminal wide enough for it, else compact: "
+                               "one line per result).", show_default=False)] = None,
     set_: SetOption = None,
     samples: SamplesOption = None,
     seed: SeedOption = None,
@@ -106,10 +110,19 @@ def estimate(
         sys.stdout.write(report.to_json(result, spread))
     elif format is Format.markdown:
         sys.stdout.write(report.to_markdown(result, spread))
+    elif format is Format.compact:
+        sys.stdout.write(report.to_compact(result, spread))
     else:
+        table = report.to_table(result, spread)
+        # Decided from the terminal itself: a pipe never consults COLUMNS, so its output never depends on it.
+        if format is None and report.choose_format(
+                sys.stdout.isatty(), shutil.get_terminal_size().columns if sys.stdout.isatty() else 0,
+                report.table_width(table)) == "compact":
+            sys.stdout.write(report.to_compact(result, spread))
+            return
         from rich.console import Console
 
-        Console().print(report.to_table(result, spread))
+        Console().print(table)
 
 
 def _has_ranges(scenario) -> bool:  # type: ignore[no-untyped-def]
@@ -380,9 +393,10 @@ def new(
 @command()
 def schema() -> None:
     """Print the JSON Schema of scenario files, for editor autocompletion."""
+    from estimator.scenario.fields import QuantityJsonSchema
     from estimator.scenario import Scenario
 
-    typer.echo(json.dumps(Scenario.model_json_schema(), indent=2))
+    typer.echo(json.dumps(Scenario.model_json_schema(schema_generator=QuantityJsonSchema), indent=2))
 
 
 def main() -> None:

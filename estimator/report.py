@@ -1,4 +1,4 @@
-"""Render an Estimate: a terminal table, Markdown with the working shown, or JSON for scripts.
+"""Render an Estimate: a terminal table, a compact form for pipes, Markdown with the working shown, or JSON.
 
 Display goes through estimator.display (three significant figures, the scenario's storage
 display); JSON keeps exact magnitudes and a unit string that pint parses back.
@@ -21,6 +21,10 @@ from estimator.units import format_quantity, unit_text
 if TYPE_CHECKING:
     from estimator.uncertainty import Interval, Spread
 
+__all__ = ["choose_format", "compact_line", "conventions_json", "conventions_text", "guardrails_markdown",
+           "interval_texts", "intervals_markdown", "intervals_table", "quantity_json", "result_json", "results_table",
+           "section_key", "subject_label", "table_width", "to_compact", "to_json", "to_markdown", "to_table",
+           "working"]
 
 def section_key(result: Step) -> str:
     """The section of a result (``traffic`` for ``traffic.peak_qps``), to group results by."""
@@ -147,18 +151,21 @@ def to_table(estimate: Estimate, spread: Spread | None = None) -> Any:
 
 
 def intervals_table(estimate: Estimate, spread: Spread) -> Any:
-    """The uncertainty table: a result's p5, p50 and p95 over the samples (its own table, to fit 80 columns)."""
+    """The uncertainty table: p5, p50 and p95 over the samples of each result a range reaches (its own table,
+    to fit 80 columns)."""
     from rich import box
     from rich.table import Table
 
     table = Table(title=f"Uncertainty: percentiles over {spread.samples:,} samples (seed {spread.seed})",
-                  caption="The table above is the point estimate, every range at its median.", caption_justify="left",
+                  caption="The table above is the point estimate, every range at its median; results no range "
+                          "reaches are not repeated here.", caption_justify="left",
                   box=box.SIMPLE_HEAD, show_edge=False)
     table.add_column("Result")
     for name in ("p5", "p50", "p95"):
         table.add_column(name, justify="right", no_wrap=True, style="cyan" if name == "p50" else None)
     for result in estimate:
-        table.add_row(subject_label(result), *interval_texts(result, estimate, spread))
+        if spread.varies(result.key):
+            table.add_row(subject_label(result), *interval_texts(result, estimate, spread))
     return table
 
 
@@ -171,3 +178,83 @@ def subject_label(result: Step) -> str:
     """
     parts = result.key.split(".")
     return f"{parts[-2]} · {result.label}" if len(parts) > 2 else result.label
+
+
+def table_width(renderable: Any) -> int:
+    """The columns ``renderable`` (a rich Table or Group) needs to show every cell unwrapped.
+
+    Measured by rich at an unlimited width, so it depends on the content only.
+    """
+    from rich.console import Console
+
+    console = Console(width=100_000, file=_Discard(), color_system=None)
+    return console.measure(renderable).maximum
+
+
+class _Discard:
+    """A file that forgets what is written to it (rich needs one to measure)."""
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+
+def choose_format(is_terminal: bool, columns: int, needed: int) -> str:
+    """``"table"`` on a terminal at least ``needed`` columns wide, else ``"compact"``.
+
+    A pipe or a file gets the compact form whatever its (or COLUMNS') width: one line per
+    result, which ``grep`` and ``diff`` work on; a narrow terminal gets it too, because the
+    table would wrap labels a word per line.
+
+    Parameters
+    ----------
+    is_terminal : bool
+        Whether standard output is a terminal (``sys.stdout.isatty()``).
+    columns : int
+        The terminal's width in characters (``shutil.get_terminal_size().columns``).
+    needed : int
+        The width the table needs (``table_width``).
+
+    Returns
+    -------
+    str
+        ``"table"`` or ``"compact"``.
+
+    Examples
+    --------
+    >>> choose_format(True, 120, 100), choose_format(True, 80, 100), choose_format(False, 500, 100)
+    ('table', 'compact', 'compact')
+    """
+    return "table" if is_terminal and columns >= needed else "compact"
+
+
+def compact_line(key: str, value: str, label: str) -> str:
+    """One result as one line: ``key = value  # label``.
+
+    >>> compact_line("traffic.peak_qps", "116 k request/s", "Peak QPS")
+    'traffic.peak_qps = 116 k request/s  # Peak QPS'
+    """
+    return f"{key} = {value}  # {label}"
+
+
+def to_compact(estimate: Estimate, spread: Spread | None = None) -> str:
+    """The estimate for pipes, files and narrow terminals: one unwrapped line per result.
+
+    Lines starting with ``#`` say what the numbers are (scenario, conventions, sampling); every
+    other line is ``key = value  # label``, so ``grep traffic.`` and ``diff`` work on it. With
+    ``spread``, the percentiles follow, only for results that a range reaches (the others
+    would repeat their value three times).
+    """
+    lines = [f"# {estimate.scenario}", f"# Conventions: {conventions_text(estimate)}"]
+    lines += [compact_line(r.key, show(r, estimate), r.label) for r in estimate]
+    lines += [f"guardrail: {metric}: {threshold}" for metric, threshold in estimate.guardrails]
+    if spread is not None:
+        lines.append(f"# Uncertainty: p5 / p50 / p95 over {spread.samples:,} samples (seed {spread.seed}); "
+                     "the values above are the point estimate, every range at its median.")
+        for result in estimate:
+            if spread.varies(result.key):
+                p5, p50, p95 = interval_texts(result, estimate, spread)
+                lines.append(f"{result.key}: p5 {p5}, p50 {p50}, p95 {p95}")
+    return "\n".join(lines) + "\n"

@@ -63,6 +63,11 @@ class Spread:
     intervals: dict[str, Interval]
     draws: dict[str, pint.Quantity]
 
+    def varies(self, key: str) -> bool:
+        """Whether a range reaches result ``key``: its draws are an array whose p5 and p95 differ."""
+        interval = self.intervals[key]
+        return bool(np.ndim(self.draws[key].magnitude) > 0 and interval.p95.magnitude != interval.p5.magnitude)
+
 
 def check_samples(samples: int) -> int:
     """Refuse a sample count that is useless or would exhaust memory.

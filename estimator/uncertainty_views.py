@@ -65,8 +65,7 @@ def interval_rows(spread: Spread) -> list[IntervalRow]:
         interval = spread.intervals[key]
         p5, p50, p95 = (format_quantity(q, binary=binary, per=per) for q in interval)
         rows.append(IntervalRow(key, label, format_quantity(spread.point[key], binary=binary, per=per), p5, p50, p95,
-                                varies=bool(np.ndim(spread.draws[key].magnitude) > 0
-                                            and interval.p95.magnitude != interval.p5.magnitude)))
+                                varies=spread.varies(key)))
     return rows
 
 

@@ -244,8 +244,14 @@ def test_samples_zero_gives_the_point_estimate_only():
 def test_markdown_and_table_show_the_percentiles():
     md = run_cli("estimate", "scenarios/ad_click_prediction.yaml", "--format", "markdown", "--samples", "500").stdout
     assert "## Uncertainty" in md and "| Result | p5 | p50 | p95 |" in md
-    table = run_cli("estimate", "scenarios/ad_click_prediction.yaml", "--samples", "500").stdout
+    table = run_cli("estimate", "scenarios/ad_click_prediction.yaml", "--samples", "500", "--format", "table").stdout
     assert "Uncertainty: percentiles over 500 samples" in table
+    uncertainty = table.split("Uncertainty: percentiles")[1]
+    # Only results a range reaches: the write QPS (no range reaches it) is not repeated three times.
+    assert "Peak QPS" in uncertainty and "write" not in uncertainty
+    compact = run_cli("estimate", "scenarios/ad_click_prediction.yaml", "--samples", "500").stdout
+    assert "# Uncertainty: p5 / p50 / p95 over 500 samples (seed 20240607)" in compact
+    assert "traffic.peak_qps: p5 " in compact and "traffic.write_qps: p5" not in compact
 
 
 def test_too_many_samples_is_a_usage_error():

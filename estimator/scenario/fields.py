@@ -12,17 +12,18 @@ expected. The JSON schema of the field says the same, for editor autocompletion.
 from __future__ import annotations
 
 import math
+import re
 from typing import Annotated, Any
 
 import numpy as np
 import pint
 from pydantic import BaseModel, ConfigDict, PlainSerializer, PlainValidator, WithJsonSchema
+from pydantic.json_schema import GenerateJsonSchema
 from pydantic_core import PydanticCustomError
 
 from estimator.ranges import DISTRIBUTIONS, Range
 from estimator.units import CostlyExpression, parse_quantity, unit_text, ureg
 from estimator.vocabulary import COUNTED
-
 
 
 class Strict(BaseModel):
@@ -36,7 +37,15 @@ class Strict(BaseModel):
 
 IDENTIFIER = r"^[A-Za-z_][A-Za-z0-9_]*$"  # names of datasets, models, stages: one word, as in a dotted key
 
+__all__ = ["IDENTIFIER", "MAX_MAGNITUDE", "QUANTITY_PATTERN", "RANGE_EXPECTED", "RANGE_KEYS", "Amount", "Count",
+           "CountRate", "Factor", "Fraction", "PositiveNumber", "QuantityJsonSchema", "Share", "Strict",
+           "describe_dimension", "quantity_text", "quantity_validator", "range_of"]
+
 MAX_MAGNITUDE = 1e30  # beyond any real system; catches 1e308 and its overflow to inf
+
+# The shape of a quantity written as text, for editors: it starts with a number ("2 KiB", ".5 ms",
+# "1.5 billion user", "2.5e6 s", "5 %"). The loader checks far more (unit, dimension, bounds).
+QUANTITY_PATTERN = r"^\s*[+-]?(\d|\.\d)"
 
 # Words for dimensions, used in messages ("expected an amount of information").
 _DIMENSION_WORDS = {
@@ -194,7 +203,8 @@ def Amount(dimension: str, example: str, *, positive: bool = False,  # noqa: N80
 
     Unless ``ranged`` is False (a convention is a choice, not a guess) the field also takes a range.
     """
-    point = {"type": ["string", "number"], "description": f"{describe_dimension(dimension)}", "examples": [example]}
+    point = {"type": "string", "pattern": _pattern(words), "description": describe_dimension(dimension),
+             "examples": [example]}
     return Annotated[
         pint.Quantity,
         PlainValidator(quantity_validator(dimension, example, positive=positive, words=words, ranged=ranged)),
@@ -203,16 +213,86 @@ def Amount(dimension: str, example: str, *, positive: bool = False,  # noqa: N80
     ]
 
 
-def _serialise(quantity: Any) -> Any:
+def _pattern(words: dict[str, str] | None) -> str:
+    """``QUANTITY_PATTERN``, or one of ``words`` ("calendar") written alone."""
+    if not words:
+        return QUANTITY_PATTERN
+    # Only regex operators are escaped: re.escape would also escape spaces, which ECMA regexes refuse.
+    escaped = (re.sub(r"([.^$*+?()\[\]{}|\\])", r"\\\1", word) for word in sorted(words))
+    return r"^\s*(" + "|".join(escaped) + r")\s*$|" + QUANTITY_PATTERN
+
+
+def _serialise(quantity: Any, *, tidy: bool = False) -> Any:
+    """A field's value as the scenario file writes it: text for a quantity, a mapping for a range.
+
+    ``tidy`` drops a whole number's ``.0`` (``"86400 s"``); without it the magnitude is its repr
+    (``"86400.0 s"``), as ``model_dump`` has always written it.
+    """
     if isinstance(quantity, Range):
-        data = {"low": _serialise(quantity.low), "high": _serialise(quantity.high), "dist": quantity.dist}
-        return data | ({"mode": _serialise(quantity.mode)} if quantity.mode is not None else {})
+        data = {"low": _serialise(quantity.low, tidy=tidy), "high": _serialise(quantity.high, tidy=tidy),
+                "dist": quantity.dist}
+        return data | ({"mode": _serialise(quantity.mode, tidy=tidy)} if quantity.mode is not None else {})
     if not isinstance(quantity, pint.Quantity):
         return quantity
     magnitude = quantity.magnitude
-    text = repr(float(magnitude)) if isinstance(magnitude, (int, float)) else str(magnitude)
+    if not isinstance(magnitude, (int, float)):
+        text = str(magnitude)
+    elif tidy and float(magnitude).is_integer() and abs(magnitude) < 1e16:
+        text = str(int(magnitude))
+    else:
+        text = repr(float(magnitude))
     unit = unit_text(quantity.units)
     return f"{text} {unit}".strip()
+
+
+def quantity_text(quantity: Any) -> Any:
+    """A quantity (or range) as a person writes it in a scenario file, whole numbers without ``.0``.
+
+    Parameters
+    ----------
+    quantity : pint.Quantity, Range or any other value
+        A field's value; anything that is neither is returned as it is.
+
+    Returns
+    -------
+    str, dict or the value
+        ``"<magnitude> <unit>"`` with the unit in the compact form pint parses back
+        (``estimator.units.unit_text``); a range as ``{low, high, dist[, mode]}``.
+
+    Examples
+    --------
+    >>> from estimator.units import Q_
+    >>> quantity_text(Q_(86400.0, "s")), quantity_text(Q_(30.436875, "day")), quantity_text(0.5)
+    ('86400 s', '30.436875 day', 0.5)
+    """
+    return _serialise(quantity, tidy=True)
+
+
+class QuantityJsonSchema(GenerateJsonSchema):
+    """pydantic's JSON Schema generator, with quantity defaults written as their text.
+
+    pydantic encodes a field's default with the default's own type, which for a pint quantity
+    fails (a warning on stderr, and the default left out of the schema). A quantity default is
+    written here the way a scenario file writes it: ``"86400 s"``.
+
+    Examples
+    --------
+    >>> from estimator.scenario import Scenario
+    >>> Scenario.model_json_schema(schema_generator=QuantityJsonSchema)["$defs"]["Conventions"][
+    ...     "properties"]["day"]["default"]
+    '86400 s'
+    """
+
+    def encode_default(self, dft: Any) -> Any:
+        if isinstance(dft, (pint.Quantity, Range)):
+            return quantity_text(dft)
+        encoded = super().encode_default(dft)
+        if isinstance(dft, BaseModel) and isinstance(encoded, dict):  # a section's default: its fields alike
+            for name, info in type(dft).model_fields.items():
+                key = info.alias if self.by_alias and info.alias else name
+                if key in encoded:
+                    encoded[key] = self.encode_default(getattr(dft, name))
+        return encoded
 
 
 def _number_type(kind: str, example: str, *, minimum: float, maximum: float | None,
@@ -244,7 +324,8 @@ def _number_type(kind: str, example: str, *, minimum: float, maximum: float | No
             raise _fail("out_of_range", value, expected)
         return number
 
-    schema: dict[str, Any] = {"type": ["number", "string"], "description": expected, "examples": [example]}
+    schema: dict[str, Any] = {"type": ["number", "string"], "pattern": QUANTITY_PATTERN, "description": expected,
+                              "examples": [example]}
     return Annotated[float, PlainValidator(validate), PlainSerializer(_serialise),
                      WithJsonSchema(_with_range_schema(schema))]
 
@@ -277,7 +358,8 @@ def CountRate(per: str, example: str) -> Any:  # noqa: N802 - reads as a type
         pint.Quantity,
         PlainValidator(validate),
         PlainSerializer(_serialise),
-        WithJsonSchema(_with_range_schema({"type": "string", "description": expected, "examples": [example]})),
+        WithJsonSchema(_with_range_schema({"type": "string", "pattern": QUANTITY_PATTERN, "description": expected,
+                                           "examples": [example]})),
     ]
 
 
