@@ -17,10 +17,8 @@ from typing import Any, Mapping
 
 import pint
 
-from estimator.display import relative_text, signed
 from estimator.results import HEADLINES
 from estimator.trace import Step
-from estimator.units import format_quantity
 
 # The numbers a reader looks at first (results.yaml); the others follow in the first estimate's order.
 HEADLINE = tuple(headline.key for headline in HEADLINES)
@@ -70,29 +68,3 @@ def compare_steps(a: Mapping[str, Step], b: Mapping[str, Step]) -> list[Comparis
 def compare(a: Any, b: Any) -> list[ComparisonRow]:
     """Compare two Estimates."""
     return compare_steps(a.steps, b.steps)
-
-
-def comparison_rows(rows: list[ComparisonRow], *, binary: bool = False) -> list[dict[str, str]]:
-    """Plain text rows for a table or a UI: result, A, B, change, relative change."""
-    def shown(q: pint.Quantity | None, per: str | None) -> str:
-        return "—" if q is None else format_quantity(q, binary=binary, per=per)
-
-    return [{"key": row.key, "result": row.label, "a": shown(row.a, row.per), "b": shown(row.b, row.per),
-             "change": "n/a" if row.change is None else signed(row.change, shown(row.change, row.per)),
-             "relative": relative_text(row.relative)} for row in rows]
-
-
-def comparison_json(rows: list[ComparisonRow]) -> list[dict[str, Any]]:
-    """Exact values for scripts: magnitudes in A's unit (B's when A lacks the result)."""
-    from estimator.units import unit_text
-
-    out = []
-    for row in rows:
-        units = (row.a if row.a is not None else row.b).units  # type: ignore[union-attr]
-        change = row.change
-        out.append({"key": row.key, "label": row.label, "unit": unit_text(units), "per": row.per,
-                    "a": None if row.a is None else float(row.a.magnitude),
-                    "b": None if row.b is None else float(row.b.to(units).magnitude)
-                    if row.b.dimensionality == units.dimensionality else None,
-                    "change": None if change is None else float(change.magnitude), "relative": row.relative})
-    return out

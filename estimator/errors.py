@@ -16,8 +16,8 @@ import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["EXIT_USAGE", "EnvelopeError", "OutputError", "Problem", "ScenarioError", "UsageError", "did_you_mean",
-           "printable"]
+__all__ = ["EXIT_USAGE", "EnvelopeError", "OptionError", "OutputError", "Problem", "ScenarioError", "UsageError",
+           "did_you_mean", "printable"]
 
 EXIT_USAGE = 2  # bad input: a scenario, an option, an output path
 
@@ -112,3 +112,30 @@ class OutputError(EnvelopeError):
 
 class UsageError(EnvelopeError):
     """A command-line option with a value Envelope cannot use."""
+
+
+class OptionError(UsageError):
+    """A setting of a study (samples, target, param, steps) with a value Envelope cannot use.
+
+    The error carries fields, not front-end words: the CLI names the setting as its flag
+    (``--samples``), the app as its widget's label (``Samples``), through ``worded``.
+
+    >>> error = OptionError("samples", given="0", expected="a whole number from 1 to 1,000,000")
+    >>> error.worded("--samples")
+    '--samples: given 0, expected a whole number from 1 to 1,000,000'
+    >>> print(OptionError("target", "no result named 'x'", hint="did you mean 'y'?"))
+    target: no result named 'x'; did you mean 'y'?
+    """
+
+    def __init__(self, option: str, what: str | None = None, *, given: str | None = None,
+                 expected: str | None = None, hint: str | None = None) -> None:
+        self.option, self.what, self.given, self.expected, self.hint = option, what, given, expected, hint
+        super().__init__(self.worded(option))
+
+    def worded(self, name: str) -> str:
+        """The message with the setting called ``name``."""
+        parts = [part for part in (self.what, f"given {self.given}" if self.given is not None else None) if part]
+        text = f"{name}: " + ", ".join(parts)
+        if self.expected is not None:
+            text += f", expected {self.expected}" if parts else f"expected {self.expected}"
+        return printable(text + (f"; {self.hint}" if self.hint else ""))
