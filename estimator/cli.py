@@ -325,8 +325,9 @@ def compare(
     first, second = run_estimate(load_scenario(a)), run_estimate(load_scenario(b))
     rows = run_compare(first, second)
     if format is Format.json:
-        sys.stdout.write(json.dumps({"a": first.scenario, "b": second.scenario, "results": comparison_json(rows)},
-                                    indent=2, ensure_ascii=False) + "\n")
+        from estimator.report import strict_json
+
+        sys.stdout.write(strict_json({"a": first.scenario, "b": second.scenario, "results": comparison_json(rows)}))
         return
     shown = comparison_rows(rows, binary=first.conventions.storage_display == "binary")
     if format is Format.markdown:
