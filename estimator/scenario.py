@@ -281,7 +281,22 @@ def load_scenario_text(text: str | bytes, file: str, overrides: typing.Sequence[
                              for item in error.errors()]) from None
     _check_accelerators(scenario, document)
     scenario._source = document
+    check_as_every_command_does(scenario)
     return scenario
+
+
+def check_as_every_command_does(scenario: Scenario) -> None:
+    """Refuse here what a command would refuse later, so ``validate`` agrees with every command.
+
+    The derived expressions (names, parse, dimension, finiteness) are checked by evaluating the
+    point estimate; the ids in ``components:`` by building the architecture into a Sketch (the
+    diagram's own code, without networkx or Graphviz). Both raise a located ``ScenarioError``.
+    Imported here, not at the top: both modules import this one.
+    """
+    from diagrams_lib.architecture import Sketch, populate
+    from estimator.estimate import estimate
+
+    populate(Sketch(), scenario, estimate(scenario))
 
 
 def apply_overrides(data: dict[str, Any], overrides: typing.Sequence[str], file: str) -> dict[str, Any]:
