@@ -116,7 +116,7 @@ def _has_ranges(scenario) -> bool:  # type: ignore[no-untyped-def]
 
 @command()
 def validate(files: Annotated[list[Path], typer.Argument(help="Scenario files to check.", show_default=False)]) -> None:
-    """Check scenario files without estimating; exit 2 if any has a problem."""
+    """Check scenario files: exit 2 with the problems any other command would refuse them for."""
     from estimator.scenario import load_scenario
 
     failed = False

@@ -66,6 +66,8 @@ def ab_steps(*, baseline: float, mde: float, relative: bool, alpha: float, power
 
     ``allocation`` is the share of daily users in the experiment, split evenly over ``arms``; each
     day's users are counted as new samples (repeat visitors make the real figure longer).
+    The scenario keeps the divisions defined: mde above 0 (treatment ≠ baseline), power below 1
+    (its quantile is infinite at 1), daily users and allocation above 0.
     """
     treatment = baseline * (1 + mde) if relative else baseline + mde
     z_alpha, z_power = normal_quantile(1 - alpha / 2), normal_quantile(power)
