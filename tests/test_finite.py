@@ -143,3 +143,16 @@ def test_every_bundled_scenario_estimates_to_finite_numbers():
     for path in SCENARIOS:
         result = estimate(load_scenario_text(path.read_bytes(), path.name))
         assert all(np.all(np.isfinite(s.value.magnitude)) for s in result)
+
+
+def test_a_sampled_tail_past_a_limit_between_two_fields_has_a_defined_value():
+    """baseline + mde stays below 1 at the range's high end; a log-normal tail goes past it."""
+    scenario = load_scenario_text(
+        "name: t\ntraffic: {daily_active_users: 1 million user, requests_per_user_per_day: 1 request/user/day}\n"
+        "experiments:\n  ab_test: {baseline_rate: {low: 0.5, high: 0.8}, mde: 0.1}\n", "t.yaml")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        spread = sample_estimate(scenario, 20_000, 1)
+    treatment = spread.draws["experiments.ab_test.treatment_rate"].magnitude
+    assert treatment.max() == float(np.nextafter(1.0, 0.0))  # the tail reached the cap
+    assert np.isfinite(spread.draws["experiments.ab_test.sample_size_exact"].magnitude).all()
