@@ -1,36 +1,44 @@
 # Envelope: `make run` starts the app, `make test` runs every test. Both set up what they need.
-# Set-up is idempotent: the virtual environment is rebuilt only when requirements change.
+# Set-up is idempotent: each requirements file has its own stamp, so a file is installed again
+# only when it changes. `make run` installs the runtime (requirements.txt) alone; `make test`,
+# `make bench` and `make setup` add the test, lint and benchmark tools (requirements-dev.txt).
 
-VENV   := .venv
-PY     := $(VENV)/bin/python
-STAMP  := $(VENV)/.installed
-PYTEST := $(PY) -m pytest
+VENV    := .venv
+PY      := $(VENV)/bin/python
+PIP     := $(PY) -m pip install --quiet --disable-pip-version-check
+RUNTIME := $(VENV)/.installed-runtime
+DEV     := $(VENV)/.installed-dev
+PYTEST  := $(PY) -m pytest
 
-.PHONY: run test bench lint fuzz setup graphviz chromium clean
+.PHONY: run test bench lint fuzz setup graphviz chromium fonts clean
 
-run: setup graphviz
+run: $(RUNTIME) graphviz
 	$(VENV)/bin/streamlit run app.py
 
-test: setup graphviz chromium
+test: setup graphviz chromium fonts
 	$(PYTEST) -n 2 -q
 
 bench: setup graphviz
 	$(PY) benchmarks/run.py
 
-setup: $(STAMP)
+setup: $(DEV)
 
-$(STAMP): requirements.txt pyproject.toml
+$(RUNTIME): requirements.txt pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
-	touch $(STAMP)
+	$(PIP) -r requirements.txt
+	$(PIP) --no-deps -e .
+	touch $@
+
+$(DEV): requirements-dev.txt $(RUNTIME)
+	$(PIP) -r requirements-dev.txt
+	touch $@
 
 FUZZ_SECONDS ?= 300
 
 # Fuzz the scenario loader (not part of `make test` or CI): atheris comes from requirements-fuzz.txt.
 # New inputs go to fuzz/corpus, findings (crash-*, timeout-*, oom-*) to fuzz/findings/; the scenario
 # library and tests/invalid seed the corpus and are only read.
-fuzz: setup
+fuzz: $(RUNTIME)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-fuzz.txt
 	mkdir -p fuzz/corpus fuzz/findings
 	$(PY) fuzz/fuzz_loader.py fuzz/corpus scenarios tests/invalid -max_total_time=$(FUZZ_SECONDS) \
@@ -41,6 +49,10 @@ graphviz:
 
 chromium:
 	@scripts/ensure-debian-package.sh chromium chromium
+
+# Diagram and browser tests render CJK labels; graphviz needs a font that has them.
+fonts:
+	@scripts/ensure-debian-package.sh - fonts-noto-cjk
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -16,10 +16,11 @@ from pathlib import Path
 from harness import ROOT, Row, bundled_scenarios, median, progress, run_process
 
 UNITS = ROOT / "estimator" / "units.txt"
-# Mirrors estimator/units.py (registry cache on, units.txt redefining bit) with bare libraries.
+# Mirrors estimator/units.build_registry (no disk cache, units.txt redefining bit, units re-resolved)
+# with bare libraries.
 FLOOR_CODE = ("import pint, pydantic, yaml; "
-              "r = pint.UnitRegistry(cache_folder=':auto:', on_redefinition='ignore'); "
-              f"r.load_definitions({str(UNITS)!r})")
+              "r = pint.UnitRegistry(cache_folder=None, on_redefinition='ignore'); "
+              f"r.load_definitions({str(UNITS)!r}); r._build_cache()")
 IMPORTS_CODE = ("import estimator.cli, estimator.report, estimator.estimate, estimator.scenario; "
                 "from estimator.scenario.catalog import bundled_accelerators, bundled_prices; "
                 "bundled_accelerators(); bundled_prices()")

@@ -29,10 +29,50 @@ from pint.util import string_preprocessor
 
 UNITS_FILE = Path(__file__).with_name("units.txt")
 
-# pint warns when units.txt redefines `bit`; the redefinition is the point (see units.txt).
-ureg = pint.UnitRegistry(cache_folder=":auto:", on_redefinition="ignore")
-ureg.load_definitions(UNITS_FILE)
-ureg.formatter.default_format = "~"
+
+
+def build_registry() -> pint.UnitRegistry:
+    """pint's default units plus ``units.txt``, built the same way on every machine and every run.
+
+    pint resolves each unit's dimension once, when the registry is built from its defaults: at
+    that moment ``bit`` is pint's dimensionless ``bit = []`` and ``byte = 8 * bit`` inherits it.
+    ``units.txt`` then redefines ``bit`` as the base of ``[information]``, so the resolved table
+    is rebuilt after loading it; otherwise ``byte`` stays dimensionless and ``25 KB`` cannot
+    become bytes. No on-disk cache is used: pint's ``cache_folder`` skipped that rebuild when the
+    cache was cold (the first run on a machine failed), and a cache would also make Envelope
+    depend on a writable home directory. The price is start-up time, measured in
+    benchmarks/bench_cli_cold_start.py.
+
+    Returns
+    -------
+    pint.UnitRegistry
+        The registry; ``byte`` has the dimension ``[information]``.
+
+    Raises
+    ------
+    RuntimeError
+        If ``byte`` did not end up as information (a pint upgrade changed how it resolves units).
+
+    >>> registry = build_registry()
+    >>> str(registry.get_dimensionality("GB"))
+    '[information]'
+    >>> registry.Quantity(25, "KB").to("B")
+    <Quantity(25000, 'byte')>
+    """
+    # pint warns when units.txt redefines `bit`; the redefinition is the point (see units.txt).
+    registry = pint.UnitRegistry(cache_folder=None, on_redefinition="ignore")
+    registry.load_definitions(UNITS_FILE)
+    # pint has no public way to re-resolve units after a redefinition; _build_cache is what its
+    # own constructor calls, and it rebuilds the table of every context too.
+    registry._build_cache()
+    dimension = registry.get_dimensionality("byte")
+    if dimension != registry.get_dimensionality("bit") or str(dimension) != "[information]":
+        raise RuntimeError(f"unit registry: byte resolved to {dimension}, not [information]")
+    registry.formatter.default_format = "~"
+    return registry
+
+
+ureg = build_registry()
 Q_ = ureg.Quantity
 Quantity = pint.Quantity
 

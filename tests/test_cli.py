@@ -54,8 +54,12 @@ def test_python_dash_m_and_console_script_are_the_same_cli():
     import shutil
     import subprocess
 
-    script = shutil.which("envelope", path=str(ROOT / ".venv" / "bin"))
-    assert script, "make setup installs the envelope console script"
+    import sys
+    from pathlib import Path
+
+    # The console script of the environment running the tests, wherever it was set up.
+    script = shutil.which("envelope", path=str(Path(sys.executable).parent))
+    assert script, "installing the project (make setup) puts the envelope console script next to python"
     direct = subprocess.run([script, "list"], capture_output=True, text=True, cwd=ROOT)
     assert direct.stdout == run_cli("list").stdout
 

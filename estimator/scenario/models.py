@@ -48,11 +48,13 @@ class Conventions(Strict):
 class Traffic(Strict):
     """Who sends requests, how many, and how large."""
 
-    daily_active_users: Amount("[user]", "100 million user") | None = None
-    monthly_active_users: Amount("[user]", "300 million user") | None = None
-    daily_active_fraction: Fraction | None = None
-    requests_per_user_per_day: Amount("[request] / [user] / [time]", "10 request/user/day") | None = None
-    requests: Amount("[request] / [time]", "10 million request/month") | None = None
+    # Above 0: results divide by the traffic (cost per 1,000 requests, days to an A/B sample).
+    daily_active_users: Amount("[user]", "100 million user", positive=True) | None = None
+    monthly_active_users: Amount("[user]", "300 million user", positive=True) | None = None
+    daily_active_fraction: Share | None = None
+    requests_per_user_per_day: Amount("[request] / [user] / [time]", "10 request/user/day",
+                                      positive=True) | None = None
+    requests: Amount("[request] / [time]", "10 million request/month", positive=True) | None = None
     write_fraction: Fraction = 0.0
     request_size: Amount("[information]", "2 KB") = Q_(0.0, "B")
     response_size: Amount("[information]", "20 KB") = Q_(0.0, "B")
