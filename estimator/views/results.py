@@ -113,7 +113,7 @@ class BarChart:
 def _parts(estimate: Estimate, key: str) -> list[Step]:
     """The results a total adds up, expanded down to results that are not themselves totals.
 
-    A total is a result whose inputs are all results (see estimator.calc.storage.total).
+    A total is a result whose inputs are all results (see estimator.calc.sums.total).
     """
     result = estimate.steps[key]
     if result.inputs and all(name in estimate for name in result.inputs):
