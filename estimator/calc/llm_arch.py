@@ -205,13 +205,14 @@ def prefill_attention_flops(*, layers: float, heads: float, head_dim: float, pro
     pairs = ((layers - local) * (attention_pairs(length, None) - attention_pairs(cached, None))
              + (0.0 if w is None else local * (attention_pairs(length, w) - attention_pairs(cached, w))))
     inputs: dict = dict(layers=layers, heads=heads, head_dim=head_dim, prompt_tokens=prompt_tokens)
-    formula = "2 FLOP × layers × heads × head_dim × prompt_tokens²"
-    if window is not None or cached_fraction:
-        formula = ("4 FLOP × heads × head_dim × Σ_layers Σ_(uncached prompt positions t) min(t, window) "
-                   "(global layers: window = t)")
+    formula = "2 FLOP × layers × heads × head_dim × prompt_tokens^2"
+    if cached_fraction:
+        formula = "2 FLOP × layers × heads × head_dim × (prompt_tokens^2 − (prefix_cache_hit_rate × prompt_tokens)^2)"
         inputs |= dict(prefix_cache_hit_rate=cached_fraction)
-        if window is not None:
-            inputs |= dict(sliding_window=window, local_layers=local)
+    if window is not None:
+        formula = ("4 FLOP × heads × head_dim × ((layers − local_layers) × Σ_t t + local_layers × "
+                   "Σ_t min(t, sliding_window)), t over the uncached positions of prompt_tokens")
+        inputs |= dict(local_layers=local, sliding_window=window, prefix_cache_hit_rate=cached_fraction)
     return step("llm.prefill_attention_flops_per_request", "Prefill attention FLOPs per request (grow with prompt²)",
                 formula, Q_(4.0 * heads * head_dim * pairs, "FLOP"), **inputs)
 
