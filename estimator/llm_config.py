@@ -1,6 +1,7 @@
 """``llm: {config: path/to/config.json}``: an LLM's architecture from its Hugging Face config file.
 
-The file is local (nothing is downloaded), read relative to the scenario file, at most 1 MB. It
+The file is local (nothing is downloaded), read relative to the scenario file, at most 1 MB; a
+scenario not read from disk (an upload) may only name the configs shipped in scenarios/configs. It
 fills the architecture fields the scenario leaves out; fields written in the scenario win.
 A malformed file is one located problem: the config file, its line, the key, what was given.
 
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from estimator.errors import Problem, ScenarioError
+from estimator.library import SCENARIOS_DIR
 from estimator.source import YamlDocument, read_yaml
 
 __all__ = ["MAX_CONFIG_BYTES", "fields_from_config", "fill_llm_from_config"]
@@ -101,19 +103,36 @@ def fields_from_config(config: dict[str, Any], file: str, positions: YamlDocumen
     return fields
 
 
-def fill_llm_from_config(data: dict[str, Any], document: YamlDocument) -> dict[str, Any]:
+def _config_path(name: str, document: YamlDocument, text: str | bytes) -> Path:
+    """Where ``llm.config`` points: next to the scenario when the scenario is that file on disk;
+    otherwise (an upload, a bundled scenario shown in the app) only among the configs shipped
+    with Envelope, so that uploaded text cannot make Envelope read the server's own files."""
+    scenario_file = Path(document.file)
+    raw = text.encode("utf-8") if isinstance(text, str) else text
+    try:
+        on_disk = scenario_file.is_file() and scenario_file.read_bytes() == raw
+    except OSError:
+        on_disk = False
+    if on_disk:
+        return scenario_file.parent / name
+    shipped = (SCENARIOS_DIR / "configs").resolve()
+    path = (SCENARIOS_DIR / name).resolve()
+    if not path.is_relative_to(shipped):
+        raise ScenarioError([document.problem(("llm", "config"), "not a config shipped with Envelope", given=repr(name),
+                                              expected="for a scenario not read from disk, one of configs/"
+                                                       + ", configs/".join(sorted(p.name for p in shipped.glob("*.json"))))])
+    return path
+
+
+def fill_llm_from_config(data: dict[str, Any], document: YamlDocument, text: str | bytes) -> dict[str, Any]:
     """``data`` with ``llm``'s missing architecture fields filled from ``llm.config``; fields
-    written in the scenario win. Without ``llm.config`` the data is returned as it is."""
+    written in the scenario win. Without ``llm.config`` the data is returned as it is.
+    ``text`` is the scenario as read, to tell a file on disk from an upload of the same name."""
     section = data.get("llm") if isinstance(data, dict) else None
     if not isinstance(section, dict) or not isinstance(section.get("config"), str):
         return data
     where = ("llm", "config")
-    scenario_file = Path(document.file)
-    if not scenario_file.is_file():
-        raise ScenarioError([document.problem(where, "a config path needs a scenario file on disk to be relative to",
-                                              given=repr(section["config"]),
-                                              expected="a scenario read from a file (an upload has no folder)")])
-    path = scenario_file.parent / section["config"]
+    path = _config_path(section["config"], document, text)
     try:
         if not path.is_file():
             raise FileNotFoundError
@@ -124,7 +143,7 @@ def fill_llm_from_config(data: dict[str, Any], document: YamlDocument) -> dict[s
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         raise ScenarioError([document.problem(where, "cannot read config file", given=repr(section["config"]),
-                                              expected=f"a readable UTF-8 JSON file, relative to {scenario_file.name}'s "
+                                              expected="a readable UTF-8 JSON file, relative to the scenario's "
                                                        "folder")]) from None
     try:
         config = json.loads(text)

@@ -272,7 +272,7 @@ def load_scenario_text(text: str | bytes, file: str, overrides: typing.Sequence[
         given = "an empty file" if document.data is None else _KINDS.get(type(document.data).__name__, "a value")
         raise ScenarioError([document.problem((), "not a scenario", given=given,
                                               expected="a mapping with at least name and traffic")])
-    data = fill_llm_from_config(apply_overrides(document.data, overrides, file), document)
+    data = fill_llm_from_config(apply_overrides(document.data, overrides, file), document, text)
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as error:

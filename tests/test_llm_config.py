@@ -107,9 +107,25 @@ def test_missing_config_file_is_located_in_the_scenario(tmp_path):
     assert str(error.value).startswith(f"{path}:4:11: llm.config: cannot read config file: given 'configs/nowhere.json'")
 
 
-def test_upload_cannot_point_at_a_local_file():
-    """An upload has no folder: a config path in it is refused, so an upload cannot read the server's files."""
+def test_upload_may_name_only_shipped_configs():
+    """An upload has no folder of its own: it may name a config shipped with Envelope, and nothing
+    else, so uploaded text cannot make Envelope read the server's files."""
+    head = "name: x\ntraffic: {requests: 1 request/s}\nllm: {parameters: 141 billion parameter, " \
+           "prompt_tokens: 1 token, output_tokens: 1 token, config: "
+    shipped = load_scenario_text(head + "configs/Mixtral-8x22B.config.json}\n", "upload.yaml")
+    assert (shipped.llm.layers, shipped.llm.experts) == (56, 8)
+    for elsewhere in ("/etc/passwd", "../pyproject.toml", "configs/../../README.md"):
+        with pytest.raises(ScenarioError) as error:
+            load_scenario_text(head + elsewhere + "}\n", "upload.yaml")
+        assert "llm.config: not a config shipped with Envelope: given '" + elsewhere + "'" in str(error.value)
+
+
+def test_upload_named_like_a_local_file_is_still_an_upload(tmp_path, monkeypatch):
+    """Text uploaded under the name of a file in the working folder is not that file: its config
+    path is not read next to it."""
+    (tmp_path / "secret.json").write_text('{"num_hidden_layers": 3}', encoding="utf-8")
+    (tmp_path / "s.yaml").write_text("name: on disk\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
     with pytest.raises(ScenarioError) as error:
-        load_scenario_text("name: x\ntraffic: {requests: 1 request/s}\nllm: {config: /etc/passwd, parameters: 1 billion "
-                           "parameter, prompt_tokens: 1 token, output_tokens: 1 token}\n", "<upload>")
-    assert "a config path needs a scenario file on disk" in str(error.value)
+        load_scenario_text("name: x\ntraffic: {requests: 1 request/s}\nllm: {config: secret.json}\n", "s.yaml")
+    assert "not a config shipped with Envelope" in str(error.value)
