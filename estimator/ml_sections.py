@@ -265,6 +265,7 @@ class LLM(Strict):
     output_tokens: Amount("[token]", "200 token", positive=True)
     batch_size: PositiveNumber = 16.0
     accelerator: str = "H100-SXM"
+    tensor_parallel: PositiveNumber | None = None   # devices per replica as deployed (at least what memory needs)
     utilisation: Share = 0.4              # prefill: compute-bound
     bandwidth_utilisation: Share = 0.6    # decode: memory-bound
     requests: Amount("[request] / [time]", "10 request/s", positive=True) | None = None

@@ -256,8 +256,10 @@ llm:
 
 
 def test_chunked_and_disaggregated_scheduling():
-    """Serial: B / (B·prefill + n·tpot); chunked: B / max(B·prefill, n·tpot); disaggregated: a
-    prefill pool of ⌈target × prefill⌉ replicas beside decode replicas serving B / (n·tpot)."""
+    """Serial: B / (B·prefill + n·tpot). Chunked: the lower of a compute roof, peak·tp·u / (prefill
+    FLOPs + 2·N_active·n), and a bandwidth roof, B / (n × step with the KV cache at the mean context
+    prompt + n/2). Disaggregated: a prefill pool of ⌈target × prefill⌉ replicas beside decode
+    replicas at the bandwidth roof."""
     text = MIXTRAL_8X22B.replace("batch_size: 1", "batch_size: 8").replace("requests: 1 request/s",
                                                                            "requests: 20 request/s")
     serial = run(text)
@@ -266,10 +268,26 @@ def test_chunked_and_disaggregated_scheduling():
     prefill = serial["llm.prefill_time"].to("s").magnitude
     decode = 400 * serial["llm.decode_step_time"].to("s").magnitude
     assert serial["llm.replica_requests_per_second"].magnitude == pytest.approx(8 / (8 * prefill + decode))
-    assert chunked["llm.replica_requests_per_second"].magnitude == pytest.approx(8 / max(8 * prefill, decode))
+    kv_mean = 229_376 * (2000 + 200)
+    mean_step = (78e9 + 8 * kv_mean) / (4 * 3.35e12 * 0.6)
+    memory_roof = 8 / (400 * mean_step)
+    compute_roof = 4 * 989e12 * 0.4 / (2 * 39e9 * 2000 + 2 * 39e9 * 400)
+    assert chunked["llm.mean_decode_step_time"].to("s").magnitude == pytest.approx(mean_step)
+    assert chunked["llm.memory_requests_per_second"].magnitude == pytest.approx(memory_roof)
+    assert chunked["llm.compute_requests_per_second"].magnitude == pytest.approx(compute_roof)
+    assert chunked["llm.replica_requests_per_second"].magnitude == pytest.approx(min(memory_roof, compute_roof))
     peak = serial["traffic.peak_qps"].to("request/s").magnitude  # 20 request/s × peak factor 2
     assert split["llm.prefill_replicas"].magnitude == math.ceil(peak * prefill) == 4
-    assert split["llm.replicas"].magnitude == 4 + math.ceil(peak * decode / 8)
+    assert split["llm.replica_requests_per_second"].magnitude == pytest.approx(memory_roof)
+    assert split["llm.replicas"].magnitude == 4 + math.ceil(peak / memory_roof)
+
+
+def test_tensor_parallel_as_deployed_but_never_below_memory():
+    """A stated tensor_parallel is kept when memory allows it, raised when it does not."""
+    stated = run(MIXTRAL_8X22B.replace("  batch_size: 1", "  batch_size: 1\n  tensor_parallel: 8"))
+    assert stated["llm.tensor_parallel"].to("GPU").magnitude == 8
+    too_few = run(MIXTRAL_8X22B.replace("  batch_size: 1", "  batch_size: 1\n  tensor_parallel: 2"))
+    assert too_few["llm.tensor_parallel"].to("GPU").magnitude == 4
 
 
 @pytest.mark.parametrize("field, value, message", [

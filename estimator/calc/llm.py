@@ -80,6 +80,7 @@ class Serving:
     draft_cost: float = 0.0
     ttft_target: pint.Quantity | None = None
     tpot_target: pint.Quantity | None = None
+    tensor_parallel: float | None = None
 
 
 def largest_batch_within(time_of, target: float, ceiling, iterations: int = 60):  # type: ignore[no-untyped-def]
@@ -140,9 +141,16 @@ def llm_steps(a: Architecture, s: Serving) -> dict[str, Step]:
                   weights.value + s.batch_size * per_request.value, batch_size=s.batch_size,
                   **{"llm.weights_memory": weights.value, "llm.kv_bytes_per_request": per_request.value})
     devices = np.ceil((memory.value / s.device_memory).to("").magnitude)
-    tp = step("llm.tensor_parallel", "Tensor-parallel degree (devices per replica)",
-              "2^⌈log2 ⌈llm.memory_per_replica / device_memory⌉⌉", Q_(np.exp2(np.ceil(np.log2(devices))), "GPU"),
-              device_memory=s.device_memory, **{"llm.memory_per_replica": memory.value})
+    needed = np.exp2(np.ceil(np.log2(devices)))
+    if s.tensor_parallel is None:
+        tp = step("llm.tensor_parallel", "Tensor-parallel degree (devices per replica)",
+                  "2^⌈log2 ⌈llm.memory_per_replica / device_memory⌉⌉", Q_(needed, "GPU"),
+                  device_memory=s.device_memory, **{"llm.memory_per_replica": memory.value})
+    else:  # as deployed, but never fewer devices than the memory needs
+        tp = step("llm.tensor_parallel", "Tensor-parallel degree (devices per replica, as deployed)",
+                  "max(tensor_parallel, 2^⌈log2 ⌈llm.memory_per_replica / device_memory⌉⌉)",
+                  Q_(np.maximum(s.tensor_parallel, needed), "GPU"), tensor_parallel=s.tensor_parallel,
+                  device_memory=s.device_memory, **{"llm.memory_per_replica": memory.value})
     out += [per_token, per_request, memory, tp]
     gpus = tp.value / ONE_GPU
 
@@ -165,12 +173,16 @@ def llm_steps(a: Architecture, s: Serving) -> dict[str, Step]:
         out += tpot_step
         tpot_key, tpot = "llm.time_per_output_token", tpot_step[-1].value
     else:
-        def tpot_of(batch):  # type: ignore[no-untyped-def]
-            return step_time_of(batch)
+        tpot_of = step_time_of
     out.append(step("llm.decode_tokens_per_second", "Decode throughput per replica",
                     f"batch_size × 1 token / {tpot_key}", (s.batch_size * TOKEN / tpot).to("token/s"),
                     batch_size=s.batch_size, **{tpot_key: tpot}))
-    out += _fleet(s, prefill, tpot_key, tpot, tp)
+    rate = None
+    if s.scheduling != "serial":
+        overlap = _overlapped(a, s, active, per_request, tp, prefill_flops, tpot_of)
+        out += overlap
+        rate = overlap[-1]
+    out += _fleet(s, prefill, tpot_key, tpot, tp, rate)
     if s.ttft_target is not None:
         slack = (s.ttft_target - prefill.value).to("ms")
         out.append(step("llm.ttft_slack", f"Time to first token slack — {_verdict(slack)}",
@@ -218,8 +230,8 @@ def _decode(a: Architecture, s: Serving, weights: Step, active: Step | None, per
                      bandwidth_utilisation=s.bandwidth_utilisation,
                      **{"llm.memory_per_replica": memory.value, "llm.tensor_parallel": tp.value})
 
-        def time_of(batch):  # type: ignore[no-untyped-def]
-            return ((weights.value + batch * kv) / bandwidth).to("ms").magnitude
+        def time_of(batch, cache=kv):  # type: ignore[no-untyped-def]
+            return ((weights.value + batch * cache) / bandwidth).to("ms").magnitude
         return [step_], time_of
     steps: list[Step] = []
     if a.experts is not None:
@@ -256,8 +268,8 @@ def _decode(a: Architecture, s: Serving, weights: Step, active: Step | None, per
                       **{"llm.decode_weight_bytes": read.value, "llm.kv_bytes_per_request": kv,
                          "llm.tensor_parallel": tp.value}))
 
-    def time_of(batch):  # type: ignore[no-untyped-def]
-        return ((weights_of(batch) + batch * kv) / bandwidth).to("ms").magnitude
+    def time_of(batch, cache=kv):  # type: ignore[no-untyped-def]
+        return ((weights_of(batch) + batch * cache) / bandwidth).to("ms").magnitude
     return steps, time_of
 
 
@@ -274,12 +286,52 @@ def _time_per_output_token(s: Serving, decode: Step, step_time_of):  # type: ign
                 decode.value * factor, draft_tokens=s.draft_tokens, draft_cost=s.draft_cost,
                 **{"llm.decode_step_time": decode.value, "llm.speculative_tokens_per_step": tokens.value})
 
-    def time_of(batch):  # type: ignore[no-untyped-def]
-        return step_time_of(batch) * factor
+    def time_of(batch, **cache):  # type: ignore[no-untyped-def]
+        return step_time_of(batch, **cache) * factor
     return [tokens, tpot], time_of
 
 
-def _fleet(s: Serving, prefill: Step, tpot_key: str, tpot: pint.Quantity, tp: Step) -> list[Step]:
+def _overlapped(a: Architecture, s: Serving, active: Step | None, per_request: Step, tp: Step, prefill_flops: Step,
+                tpot_of) -> list[Step]:  # type: ignore[no-untyped-def]
+    """Throughput when prefill and decode overlap (chunked prefill; a decode pool fed by a prefill pool):
+    the lower of two roofs (Williams et al. 2009).
+
+    * Memory: ``batch_size`` sequences advance one token per decode step, and over a request's life a
+      step reads the KV cache at the mean context, prompt + output/2 (the cache grows linearly).
+    * Compute (chunked only, the same devices run both): every request costs its prefill FLOPs plus
+      2 FLOP per active parameter per output token (Kaplan et al. 2020: forward ≈ 2N per token).
+    """
+    mean_share = ((s.prompt_tokens + s.output_tokens / 2.0) / (s.prompt_tokens + s.output_tokens)).to("").magnitude
+    mean_step = Q_(tpot_of(s.batch_size, cache=per_request.value * mean_share), "ms")
+    step_ = step("llm.mean_decode_step_time", "Mean time per output token over a request (KV at mean context)",
+                 "time per output token with the KV cache at prompt_tokens + output_tokens / 2", mean_step.to("ms"),
+                 prompt_tokens=s.prompt_tokens, output_tokens=s.output_tokens)
+    memory_rate = (s.batch_size * REQUEST / ((s.output_tokens / TOKEN).to("") * mean_step)).to("request/s")
+    if s.scheduling == "disaggregated":
+        return [step_, step("llm.decode_pool_requests_per_second", "Requests per second per decode replica",
+                            "batch_size × 1 request / (output_tokens × llm.mean_decode_step_time / 1 token)",
+                            memory_rate, batch_size=s.batch_size, output_tokens=s.output_tokens,
+                            **{"llm.mean_decode_step_time": mean_step})]
+    used = a.parameters if active is None else active.value
+    per_request_flops = (prefill_flops.value + PREFILL_FLOPS * used * s.output_tokens).to("FLOP")
+    compute_rate = (s.peak * tp.value / Q_(1.0, "GPU") * s.utilisation * REQUEST / per_request_flops).to("request/s")
+    compute = step("llm.compute_requests_per_second", "Requests per second per replica if compute-bound",
+                   "device_peak × llm.tensor_parallel × utilisation × 1 request / (llm.prefill_flops_per_request + "
+                   "2 FLOP/parameter/token × parameters_used × output_tokens)", compute_rate, device_peak=s.peak,
+                   utilisation=s.utilisation, parameters_used=used, output_tokens=s.output_tokens,
+                   **{"llm.tensor_parallel": tp.value, "llm.prefill_flops_per_request": prefill_flops.value})
+    memory = step("llm.memory_requests_per_second", "Requests per second per replica if bandwidth-bound",
+                  "batch_size × 1 request / (output_tokens × llm.mean_decode_step_time / 1 token)", memory_rate,
+                  batch_size=s.batch_size, output_tokens=s.output_tokens, **{"llm.mean_decode_step_time": mean_step})
+    both = step("llm.overlapped_requests_per_second", "Requests per second per replica, prefill and decode overlapped",
+                "min(llm.compute_requests_per_second, llm.memory_requests_per_second)",
+                np.minimum(compute_rate.magnitude, memory_rate.magnitude) * Q_(1.0, "request/s"),
+                **{compute.key: compute_rate, memory.key: memory_rate})
+    return [step_, compute, memory, both]
+
+
+def _fleet(s: Serving, prefill: Step, tpot_key: str, tpot: pint.Quantity, tp: Step,
+           overlapped: Step | None) -> list[Step]:
     """Replicas for the target load under the scheduling, then accelerators and cost."""
     steps_per_request = (s.output_tokens / TOKEN).to("")
     decode_time = steps_per_request * tpot
@@ -290,17 +342,17 @@ def _fleet(s: Serving, prefill: Step, tpot_key: str, tpot: pint.Quantity, tp: St
         label = "Requests per second per replica"
     elif s.scheduling == "chunked":
         # Sarathi-Serve (Agrawal et al. 2024): prefill chunks ride in decode steps, so compute-bound
-        # prefill and memory-bound decode overlap; the slower of the two sets the pace.
-        rate = (s.batch_size * REQUEST / np.maximum(s.batch_size * prefill.value, decode_time)).to("request/s")
-        formula = (f"batch_size × 1 request / max(batch_size × llm.prefill_time, "
-                   f"output_tokens × {tpot_key} / 1 token)")
+        # prefill and memory-bound decode overlap; the lower roof sets the pace.
+        rate = overlapped.value  # type: ignore[union-attr]
+        formula = "llm.overlapped_requests_per_second"
         label = "Requests per second per replica (chunked prefill)"
     else:  # disaggregated: DistServe (Zhong et al. 2024), Splitwise (Patel et al. 2024)
-        rate = (s.batch_size * REQUEST / decode_time).to("request/s")
-        formula = f"batch_size × 1 request / (output_tokens × {tpot_key} / 1 token)"
+        rate = overlapped.value  # type: ignore[union-attr]
+        formula = "llm.decode_pool_requests_per_second"
         label = "Requests per second per decode replica"
-    replica = step("llm.replica_requests_per_second", label, formula, rate, batch_size=s.batch_size,
-                   output_tokens=s.output_tokens, **{"llm.prefill_time": prefill.value, tpot_key: tpot})
+    inputs = ({"batch_size": s.batch_size, "output_tokens": s.output_tokens, "llm.prefill_time": prefill.value,
+               tpot_key: tpot} if overlapped is None else {overlapped.key: overlapped.value})
+    replica = step("llm.replica_requests_per_second", label, formula, rate, **inputs)
     out.append(replica)
     decode_replicas = np.ceil((s.target / replica.value).to("").magnitude)
     if s.scheduling == "disaggregated":
