@@ -210,7 +210,7 @@ def _prefill(a: Architecture, s: Serving, active: Step | None) -> list[Step]:
     linear = step("llm.prefill_matmul_flops_per_request", "Prefill weight-matmul FLOPs per request", formula, matmul,
                   **inputs)
     attention = prefill_attention_flops(layers=a.layers, heads=a.heads, head_dim=a.head_dim,
-                                        prompt_tokens=s.prompt_tokens, cached_fraction=0.0 if hit is None else hit,
+                                        prompt_tokens=s.prompt_tokens, cached_fraction=hit,
                                         window=a.sliding_window, local_layers=a.local_layers)
     total = step("llm.prefill_flops_per_request", "Prefill FLOPs per request",
                  "llm.prefill_matmul_flops_per_request + llm.prefill_attention_flops_per_request",

@@ -180,7 +180,7 @@ def attention_pairs(length: float, window: float | None) -> float:
 
 
 def prefill_attention_flops(*, layers: float, heads: float, head_dim: float, prompt_tokens: pint.Quantity,
-                            cached_fraction: float = 0.0, window: pint.Quantity | None = None,
+                            cached_fraction: float | None = None, window: pint.Quantity | None = None,
                             local_layers: float | None = None) -> Step:
     """FLOPs of attention itself (scores and weighted sum) over a prompt, beyond the 2·N matmuls.
 
@@ -199,20 +199,22 @@ def prefill_attention_flops(*, layers: float, heads: float, head_dim: float, pro
     '8.796e+13'
     """
     length = prompt_tokens.to("token").magnitude
-    cached = cached_fraction * length
+    cached = 0.0 if cached_fraction is None else cached_fraction * length
     local = 0.0 if window is None else (layers if local_layers is None else local_layers)
     w = None if window is None else window.to("token").magnitude
     pairs = ((layers - local) * (attention_pairs(length, None) - attention_pairs(cached, None))
              + (0.0 if w is None else local * (attention_pairs(length, w) - attention_pairs(cached, w))))
     inputs: dict = dict(layers=layers, heads=heads, head_dim=head_dim, prompt_tokens=prompt_tokens)
     formula = "2 FLOP × layers × heads × head_dim × prompt_tokens^2"
-    if cached_fraction:
+    if cached_fraction is not None:
         formula = "2 FLOP × layers × heads × head_dim × (prompt_tokens^2 − (prefix_cache_hit_rate × prompt_tokens)^2)"
         inputs |= dict(prefix_cache_hit_rate=cached_fraction)
     if window is not None:
         formula = ("4 FLOP × heads × head_dim × ((layers − local_layers) × Σ_t t + local_layers × "
                    "Σ_t min(t, sliding_window)), t over the uncached positions of prompt_tokens")
-        inputs |= dict(local_layers=local, sliding_window=window, prefix_cache_hit_rate=cached_fraction)
+        inputs |= dict(local_layers=local, sliding_window=window)
+        if cached_fraction is not None:
+            inputs |= dict(prefix_cache_hit_rate=cached_fraction)
     return step("llm.prefill_attention_flops_per_request", "Prefill attention FLOPs per request (grow with prompt²)",
                 formula, Q_(4.0 * heads * head_dim * pairs, "FLOP"), **inputs)
 
