@@ -350,7 +350,8 @@ def _llm(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[str, St
         price=device.price, month=periods.month, prefix_cache_hit_rate=m.prefix_cache_hit_rate, scheduling=m.scheduling,
         acceptance_rate=None if spec is None else spec.acceptance_rate,
         draft_tokens=None if spec is None else spec.draft_tokens, draft_cost=0.0 if spec is None else spec.draft_cost,
-        ttft_target=m.ttft_target, tpot_target=m.tpot_target, tensor_parallel=m.tensor_parallel)
+        ttft_target=m.ttft_target, tpot_target=m.tpot_target, tensor_parallel=m.tensor_parallel,
+        model_error=m.model_error)
     return llm.llm_steps(architecture, serving)
 
 

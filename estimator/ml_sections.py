@@ -275,6 +275,9 @@ class LLM(Strict):
     speculative: Speculative | None = None
     ttft_target: Amount("[time]", "500 ms", positive=True) | None = None
     tpot_target: Amount("[time]", "50 ms", positive=True) | None = None
+    # the roofline's estimate / measured throughput; a range such as {low: 0.81, high: 1.44} (the
+    # calibrated band for dense models, docs/calibration.md) is carried by the uncertainty sampling
+    model_error: PositiveNumber | None = None
 
     @model_validator(mode="after")
     def _target(self) -> LLM:

@@ -303,3 +303,20 @@ def test_new_fields_refused_with_one_located_message(field, value, message):
         run(text)
     assert message in str(error.value)
     assert str(error.value).startswith("<llm>:")
+
+
+def test_model_error_band_divides_throughput_and_is_sampled():
+    """model_error is estimate / measured: the point estimate uses its median, and a range makes
+    the sampled replicas spread between the calibrated ends (0.81× and 1.44× for dense models)."""
+    from estimator.uncertainty import sample_estimate
+
+    text = MIXTRAL_8X22B.replace("  batch_size: 1", "  batch_size: 1\n  model_error: 1.25")
+    r = run(text)
+    assert r["llm.replica_requests_per_second"].magnitude == pytest.approx(
+        r["llm.roofline_requests_per_second"].magnitude / 1.25)
+    band = load_scenario_text(MIXTRAL_8X22B.replace("  batch_size: 1", "  batch_size: 1\n  model_error: "
+                                                    "{low: 0.81, high: 1.44, dist: uniform}"), "<llm>")
+    sampled = sample_estimate(band, 2000, 7)
+    draws = sampled.draws
+    ratio = (draws["llm.roofline_requests_per_second"] / draws["llm.replica_requests_per_second"]).to("").magnitude
+    assert ratio.min() >= 0.81 - 1e-9 and ratio.max() <= 1.44 + 1e-9 and ratio.max() - ratio.min() > 0.5

@@ -81,6 +81,7 @@ class Serving:
     ttft_target: pint.Quantity | None = None
     tpot_target: pint.Quantity | None = None
     tensor_parallel: float | None = None
+    model_error: float | None = None
 
 
 def largest_batch_within(time_of, target: float, ceiling, iterations: int = 60):  # type: ignore[no-untyped-def]
@@ -352,7 +353,16 @@ def _fleet(s: Serving, prefill: Step, tpot_key: str, tpot: pint.Quantity, tp: St
         label = "Requests per second per decode replica"
     inputs = ({"batch_size": s.batch_size, "output_tokens": s.output_tokens, "llm.prefill_time": prefill.value,
                tpot_key: tpot} if overlapped is None else {overlapped.key: overlapped.value})
-    replica = step("llm.replica_requests_per_second", label, formula, rate, **inputs)
+    if s.model_error is None:
+        replica = step("llm.replica_requests_per_second", label, formula, rate, **inputs)
+    else:
+        # The roofline's known error, estimate / measured (docs/calibration.md, llm_serving_measured):
+        # given as a range, the uncertainty sampling carries it into replicas, GPUs and cost.
+        roofline = step("llm.roofline_requests_per_second", label + ", roofline", formula, rate, **inputs)
+        replica = step("llm.replica_requests_per_second", label + ", after the model's known error",
+                       "llm.roofline_requests_per_second / model_error", rate / s.model_error,
+                       model_error=s.model_error, **{roofline.key: rate})
+        out.append(roofline)
     out.append(replica)
     decode_replicas = np.ceil((s.target / replica.value).to("").magnitude)
     if s.scheduling == "disaggregated":
