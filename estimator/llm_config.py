@@ -149,6 +149,9 @@ def fill_llm_from_config(data: dict[str, Any], document: YamlDocument, text: str
         config = json.loads(text)
     except json.JSONDecodeError as error:
         raise ScenarioError([Problem(str(path), error.lineno, error.colno, "", f"malformed JSON: {error.msg}")]) from None
+    except RecursionError:
+        raise ScenarioError([Problem(str(path), None, None, "", "malformed JSON: nested too deeply",
+                                     expected="a flat JSON object such as a Hugging Face config.json")]) from None
     if not isinstance(config, dict):
         raise ScenarioError([Problem(str(path), 1, 1, "", "not a model config", given=type(config).__name__,
                                      expected="a JSON object such as a Hugging Face config.json")])

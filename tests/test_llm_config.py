@@ -129,3 +129,12 @@ def test_upload_named_like_a_local_file_is_still_an_upload(tmp_path, monkeypatch
     with pytest.raises(ScenarioError) as error:
         load_scenario_text("name: x\ntraffic: {requests: 1 request/s}\nllm: {config: secret.json}\n", "s.yaml")
     assert "not a config shipped with Envelope" in str(error.value)
+
+
+def test_deeply_nested_config_is_refused_not_a_traceback(tmp_path):
+    path = _scenario(tmp_path, "deep.json")
+    (tmp_path / "configs" / "deep.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    with pytest.raises(ScenarioError) as error:
+        load_scenario(path)
+    assert str(error.value) == f"{tmp_path / 'configs' / 'deep.json'}: malformed JSON: nested too deeply: " \
+                               "expected a flat JSON object such as a Hugging Face config.json"
