@@ -50,7 +50,10 @@ def test_patterns_are_unique_and_every_entry_is_used_or_known_to_be_rare():
     # Stages with their own accelerator and no model: no bundled scenario has one (tests/test_ml_models.py does).
     rare = {"serving.stages.*.effective_utilisation", "serving.stages.*.inferences_per_second",
             "serving.stages.*.required_flops", "serving.stages.*.accelerators", "serving.stages.*.monthly_cost",
-            "serving.stage_monthly_cost"}
+            "serving.stage_monthly_cost",
+            # Disaggregated prefill and decode pools, and a measured model error: tests/test_llm_serving.py.
+            "llm.decode_pool_requests_per_second", "llm.roofline_requests_per_second", "llm.prefill_replicas",
+            "llm.decode_replicas"}
     assert set(patterns) - used == rare
 
 

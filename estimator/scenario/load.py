@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from estimator.errors import Problem, ScenarioError, did_you_mean
+from estimator.scenario.llm_config import fill_llm_from_config
 from estimator.scenario.models import Scenario
 from estimator.scenario.problems import given_kind, origin, problem_of
 from estimator.scenario.source import YamlDocument, read_yaml
@@ -41,7 +42,7 @@ def load_scenario_text(text: str | bytes, file: str, overrides: typing.Sequence[
         given = "an empty file" if document.data is None else given_kind(document.data)
         raise ScenarioError([document.problem((), "not a scenario", given=given,
                                               expected="a mapping with at least name and traffic")])
-    data = apply_overrides(document.data, overrides, file)
+    data = fill_llm_from_config(apply_overrides(document.data, overrides, file), document, text)
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as error:
@@ -157,5 +158,9 @@ def reference_problems(scenario: Any, accelerators: dict[str, Any]) -> list[dict
     if scenario.training is not None:
         device(("training",), scenario.training.accelerator, scenario.training.precision)
     if scenario.llm is not None:
-        device(("llm",), scenario.llm.accelerator, scenario.llm.dtype)
+        m = scenario.llm
+        offered = accelerators[m.accelerator].peak if m.accelerator in accelerators else {}
+        device(("llm",), m.accelerator, m.compute_precision(offered) if offered else None)
+        if problems and problems[-1]["path"] == ("llm", "precision"):  # name the field that chose it
+            problems[-1]["path"] = ("llm", "compute" if m.compute is not None else "dtype")
     return problems
