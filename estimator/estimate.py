@@ -10,7 +10,7 @@ seconds), then each block adds its Steps. Results are keyed by stable dotted nam
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Any, Iterator
 
 import numpy as np
 import pint
@@ -46,6 +46,45 @@ class Estimate:
 
     def __iter__(self) -> Iterator[Step]:
         return iter(self.steps.values())
+
+    def to_dataframe(self) -> Any:
+        """The results as a pandas DataFrame, one row per result key.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by key; columns ``label``, ``value`` (the exact magnitude, a float or an array
+            of samples), ``unit`` (text pint parses back), ``per`` (the convention period of an
+            amount counted per day or month, else None), ``shown`` (as the reports show it) and
+            ``formula``.
+
+        >>> from estimator.trace import step
+        >>> e = Estimate("x", Conventions(), periods_of(Conventions()),
+        ...              {"storage.total_footprint": step("storage.total_footprint", "Total", "a + b", Q_(2.1e12, "B"))})
+        >>> e.to_dataframe()[["value", "unit", "shown"]]
+                                        value unit    shown
+        key
+        storage.total_footprint  2.100000e+12    B  2.10 TB
+        """
+        import pandas as pd
+
+        from estimator.display import show
+        from estimator.units import unit_text
+
+        rows = [{"key": r.key, "label": r.label, "value": r.value.magnitude, "unit": unit_text(r.value.units),
+                 "per": r.per, "shown": show(r, self), "formula": r.formula} for r in self]
+        return pd.DataFrame(rows, columns=["key", "label", "value", "unit", "per", "shown", "formula"]).set_index("key")
+
+    def _repr_html_(self) -> str:
+        """An HTML table of the results as the reports show them, for Jupyter."""
+        import html
+
+        from estimator.display import show
+
+        rows = "".join(f"<tr><td>{html.escape(r.label)}</td><td><code>{html.escape(r.key)}</code></td>"
+                       f"<td style='text-align:right'>{html.escape(show(r, self))}</td></tr>" for r in self)
+        return (f"<table><caption>{html.escape(self.scenario)}</caption>"
+                f"<thead><tr><th>Result</th><th>Key</th><th>Value</th></tr></thead><tbody>{rows}</tbody></table>")
 
 
 def estimate(scenario: Scenario) -> Estimate:

@@ -105,3 +105,23 @@ def test_archetype_templates_name_only_registered_keys():
     keys = {re.sub(r"<[a-z_]+>", "x", key) for key in re.findall(r"\{([^{}:]+)(?::[a-z]+)?\}", text)}
     unknown = [key for key in keys if "*" not in key and " " not in key and len(matching(key)) != 1]
     assert len(keys) > 20 and unknown == []
+
+
+def test_the_public_api_for_notebooks():
+    import estimator
+    from diagrams_lib.render import Diagram
+
+    assert sorted(estimator.__all__) == ["EnvelopeError", "Estimate", "estimate", "load_scenario"]
+    assert callable(estimator.estimate) and callable(estimator.load_scenario)
+    scenario = estimator.load_scenario(ROOT / "scenarios" / "video_recommendation.yaml")
+    result = estimator.estimate(scenario)
+    assert isinstance(result, estimator.Estimate)
+    frame = result.to_dataframe()
+    assert list(frame.columns) == ["label", "value", "unit", "per", "shown", "formula"]
+    assert len(frame) == len(result.steps)
+    assert frame.loc["traffic.peak_qps", "shown"] == "116 k request/s"
+    assert frame.loc["cost.monthly_total", "per"] == "month"
+    html = result._repr_html_()
+    assert html.startswith("<table><caption>Video recommendation</caption>")
+    assert "<td><code>traffic.peak_qps</code></td><td style='text-align:right'>116 k request/s</td>" in html
+    assert Diagram.of(scenario, result).render("dot").startswith(b"digraph")
