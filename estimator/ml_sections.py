@@ -112,6 +112,9 @@ class Stage(Strict):
     feature_fetch: Amount("[time]", "5 ms") = ZERO_S
     network_hops: Count = 0.0
     hop_latency: Amount("[time]", "0.5 ms") = Q_(0.5, "ms")  # a round trip within a datacenter
+    # A fixed fleet for this stage's device (its model's, when it names one): latency under load then
+    # shows how that fleet copes as traffic moves, instead of a fleet resized at every load.
+    replicas: Amount("[accelerator]", "8 GPU", positive=True) | None = None
 
     @model_validator(mode="after")
     def _one_model(self) -> Stage:
@@ -125,8 +128,17 @@ class Stage(Strict):
 
 class Serving(Strict):
     latency_budget: Amount("[time]", "100 ms", positive=True)
-    percentile: str = "p99"
+    percentile: str = Field("p99", pattern=r"^p(50|90|95|99|99\.9)$")
     stages: list[Stage] = Field(min_length=1)
+    # Latency under load (estimator.calc.queueing). Absent: stages are timed at zero load, as before.
+    # headroom: fleets sized by headroom, with their utilisation and p50/p99 under load shown;
+    # p99: each device stage's fleet is the smallest meeting its share of the budget at the percentile.
+    size_by: Literal["headroom", "p99"] | None = None
+
+    @property
+    def quantile(self) -> float:
+        """The budget's percentile as a fraction: p99 → 0.99."""
+        return float(self.percentile[1:]) / 100
 
     @model_validator(mode="after")
     def _names(self) -> Serving:
