@@ -310,6 +310,52 @@ def _write_sweep_csv(path: Path, swept, force: bool) -> None:  # type: ignore[no
     write_output(path, buffer.getvalue().encode("utf-8"), force=force)
 
 
+class PlanFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+@command()
+def plan(
+    file: ScenarioFile,
+    format: Annotated[PlanFormat, typer.Option("--format", "-f", help="Output format (csv: the frontier).")] = (
+        PlanFormat.table),
+    accelerator: Annotated[Optional[list[str]], typer.Option(
+        "--accelerator", help="Search only these catalog accelerators (repeatable); default: the whole catalog.",
+        show_default=False)] = None,
+    set_: SetOption = None,
+) -> None:
+    """The cheapest configuration within the latency budget, the cost–latency frontier and what to change.
+
+    Searches accelerator, precision and batch size per model and stage, and every input written
+    as {choose: [...]}; replicas are sized for the load as the scenario says (serving.size_by).
+    """
+    from estimator.plan import plan as run_plan
+    from estimator.plan import plan_csv, plan_json, plan_tables
+    from estimator.scenario import load_scenario
+
+    scenario = load_scenario(file, set_ or [])
+    if accelerator:
+        unknown = [a for a in accelerator if a not in scenario.accelerators()]
+        if unknown:
+            from estimator.errors import UsageError
+
+            raise UsageError(f"--accelerator: no accelerator {unknown[0]!r} in the catalog; expected one of: "
+                             + ", ".join(scenario.accelerators()))
+    result = run_plan(scenario, accelerator or None)
+    if format is PlanFormat.json:
+        sys.stdout.write(json.dumps(plan_json(result), indent=2, allow_nan=False) + "\n")
+    elif format is PlanFormat.csv:
+        sys.stdout.write(plan_csv(result))
+    else:
+        from rich.console import Console
+
+        console = Console()
+        for block in plan_tables(result):
+            console.print(block)
+
+
 @command()
 def compare(
     a: Annotated[Path, typer.Argument(help="The first scenario file (A).", show_default=False)],

@@ -72,6 +72,8 @@ def range_of(value: Any, validate_point: Any, example: str, *, floor: float | No
     """
     if isinstance(value, Range):
         return value
+    if "choose" in value:
+        return choice_of(value, validate_point, example, floor=floor, ceiling=ceiling)
     unknown = [key for key in value if key not in RANGE_KEYS]
     if unknown:
         raise _fail_at(str(unknown[0]), "unknown key in a range", repr(unknown[0]), RANGE_EXPECTED)
@@ -98,6 +100,21 @@ def range_of(value: Any, validate_point: Any, example: str, *, floor: float | No
     if mode is not None and not _number(low) <= _number(mode, low) <= _number(high, low):
         raise _fail_at("mode", "mode outside the range", _shown(value["mode"]), "a mode between low and high")
     return Range(low, high, dist, mode, floor=floor, ceiling=ceiling)
+
+
+def choice_of(value: Any, validate_point: Any, example: str, *, floor: float | None,
+              ceiling: float | None) -> Range:
+    """Check ``{choose: [a, b, ...]}``: a short list of the field's point values (estimator.choices)."""
+    from estimator.choices import MAX_OPTIONS, Choice
+
+    options = value["choose"]
+    expected = f"a list of 1 to {MAX_OPTIONS} values, e.g. {{choose: [{example}, ...]}}"
+    if len(value) != 1:
+        extra = next(key for key in value if key != "choose")
+        raise _fail_at(str(extra), "a choice takes only choose", repr(extra), expected)
+    if not isinstance(options, list) or not 1 <= len(options) <= MAX_OPTIONS:
+        raise _fail_at("choose", "not a list of options", _shown(options), expected)
+    return Choice.of([_side("choose", option, validate_point) for option in options], floor, ceiling)
 
 
 def _side(key: str, text: Any, validate_point: Any) -> Any:
@@ -190,6 +207,9 @@ def Amount(dimension: str, example: str, *, positive: bool = False,  # noqa: N80
 
 
 def _serialise(quantity: Any) -> Any:
+    options = getattr(quantity, "options", None)
+    if isinstance(quantity, Range) and options:
+        return {"choose": [_serialise(option) for option in options]}
     if isinstance(quantity, Range):
         data = {"low": _serialise(quantity.low), "high": _serialise(quantity.high), "dist": quantity.dist}
         return data | ({"mode": _serialise(quantity.mode)} if quantity.mode is not None else {})
