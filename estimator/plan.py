@@ -348,7 +348,8 @@ def brute_force(scenario: Any, axes: Sequence[Axis]) -> list[tuple[tuple[int, ..
                 values[f"{component}.{'dtype' if component == 'llm' else 'precision'}"] = option[1]
             else:
                 values[axis.path] = option
-        result = estimate(map_values(scenario, lambda path, v: values.get(path, v)), refuse_overload=False)
+        result = estimate(map_values(scenario, lambda path, v, chosen=values: chosen.get(path, v)),
+                          refuse_overload=False)
         cost = float(result["cost.monthly_total"].to("USD").magnitude)
         latency = float(result[_latency_key(scenario)].to("ms").magnitude) if scenario.serving is not None else 0.0
         out.append((combo, cost, latency))
