@@ -348,7 +348,8 @@ def _refuse_overload(s: Scenario, queued: list, steps: dict[str, Step], name: st
     for stage in queued:
         prefix = f"serving.stages.{stage.name}"
         tail = steps[f"{prefix}.{name}_latency"].value.magnitude
-        if np.all(np.isfinite(tail)):
+        owner = f"models.{stage.model}" if stage.model else prefix
+        if np.all(np.isfinite(tail)) and np.all(np.isfinite(steps[f"{owner}.accelerators"].value.magnitude)):
             continue
         rho = np.max(steps[f"{prefix}.utilisation"].value.magnitude)
         sized = s.serving.size_by == "p99" and stage.replicas is None  # type: ignore[union-attr]

@@ -217,8 +217,13 @@ def evaluate(scenario: Any, axes: Sequence[Axis], choice: np.ndarray) -> tuple[n
             latency[rows] = _flat(result, _latency_key(scenario), "ms", len(rows))
         else:
             latency[rows] = 0.0
+    return _impossible_as_inf(cost, latency)
+
+
+def _impossible_as_inf(cost: np.ndarray, latency: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A configuration with no finite cost or latency (a fleet that cannot keep up) is out: both inf."""
     bad = ~(np.isfinite(cost) & np.isfinite(latency))
-    cost[bad], latency[bad] = np.inf, np.inf
+    cost, latency = np.where(bad, np.inf, cost), np.where(bad, np.inf, latency)
     return cost, latency
 
 
@@ -229,9 +234,9 @@ def _flat(result: Estimate, key: str, unit: str, n: int) -> np.ndarray:
 
 # ------------------------------------------------------------------------------ the search
 
-def plan(scenario: Any, accelerators: Sequence[str] | None = None) -> Plan:
+def plan(scenario: Any, accelerators: Sequence[str] | None = None, axes: Sequence[Axis] | None = None) -> Plan:
     """Search the whole design space of ``scenario`` (module docstring) and pick the cheapest
-    configuration within the latency budget.
+    configuration within the latency budget. ``axes`` replaces the whole space by a narrower one.
 
     Raises
     ------
@@ -241,7 +246,7 @@ def plan(scenario: Any, accelerators: Sequence[str] | None = None) -> Plan:
     """
     if scenario.serving is None and scenario.llm is None:
         raise UsageError("plan needs serving stages (serving: stages:) or an llm section to size")
-    axes = design_space(scenario, accelerators)
+    axes = tuple(axes) if axes is not None else design_space(scenario, accelerators)
     size = _size(axes)
     if size > MAX_CONFIGURATIONS:
         raise UsageError(f"plan: {size:,} configurations, more than {MAX_CONFIGURATIONS:,}; narrow the space "
@@ -350,9 +355,11 @@ def brute_force(scenario: Any, axes: Sequence[Axis]) -> list[tuple[tuple[int, ..
                 values[axis.path] = option
         result = estimate(map_values(scenario, lambda path, v, chosen=values: chosen.get(path, v)),
                           refuse_overload=False)
-        cost = float(result["cost.monthly_total"].to("USD").magnitude)
-        latency = float(result[_latency_key(scenario)].to("ms").magnitude) if scenario.serving is not None else 0.0
-        out.append((combo, cost, latency))
+        cost, latency = _impossible_as_inf(
+            np.asarray(result["cost.monthly_total"].to("USD").magnitude, dtype=float),
+            np.asarray(result[_latency_key(scenario)].to("ms").magnitude if scenario.serving is not None else 0.0,
+                       dtype=float))
+        out.append((combo, float(cost), float(latency)))
     return out
 
 

@@ -73,10 +73,11 @@ def erlang_b(servers, offered):  # type: ignore[no-untyped-def]
     """
     c, a = np.broadcast_arrays(np.asarray(servers, dtype=float), np.asarray(offered, dtype=float))
     blocking = np.ones(c.shape)
-    for k in range(1, int(np.max(c, initial=0)) + 1):
+    finite = np.isfinite(c)
+    for k in range(1, int(np.max(c, where=finite, initial=0)) + 1):
         step_ = a * blocking / (k + a * blocking)
         blocking = np.where(k <= c, step_, blocking)
-    return blocking
+    return np.where(finite, blocking, 0.0)  # endless devices never block
 
 
 def erlang_c(servers, offered):  # type: ignore[no-untyped-def]
