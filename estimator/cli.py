@@ -287,8 +287,10 @@ def sweep(
     table = Table(title=f"{target} as {path} moves")
     table.add_column(path, justify="right", no_wrap=True)
     table.add_column(target, justify="right", no_wrap=True)
-    for x, y in zip(swept.values, swept.results):
-        table.add_row(format_quantity(x), format_quantity(y))
+    if any(swept.flags):
+        table.add_column("above the utilisation knee")
+    for i, (x, y) in enumerate(zip(swept.values, swept.results)):
+        table.add_row(format_quantity(x), format_quantity(y), *([swept.flags[i]] if any(swept.flags) else []))
     Console().print(table)
     if csv_path is not None:
         typer.echo(f"wrote {csv_path}")
@@ -304,8 +306,11 @@ def _write_sweep_csv(path: Path, swept, force: bool) -> None:  # type: ignore[no
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([f"{swept.path} [{unit_of(swept.values)}]", f"{swept.target} [{unit_of(swept.results)}]"])
-    writer.writerows([list(row.values()) for row in sweep_rows(swept)])
+    flagged = any(swept.flags)
+    writer.writerow([f"{swept.path} [{unit_of(swept.values)}]", f"{swept.target} [{unit_of(swept.results)}]",
+                     *(["above the utilisation knee"] if flagged else [])])
+    writer.writerows([[*row.values(), *([swept.flags[i]] if flagged else [])]
+                      for i, row in enumerate(sweep_rows(swept))])
     # Atomic and never over an existing file without --force: `--csv scenario.yaml` must not eat the input.
     write_output(path, buffer.getvalue().encode("utf-8"), force=force)
 
