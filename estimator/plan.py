@@ -40,7 +40,8 @@ from estimator.units import Q_, format_quantity
 from estimator.walk import map_values
 
 __all__ = ["BATCH_SIZES", "LLM_BATCH_SIZES", "MAX_CONFIGURATIONS", "Axis", "Plan", "Candidate", "design_space",
-           "evaluate", "plan", "plan_json", "frontier_rows"]
+           "evaluate", "plan", "plan_json", "plan_csv", "plan_tables", "plan_edits", "chart_points", "frontier_rows",
+           "brute_force"]
 
 # Batch sizes tried for a stage (each capped at the stage's items): powers of 4 from 1, the
 # range inference servers batch in; the stage's own batch size is always tried too.
@@ -449,3 +450,31 @@ def _delta(result: Plan, c: Candidate) -> str:
 def _differences(result: Plan, other: Candidate) -> dict[str, str]:
     assert result.best is not None
     return {a.path: a.label(j) for a, i, j in zip(result.axes, result.best.choice, other.choice) if i != j}
+
+
+def plan_edits(result: Plan, candidate: Candidate) -> dict[str, str]:
+    """The candidate as the app's edits: ``{input path: text}``, as its sidebar fields would hold them.
+
+    A device axis sets its component's ``accelerator`` and ``precision`` (``dtype`` for the
+    LLM); a value axis its own input.
+    """
+    from estimator.edits import number_text, quantity_text
+
+    texts: dict[str, str] = {}
+    for axis, i in zip(result.axes, candidate.choice):
+        option = axis.options[i]
+        if axis.kind == "device":
+            component = axis.path.removesuffix(".device")
+            texts[f"{component}.accelerator"] = option[0]
+            texts[f"{component}.{'dtype' if component == 'llm' else 'precision'}"] = option[1]
+        else:
+            texts[axis.path] = quantity_text(option) if isinstance(option, pint.Quantity) else number_text(option)
+    return texts
+
+
+def chart_points(result: Plan) -> list[dict[str, Any]]:
+    """Every configuration on the frontier as a chart point: cost, latency, whether it is chosen."""
+    return [{"monthly_cost": c.cost, "latency_ms": c.latency, "point": "chosen" if c == result.best else
+             ("within budget" if c.feasible else "over budget"),
+             "configuration": "; ".join(f"{k} = {v}" for k, v in result.describe(c).items()),
+             "cost_text": _money(c.cost), "latency_text": _ms(c.latency)} for c in result.frontier]
