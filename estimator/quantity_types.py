@@ -19,6 +19,7 @@ import pint
 from pydantic import PlainSerializer, PlainValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from estimator.choices import MAX_OPTIONS
 from estimator.ranges import DISTRIBUTIONS, Range
 from estimator.units import CostlyExpression, parse_quantity, unit_text, ureg
 
@@ -105,7 +106,7 @@ def range_of(value: Any, validate_point: Any, example: str, *, floor: float | No
 def choice_of(value: Any, validate_point: Any, example: str, *, floor: float | None,
               ceiling: float | None) -> Range:
     """Check ``{choose: [a, b, ...]}``: a short list of the field's point values (estimator.choices)."""
-    from estimator.choices import MAX_OPTIONS, Choice
+    from estimator.choices import Choice
 
     options = value["choose"]
     expected = f"a list of 1 to {MAX_OPTIONS} values, e.g. {{choose: [{example}, ...]}}"
@@ -143,7 +144,12 @@ def _with_range_schema(point: dict[str, Any]) -> dict[str, Any]:
                                                               "(uniform, triangular)",
                               "properties": {"low": point, "high": point, "mode": point,
                                              "dist": {"enum": list(DISTRIBUTIONS)}},
-                              "required": ["low", "high"], "additionalProperties": False}]}
+                              "required": ["low", "high"], "additionalProperties": False},
+                     {"type": "object", "description": "a design choice: envelope plan tries each option, "
+                                                       "an estimate takes the first",
+                      "properties": {"choose": {"type": "array", "items": point, "minItems": 1,
+                                                "maxItems": MAX_OPTIONS}},
+                      "required": ["choose"], "additionalProperties": False}]}
 
 
 def quantity_validator(dimension: str, example: str, *, positive: bool = False,

@@ -143,3 +143,15 @@ def test_bundled_scenarios_plan_without_error():
         result = plan(load_scenario(f"scenarios/{name}.yaml"))
         assert result.best is not None
         json.dumps(plan_json(result), allow_nan=False)
+
+
+def test_a_choice_round_trips_through_the_app_edits_and_the_schema():
+    from estimator.edits import apply_edits, editable_inputs
+
+    text = small_text()
+    scenario = load_scenario_text(text, "s.yaml")
+    item = next(i for i in editable_inputs(scenario) if i.path == "serving.stages.score.items")
+    assert (item.kind, item.text) == ("range", "{choose: [100, 40]}")
+    edited = apply_edits(text, "s.yaml", [item], {item.path: "{choose: [40, 100, 70]}"})
+    assert edited.error is None and edited.scenario.serving.stages[0].items.options == (40.0, 100.0, 70.0)
+    assert scenario.model_dump(mode="json")["serving"]["stages"][0]["items"] == {"choose": [100.0, 40.0]}
