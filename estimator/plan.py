@@ -39,7 +39,7 @@ from estimator.ranges import iter_ranges
 from estimator.units import Q_, format_quantity
 from estimator.walk import map_values
 
-__all__ = ["BATCH_SIZES", "LLM_BATCH_SIZES", "MAX_CONFIGURATIONS", "Axis", "Plan", "Candidate", "design_space",
+__all__ = ["BATCH_SIZES", "LLM_BATCH_SIZES", "CHUNK", "MAX_CONFIGURATIONS", "Axis", "Plan", "Candidate", "design_space",
            "evaluate", "plan", "plan_json", "plan_csv", "plan_tables", "plan_edits", "chart_points", "frontier_rows",
            "brute_force"]
 
@@ -47,8 +47,10 @@ __all__ = ["BATCH_SIZES", "LLM_BATCH_SIZES", "MAX_CONFIGURATIONS", "Axis", "Plan
 # range inference servers batch in; the stage's own batch size is always tried too.
 BATCH_SIZES = (1.0, 4.0, 16.0, 64.0, 256.0, 1024.0)
 LLM_BATCH_SIZES = (1.0, 4.0, 16.0, 64.0, 256.0)
-# 200 k configurations × ~150 results × 8 bytes ≈ 240 MB of arrays: past that, narrow the space.
-MAX_CONFIGURATIONS = 200_000
+# Evaluated CHUNK configurations at a time: 20 k × ~150 results × 8 bytes ≈ 24 MB of arrays per pass.
+CHUNK = 20_000
+MAX_CONFIGURATIONS = 1_000_000  # about 10 s on a small machine: past that, narrow the space
+
 _DEVICE = "plan-device-{}"  # synthetic catalog key of a component's device axis
 
 
@@ -237,71 +239,55 @@ def _flat(result: Estimate, key: str, unit: str, n: int) -> np.ndarray:
 
 def plan(scenario: Any, accelerators: Sequence[str] | None = None, axes: Sequence[Axis] | None = None) -> Plan:
     """Search the whole design space of ``scenario`` (module docstring) and pick the cheapest
-    configuration within the latency budget. ``axes`` replaces the whole space by a narrower one.
+    configuration within the latency budget (any, without serving stages). ``axes`` replaces the
+    whole space by a narrower one. The space is evaluated in chunks of ``CHUNK`` configurations.
 
     Raises
     ------
     UsageError
-        When the scenario has no serving stages or LLM to plan, or the space exceeds
-        ``MAX_CONFIGURATIONS``.
+        When the scenario has nothing to size (no models, serving stages or LLM), or the space
+        exceeds ``MAX_CONFIGURATIONS``.
     """
-    if scenario.serving is None and scenario.llm is None:
-        raise UsageError("plan needs serving stages (serving: stages:) or an llm section to size")
+    if scenario.serving is None and scenario.llm is None and not scenario.models:
+        raise UsageError("plan needs something to size: models, serving stages or an llm section")
     axes = tuple(axes) if axes is not None else design_space(scenario, accelerators)
     size = _size(axes)
     if size > MAX_CONFIGURATIONS:
         raise UsageError(f"plan: {size:,} configurations, more than {MAX_CONFIGURATIONS:,}; narrow the space "
                          "with --accelerator or fewer {choose: [...]} options")
-    choice = (np.stack(np.unravel_index(np.arange(size), [len(a.options) for a in axes]), axis=1)
-              if axes else np.zeros((1, 0), dtype=int))
-    cost, latency = evaluate(scenario, axes, choice)
+    shape = [len(a.options) for a in axes]
+    choice = np.stack(np.unravel_index(np.arange(size), shape), axis=1) if axes else np.zeros((1, 0), dtype=int)
+    cost, latency = np.empty(len(choice)), np.empty(len(choice))
+    for start in range(0, len(choice), CHUNK):
+        cost[start:start + CHUNK], latency[start:start + CHUNK] = evaluate(scenario, axes, choice[start:start + CHUNK])
     budget = float(scenario.serving.latency_budget.to("ms").magnitude) if scenario.serving is not None else np.inf
     ok = np.isfinite(cost) & (latency <= budget)
-    candidates = [Candidate(tuple(int(i) for i in row), float(c), float(t), bool(f))
-                  for row, c, t, f in zip(choice, cost, latency, ok)]
     written = np.array([a.current for a in axes], dtype=int)
     changed = (choice != written).sum(axis=1)  # on a tie, the fewest changes to the design as written
     order = np.lexsort((changed, latency, cost))  # cheapest first, then fastest
-    within = [candidates[i] for i in order if ok[i]]
-    current_index = int(np.ravel_multi_index(tuple(written), [len(a.options) for a in axes])) if axes else 0
-    current = candidates[current_index]
-    best = within[0] if within else None
-    # the runner-up is the cheapest design that costs more: one that only ties the best is the same answer
-    runner_up = next((c for c in within[1:] if c.cost > best.cost * (1 + 1e-9)), None) if best else None
-    cheaper_over = (next((candidates[i] for i in order if np.isfinite(cost[i]) and not ok[i]
-                          and cost[i] < best.cost), None) if best else None)
+
+    def candidate(i: int) -> Candidate:
+        return Candidate(tuple(int(x) for x in choice[i]), float(cost[i]), float(latency[i]), bool(ok[i]))
+
+    within = order[ok[order]]
+    best = candidate(int(within[0])) if len(within) else None
+    runner_up = cheaper_over = None
+    if best is not None:
+        # the runner-up is the cheapest design that costs more: one that only ties the best is the same answer
+        dearer = within[cost[within] > best.cost * (1 + 1e-9)]
+        runner_up = candidate(int(dearer[0])) if len(dearer) else None
+        over = order[np.isfinite(cost[order]) & ~ok[order] & (cost[order] < best.cost)]
+        cheaper_over = candidate(int(over[0])) if len(over) else None
+    # the frontier: walking cheapest first, each configuration faster than every cheaper one
+    finite = order[np.isfinite(cost[order])]
+    running = np.minimum.accumulate(np.concatenate([[np.inf], latency[finite]]))[:-1]
+    frontier = tuple(candidate(int(i)) for i in finite[latency[finite] < running])
+    # single changes: within budget and one axis away from the design as written, cheapest first
+    single = order[ok[order] & (changed[order] == 1)]
+    changes = tuple((int(np.flatnonzero(choice[i] != written)[0]), candidate(int(i))) for i in single)
+    current = candidate(int(np.ravel_multi_index(tuple(written), shape)) if axes else 0)
     return Plan(scenario.name, axes, budget, _latency_key(scenario) if scenario.serving is not None else "",
-                size, int(ok.sum()), current, best, runner_up, cheaper_over,
-                _frontier(candidates, order), _single_changes(axes, candidates, current))
-
-
-def _frontier(candidates: Sequence[Candidate], order: np.ndarray) -> tuple[Candidate, ...]:
-    """Configurations no other beats on both cost and latency (one per distinct point), cheapest first."""
-    kept: list[Candidate] = []
-    fastest = np.inf
-    for i in order:
-        c = candidates[i]
-        if np.isfinite(c.cost) and c.latency < fastest:
-            kept.append(c)
-            fastest = c.latency
-    return tuple(kept)
-
-
-def _single_changes(axes: Sequence[Axis], candidates: Sequence[Candidate],
-                    current: Candidate) -> tuple[tuple[int, Candidate], ...]:
-    """Configurations one axis away from the design as written that are within budget, cheapest first.
-
-    For a design over budget these are the fixes; for one within budget, the savings (or
-    the cost of each alternative). One per axis and option.
-    """
-    found = [(k, c) for c in candidates if c.feasible
-             for k in [_differs_in(c.choice, current.choice)] if k is not None]
-    return tuple(sorted(found, key=lambda kc: (kc[1].cost, kc[1].latency)))
-
-
-def _differs_in(a: tuple[int, ...], b: tuple[int, ...]) -> int | None:
-    diff = [k for k, (x, y) in enumerate(zip(a, b)) if x != y]
-    return diff[0] if len(diff) == 1 else None
+                size, int(ok.sum()), current, best, runner_up, cheaper_over, frontier, changes)
 
 
 # ------------------------------------------------------------------------------ output
@@ -315,8 +301,8 @@ def frontier_rows(result: Plan) -> list[dict[str, Any]]:
 def _candidate_json(result: Plan, c: Candidate | None) -> dict[str, Any] | None:
     if c is None:
         return None
-    return {"monthly_cost_usd": c.cost, "latency_ms": c.latency, "within_budget": c.feasible,
-            "configuration": result.describe(c)}
+    return {"monthly_cost_usd": c.cost, "latency_ms": c.latency if result.latency_key else None,
+            "within_budget": c.feasible, "configuration": result.describe(c)}
 
 
 def plan_json(result: Plan) -> dict[str, Any]:
@@ -394,22 +380,30 @@ def plan_tables(result: Plan, changes: int = 10) -> list[Any]:
 
     out: list[Any] = []
     what = "latency at zero load" if result.latency_key == "serving.latency_total" else "latency under load"
+    timed = bool(result.latency_key)
     head = [f"{result.scenario}: {result.searched:,} configurations searched, {result.feasible:,} within the "
-            f"{_ms(result.budget)} budget ({result.latency_key})."]
+            f"{_ms(result.budget)} budget ({result.latency_key})." if timed else
+            f"{result.scenario}: {result.searched:,} configurations searched; no serving stages, so no latency "
+            "budget: the cheapest is chosen."]
+
+    def at(c: Candidate) -> str:
+        return f" at {_ms(c.latency)}" if timed else ""
+
     if result.best is None:
         head.append("No configuration meets the budget: see the frontier for the fastest ones.")
     else:
-        head.append(f"Cheapest within budget: {_money(result.best.cost)} at {_ms(result.best.latency)} {what}.")
+        head.append(f"Cheapest{' within budget' if timed else ''}: {_money(result.best.cost)}{at(result.best)}"
+                    f"{' ' + what if timed else ''}.")
         if np.isfinite(result.current.cost):
-            head.append(f"As written: {_money(result.current.cost)} at {_ms(result.current.latency)}"
+            head.append(f"As written: {_money(result.current.cost)}{at(result.current)}"
                         f"{'' if result.current.feasible else ' (over budget)'}.")
         if result.runner_up is not None:
-            head.append(f"Runner-up loses by {_money(result.runner_up.cost - result.best.cost)} "
-                        f"(at {_ms(result.runner_up.latency)}): "
+            head.append(f"Runner-up loses by {_money(result.runner_up.cost - result.best.cost)}"
+                        f"{' (' + at(result.runner_up).strip() + ')' if timed else ''}: "
                         + ", ".join(f"{k} = {v}" for k, v in _differences(result, result.runner_up).items()))
         if result.cheaper_over is not None:
-            head.append(f"Cheaper by {_money(result.best.cost - result.cheaper_over.cost)} but over budget at "
-                        f"{_ms(result.cheaper_over.latency)}: "
+            head.append(f"Cheaper by {_money(result.best.cost - result.cheaper_over.cost)} but over budget"
+                        f"{at(result.cheaper_over)}: "
                         + ", ".join(f"{k} = {v}" for k, v in _differences(result, result.cheaper_over).items()))
     out.append(Text("\n".join(head)))
     if result.best is not None:
