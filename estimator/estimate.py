@@ -433,7 +433,8 @@ def _llm(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[str, St
                          prompt_tokens=m.prompt_tokens, output_tokens=m.output_tokens, batch_size=m.batch_size,
                          device_memory=device.memory, bandwidth=device.memory_bandwidth, peak=device.peak[m.dtype],
                          utilisation=m.utilisation, bandwidth_utilisation=m.bandwidth_utilisation,
-                         target=target.to("request/s"), price=device.price, month=periods.month)
+                         target=target.to("request/s"), price=device.price, month=periods.month,
+                         tensor_parallel=m.tensor_parallel)
 
 
 def _labelling(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[str, Step]:

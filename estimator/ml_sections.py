@@ -243,6 +243,13 @@ class LLM(Strict):
     prompt_tokens: Amount("[token]", "1000 token")
     output_tokens: Amount("[token]", "200 token", positive=True)
     batch_size: PositiveNumber = 16.0
+    # Devices per replica, at least: more than the memory needs splits each step wider (faster prefill
+    # and decode per replica). Absent: the smallest power of two that holds weights and KV cache.
+    tensor_parallel: Factor | None = None
+    # Latency limits envelope plan holds the LLM to (time to first token = prefill; per output token = a
+    # decode step); the estimate shows both times either way.
+    max_time_to_first_token: Amount("[time]", "500 ms", positive=True) | None = None
+    max_time_per_output_token: Amount("[time]", "50 ms", positive=True) | None = None
     accelerator: str = "H100-SXM"
     utilisation: Share = 0.4              # prefill: compute-bound
     bandwidth_utilisation: Share = 0.6    # decode: memory-bound

@@ -6,13 +6,13 @@ The design space is the product of a few axes:
   an (accelerator, precision) pair from the catalog (the bundled one merged with the scenario's
   ``catalog:``), never a precision wider than the one written (that only costs more);
 * per serving stage with a device: the batch size (``BATCH_SIZES`` up to the stage's items);
-* for the LLM: the batch size (``LLM_BATCH_SIZES``);
+* for the LLM: the batch size (``LLM_BATCH_SIZES``) and the tensor-parallel degree (``TENSOR_PARALLEL``,
+  each a floor above what the memory needs);
 * every input the scenario marks as a choice (``items: {choose: [200, 500, 1000]}``).
 
-Replicas and the tensor-parallel degree are not searched blindly: for each configuration the
-estimate sizes them as the scenario says (headroom, or ``serving.size_by: p99``; the smallest
-power-of-two tensor-parallel group that holds the model), which is the smallest fleet meeting
-the throughput target. Throughput targets are therefore met by construction; the search checks
+Replicas are not searched blindly: for each configuration the estimate sizes them as the
+scenario says (headroom, or ``serving.size_by: p99``; LLM replicas for its target load), which
+is the smallest fleet meeting the throughput target. Throughput targets are therefore met by construction; the search checks
 the latency budget (the p99 under load when the scenario asks for queueing, else the zero-load
 sum of stages) and minimises ``cost.monthly_total``.
 
@@ -39,7 +39,7 @@ from estimator.ranges import iter_ranges
 from estimator.units import Q_, format_quantity
 from estimator.walk import map_values
 
-__all__ = ["BATCH_SIZES", "LLM_BATCH_SIZES", "CHUNK", "MAX_CONFIGURATIONS", "Axis", "Plan", "Candidate", "design_space",
+__all__ = ["BATCH_SIZES", "LLM_BATCH_SIZES", "TENSOR_PARALLEL", "CHUNK", "MAX_CONFIGURATIONS", "Axis", "Plan", "Candidate", "design_space",
            "evaluate", "plan", "plan_json", "plan_csv", "plan_tables", "plan_edits", "chart_points", "frontier_rows",
            "brute_force"]
 
@@ -47,6 +47,9 @@ __all__ = ["BATCH_SIZES", "LLM_BATCH_SIZES", "CHUNK", "MAX_CONFIGURATIONS", "Axi
 # range inference servers batch in; the stage's own batch size is always tried too.
 BATCH_SIZES = (1.0, 4.0, 16.0, 64.0, 256.0, 1024.0)
 LLM_BATCH_SIZES = (1.0, 4.0, 16.0, 64.0, 256.0)
+# Tensor-parallel floors tried for the LLM: one node's worth of devices (8 per node on the catalog's GPUs'
+# usual servers); the estimate never goes below what the weights and KV cache need.
+TENSOR_PARALLEL = (1.0, 2.0, 4.0, 8.0)
 # Evaluated CHUNK configurations at a time: 20 k × ~150 results × 8 bytes ≈ 24 MB of arrays per pass.
 CHUNK = 20_000
 MAX_CONFIGURATIONS = 1_000_000  # about 10 s on a small machine: past that, narrow the space
@@ -140,6 +143,10 @@ def design_space(scenario: Any, accelerators: Sequence[str] | None = None) -> tu
         devices("llm.device", scenario.llm.accelerator, scenario.llm.dtype)
         if not isinstance(scenario.llm.batch_size, Choice):
             batches("llm.batch_size", float(scenario.llm.batch_size), LLM_BATCH_SIZES, None)
+        if not isinstance(scenario.llm.tensor_parallel, Choice):
+            written = float(scenario.llm.tensor_parallel or 1.0)  # 1: as the memory needs, today's default
+            options = sorted({written, *TENSOR_PARALLEL})
+            axes.append(Axis("llm.tensor_parallel", tuple(options), options.index(written)))
     for path, value in iter_ranges(scenario):
         if isinstance(value, Choice):
             axes.append(Axis(path, value.options, 0))
@@ -201,12 +208,14 @@ def _latency_key(scenario: Any) -> str:
     return f"serving.{serving.percentile}_latency_total" if serving.size_by else "serving.latency_total"
 
 
-def evaluate(scenario: Any, axes: Sequence[Axis], choice: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Monthly cost (USD) and latency (ms) of each configuration (rows of ``choice``), in one pass per
-    LLM precision: ``inf`` where a fleet cannot keep up or no fleet meets its target.
+def evaluate(scenario: Any, axes: Sequence[Axis],
+             choice: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Monthly cost (USD), latency (ms) and whether the LLM's own time limits hold, for each
+    configuration (rows of ``choice``), in one estimate per LLM precision. Cost and latency are
+    ``inf`` where a fleet cannot keep up or no fleet meets its target.
     """
     n = len(choice)
-    cost, latency = np.full(n, np.inf), np.full(n, np.inf)
+    cost, latency, meets = np.full(n, np.inf), np.full(n, np.inf), np.zeros(n, dtype=bool)
     llm = next((k for k, a in enumerate(axes) if a.path == "llm.device"), None)
     groups = ([np.arange(n)] if llm is None else
               [np.flatnonzero(np.array([axes[llm].options[i][1] for i in choice[:, llm]]) == p)
@@ -215,19 +224,23 @@ def evaluate(scenario: Any, axes: Sequence[Axis], choice: np.ndarray) -> tuple[n
         if len(rows) == 0:
             continue
         result = estimate(_configured(scenario, axes, choice[rows]), refuse_overload=False)
-        cost[rows] = _flat(result, "cost.monthly_total", "USD", len(rows))
-        if scenario.serving is not None:
-            latency[rows] = _flat(result, _latency_key(scenario), "ms", len(rows))
-        else:
-            latency[rows] = 0.0
-    return _impossible_as_inf(cost, latency)
+        cost[rows], latency[rows], meets[rows] = _measures(scenario, result, len(rows))
+    return cost, latency, meets
 
 
-def _impossible_as_inf(cost: np.ndarray, latency: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """A configuration with no finite cost or latency (a fleet that cannot keep up) is out: both inf."""
+def _measures(scenario: Any, result: Estimate, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(cost, latency, LLM limits met) of an estimate's ``n`` configurations. A configuration with no
+    finite cost or latency (a fleet that cannot keep up) is out: both inf."""
+    cost = _flat(result, "cost.monthly_total", "USD", n)
+    latency = _flat(result, _latency_key(scenario), "ms", n) if scenario.serving is not None else np.zeros(n)
     bad = ~(np.isfinite(cost) & np.isfinite(latency))
-    cost, latency = np.where(bad, np.inf, cost), np.where(bad, np.inf, latency)
-    return cost, latency
+    meets = np.ones(n, dtype=bool)
+    llm = scenario.llm
+    for limit, key in ((getattr(llm, "max_time_to_first_token", None), "llm.prefill_time"),
+                       (getattr(llm, "max_time_per_output_token", None), "llm.decode_step_time")):
+        if limit is not None:
+            meets &= _flat(result, key, "ms", n) <= limit.to("ms").magnitude
+    return np.where(bad, np.inf, cost), np.where(bad, np.inf, latency), meets
 
 
 def _flat(result: Estimate, key: str, unit: str, n: int) -> np.ndarray:
@@ -257,11 +270,12 @@ def plan(scenario: Any, accelerators: Sequence[str] | None = None, axes: Sequenc
                          "with --accelerator or fewer {choose: [...]} options")
     shape = [len(a.options) for a in axes]
     choice = np.stack(np.unravel_index(np.arange(size), shape), axis=1) if axes else np.zeros((1, 0), dtype=int)
-    cost, latency = np.empty(len(choice)), np.empty(len(choice))
+    cost, latency, meets = np.empty(len(choice)), np.empty(len(choice)), np.empty(len(choice), dtype=bool)
     for start in range(0, len(choice), CHUNK):
-        cost[start:start + CHUNK], latency[start:start + CHUNK] = evaluate(scenario, axes, choice[start:start + CHUNK])
+        part = slice(start, start + CHUNK)
+        cost[part], latency[part], meets[part] = evaluate(scenario, axes, choice[part])
     budget = float(scenario.serving.latency_budget.to("ms").magnitude) if scenario.serving is not None else np.inf
-    ok = np.isfinite(cost) & (latency <= budget)
+    ok = np.isfinite(cost) & (latency <= budget) & meets
     written = np.array([a.current for a in axes], dtype=int)
     changed = (choice != written).sum(axis=1)  # on a tie, the fewest changes to the design as written
     order = np.lexsort((changed, latency, cost))  # cheapest first, then fastest
@@ -326,7 +340,7 @@ def plan_json(result: Plan) -> dict[str, Any]:
     }
 
 
-def brute_force(scenario: Any, axes: Sequence[Axis]) -> list[tuple[tuple[int, ...], float, float]]:
+def brute_force(scenario: Any, axes: Sequence[Axis]) -> list[tuple[tuple[int, ...], float, float, bool]]:
     """Every configuration one at a time, each a plain scalar scenario with the real catalog entry:
     the reference the vectorised search is tested against (slow; small spaces only)."""
     out = []
@@ -342,11 +356,8 @@ def brute_force(scenario: Any, axes: Sequence[Axis]) -> list[tuple[tuple[int, ..
                 values[axis.path] = option
         result = estimate(map_values(scenario, lambda path, v, chosen=values: chosen.get(path, v)),
                           refuse_overload=False)
-        cost, latency = _impossible_as_inf(
-            np.asarray(result["cost.monthly_total"].to("USD").magnitude, dtype=float),
-            np.asarray(result[_latency_key(scenario)].to("ms").magnitude if scenario.serving is not None else 0.0,
-                       dtype=float))
-        out.append((combo, float(cost), float(latency)))
+        cost, latency, meets = _measures(scenario, result, 1)
+        out.append((combo, float(cost[0]), float(latency[0]), bool(meets[0])))
     return out
 
 

@@ -61,10 +61,11 @@ def test_vectorised_search_equals_brute_force(size_by):
     axes = tuple(Axis(a.path, (a.options[a.current], a.options[-1 if a.current != len(a.options) - 1 else 0]), 0,
                       a.kind) for a in axes)
     reference = brute_force(scenario, axes)
-    choice = np.array([combo for combo, _, _ in reference])
-    cost, latency = evaluate(scenario, axes, choice)
-    expected_cost = np.array([c for _, c, _ in reference])
-    expected_latency = np.array([t for _, _, t in reference])
+    choice = np.array([combo for combo, *_ in reference])
+    cost, latency, meets = evaluate(scenario, axes, choice)
+    expected_cost = np.array([c for _, c, _, _ in reference])
+    expected_latency = np.array([t for _, _, t, _ in reference])
+    assert meets.all() and all(m for *_, m in reference)  # no LLM: no LLM limits
     assert np.array_equal(np.isfinite(cost), np.isfinite(expected_cost))
     finite = np.isfinite(expected_cost)
     assert finite.sum() > 0
@@ -72,7 +73,7 @@ def test_vectorised_search_equals_brute_force(size_by):
     assert latency[finite] == pytest.approx(expected_latency[finite], rel=1e-12)
     # the answer is the brute-force cheapest within budget
     result = plan(scenario, ["T4", "L4"], axes=axes)
-    within = [(c, t) for (_, c, t) in reference if np.isfinite(c) and t <= 30.0]
+    within = [(c, t) for (_, c, t, _) in reference if np.isfinite(c) and t <= 30.0]
     assert result.best is not None and result.searched == 64
     assert result.best.cost == pytest.approx(min(c for c, _ in within), rel=1e-12)
     assert result.feasible == len(within)
@@ -155,3 +156,48 @@ def test_a_choice_round_trips_through_the_app_edits_and_the_schema():
     edited = apply_edits(text, "s.yaml", [item], {item.path: "{choose: [40, 100, 70]}"})
     assert edited.error is None and edited.scenario.serving.stages[0].items.options == (40.0, 100.0, 70.0)
     assert scenario.model_dump(mode="json")["serving"]["stages"][0]["items"] == {"choose": [100.0, 40.0]}
+
+
+LLM = """
+name: chat
+traffic:
+  daily_active_users: 1 million user
+  requests_per_user_per_day: 10 request/user/day
+llm:
+  parameters: 70 billion parameter
+  dtype: fp16
+  layers: 80
+  kv_heads: 8
+  head_dim: 128
+  prompt_tokens: 1000 token
+  output_tokens: 200 token
+  batch_size: 16
+  accelerator: H100-SXM
+  requests: 20 request/s
+  max_time_to_first_token: 100 ms
+  max_time_per_output_token: 20 ms
+"""
+
+
+def test_llm_search_equals_brute_force_and_keeps_its_time_limits():
+    scenario = load_scenario_text(LLM, "chat.yaml")
+    full = design_space(scenario, ["H100-SXM", "A100-80GB"])
+    assert [a.path for a in full] == ["llm.device", "llm.batch_size", "llm.tensor_parallel"]
+    axes = tuple(Axis(a.path, a.options[:3] if a.kind == "device" else a.options[1:4], 0, a.kind) for a in full)
+    reference = brute_force(scenario, axes)
+    choice = np.array([combo for combo, *_ in reference])
+    cost, latency, meets = evaluate(scenario, axes, choice)
+    assert cost == pytest.approx(np.array([c for _, c, _, _ in reference]), rel=1e-12)
+    assert meets.tolist() == [m for *_, m in reference]
+    assert 0 < meets.sum() < len(meets)  # the limits bite
+    result = plan(scenario, axes=axes)
+    assert result.best.cost == pytest.approx(min(c for _, c, _, m in reference if m), rel=1e-12)
+    from estimator.estimate import estimate
+
+    chosen = dict(zip([a.path for a in axes], result.best.choice))
+    device = axes[0].options[chosen["llm.device"]]
+    overrides = {"accelerator": device[0], "dtype": device[1], "batch_size": axes[1].options[chosen["llm.batch_size"]],
+                 "tensor_parallel": axes[2].options[chosen["llm.tensor_parallel"]]}
+    applied = estimate(scenario.model_copy(update={"llm": scenario.llm.model_copy(update=overrides)}))
+    assert applied["llm.decode_step_time"].to("ms").magnitude <= 20.0
+    assert applied["llm.prefill_time"].to("ms").magnitude <= 100.0

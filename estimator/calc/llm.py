@@ -33,7 +33,7 @@ def llm_steps(*, parameters: pint.Quantity, weight_bytes: int, layers: float, kv
               kv_bytes: int, prompt_tokens: pint.Quantity, output_tokens: pint.Quantity, batch_size: float,
               device_memory: pint.Quantity, bandwidth: pint.Quantity, peak: pint.Quantity, utilisation: float,
               bandwidth_utilisation: float, target: pint.Quantity, price: pint.Quantity,
-              month: pint.Quantity) -> dict[str, Step]:
+              month: pint.Quantity, tensor_parallel: float | None = None) -> dict[str, Step]:
     """All LLM serving results for one model at ``target`` requests per second.
 
     >>> r = llm_steps(parameters=Q_(70e9, "parameter"), weight_bytes=2, layers=80, kv_heads=8, head_dim=128,
@@ -56,9 +56,16 @@ def llm_steps(*, parameters: pint.Quantity, weight_bytes: int, layers: float, kv
                   weights.value + batch_size * per_request.value, batch_size=batch_size,
                   **{"llm.weights_memory": weights.value, "llm.kv_bytes_per_request": per_request.value})
     devices = np.ceil((memory.value / device_memory).to("").magnitude)
-    tp = step("llm.tensor_parallel", "Tensor-parallel degree (devices per replica)",
-              "2^⌈log2 ⌈llm.memory_per_replica / device_memory⌉⌉", Q_(np.exp2(np.ceil(np.log2(devices))), "GPU"),
-              device_memory=device_memory, **{"llm.memory_per_replica": memory.value})
+    needed = np.exp2(np.ceil(np.log2(devices)))
+    if tensor_parallel is None:
+        tp = step("llm.tensor_parallel", "Tensor-parallel degree (devices per replica)",
+                  "2^⌈log2 ⌈llm.memory_per_replica / device_memory⌉⌉", Q_(needed, "GPU"),
+                  device_memory=device_memory, **{"llm.memory_per_replica": memory.value})
+    else:  # a wider group asked for: never narrower than the memory needs
+        tp = step("llm.tensor_parallel", "Tensor-parallel degree (devices per replica)",
+                  "max(2^⌈log2 ⌈llm.memory_per_replica / device_memory⌉⌉, tensor_parallel)",
+                  Q_(np.maximum(needed, tensor_parallel), "GPU"), device_memory=device_memory,
+                  tensor_parallel=tensor_parallel, **{"llm.memory_per_replica": memory.value})
     gpus = tp.value / ONE_GPU
     prefill_flops = step("llm.prefill_flops_per_request", "Prefill FLOPs per request", "2 FLOP/parameter/token × parameters × prompt_tokens",
                          (PREFILL_FLOPS * parameters * prompt_tokens).to("FLOP"), parameters=parameters, prompt_tokens=prompt_tokens)
