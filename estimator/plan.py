@@ -20,6 +20,21 @@ The search runs ``estimate`` itself on numpy arrays, as the sampler does: the ca
 device choice becomes one synthetic catalog entry per component whose peak, bandwidth, memory
 and price are arrays gathered from the real entries, so each configuration runs exactly the
 formulas a point estimate of it would (``tests/test_plan.py`` checks that against a plain loop).
+
+One stage on a T4 (fp16), searched over the T4 and L4 (6 devices × 5 batch sizes):
+
+>>> from estimator.scenario import load_scenario_text
+>>> s = load_scenario_text('''
+... name: t
+... traffic: {daily_active_users: 10 million user, requests_per_user_per_day: 10 request/user/day}
+... serving:
+...   latency_budget: 20 ms
+...   stages:
+...     - {name: score, items: 100, batch_size: 100, flops_per_item: 1 GFLOP, accelerator: T4}
+... ''', "t.yaml")
+>>> p = plan(s, ["T4", "L4"])
+>>> p.searched, p.describe(p.best), round(p.best.latency, 2)
+(30, {'serving.stages.score.device': 'L4 fp8', 'serving.stages.score.batch_size': '100'}, 1.38)
 """
 
 from __future__ import annotations
@@ -72,6 +87,11 @@ class Axis:
     kind: str = "value"  # "device" | "value"
 
     def label(self, index: int) -> str:
+        """An option as a person reads it.
+
+        >>> Axis("models.m.device", (("L4", "fp16"), ("T4", "int8")), 0, "device").label(1)
+        'T4 int8'
+        """
         option = self.options[index]
         if self.kind == "device":
             return f"{option[0]} {option[1]}"
