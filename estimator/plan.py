@@ -14,7 +14,9 @@ Replicas are not searched blindly: for each configuration the estimate sizes the
 scenario says (headroom, or ``serving.size_by: p99``; LLM replicas for its target load), which
 is the smallest fleet meeting the throughput target. Throughput targets are therefore met by construction; the search checks
 the latency budget (the p99 under load when the scenario asks for queueing, else the zero-load
-sum of stages) and minimises ``cost.monthly_total``.
+sum of stages) and minimises ``cost.monthly_total``. Uncertain inputs (ranges) are planned at
+their medians, like the point estimate; an input that is itself a range or a choice gets no
+extra axis (a choice is its own axis).
 
 The search runs ``estimate`` itself on numpy arrays, as the sampler does: the categorical
 device choice becomes one synthetic catalog entry per component whose peak, bandwidth, memory
@@ -50,7 +52,7 @@ from estimator.catalog import DTYPE_BYTES, Accelerator
 from estimator.choices import Choice
 from estimator.errors import UsageError
 from estimator.estimate import Estimate, estimate
-from estimator.ranges import iter_ranges
+from estimator.ranges import Range, highest, iter_ranges
 from estimator.units import Q_, format_quantity
 from estimator.walk import map_values
 
@@ -156,14 +158,13 @@ def design_space(scenario: Any, accelerators: Sequence[str] | None = None) -> tu
             prefix = f"serving.stages.{stage.name}"
             if stage.accelerator is not None:
                 devices(f"{prefix}.device", stage.accelerator, stage.precision)
-            if (stage.accelerator is not None or stage.model is not None) and not isinstance(stage.batch_size, Choice):
-                items = stage.items.high if isinstance(stage.items, Choice) else stage.items
-                batches(f"{prefix}.batch_size", float(stage.batch_size), BATCH_SIZES, float(items))
+            if (stage.accelerator is not None or stage.model is not None) and not isinstance(stage.batch_size, Range):
+                batches(f"{prefix}.batch_size", float(stage.batch_size), BATCH_SIZES, float(highest(stage.items)))
     if scenario.llm is not None:
         devices("llm.device", scenario.llm.accelerator, scenario.llm.dtype)
-        if not isinstance(scenario.llm.batch_size, Choice):
+        if not isinstance(scenario.llm.batch_size, Range):
             batches("llm.batch_size", float(scenario.llm.batch_size), LLM_BATCH_SIZES, None)
-        if not isinstance(scenario.llm.tensor_parallel, Choice):
+        if not isinstance(scenario.llm.tensor_parallel, Range):
             written = float(scenario.llm.tensor_parallel or 1.0)  # 1: as the memory needs, today's default
             options = sorted({written, *TENSOR_PARALLEL})
             axes.append(Axis("llm.tensor_parallel", tuple(options), options.index(written)))

@@ -201,3 +201,18 @@ def test_llm_search_equals_brute_force_and_keeps_its_time_limits():
     applied = estimate(scenario.model_copy(update={"llm": scenario.llm.model_copy(update=overrides)}))
     assert applied["llm.decode_step_time"].to("ms").magnitude <= 20.0
     assert applied["llm.prefill_time"].to("ms").magnitude <= 100.0
+
+
+def test_ranged_inputs_are_planned_at_their_medians_without_an_axis_of_their_own():
+    scenario = load_scenario_text("""
+name: t
+traffic: {daily_active_users: 10 million user, requests_per_user_per_day: 10 request/user/day}
+serving:
+  latency_budget: 20 ms
+  stages:
+    - {name: score, items: {low: 50, high: 200}, batch_size: {low: 10, high: 100}, flops_per_item: 1 GFLOP,
+       accelerator: T4}
+""", "t.yaml")
+    result = plan(scenario, ["T4", "L4"])
+    assert [a.path for a in result.axes] == ["serving.stages.score.device"] and result.searched == 6
+    assert result.describe(result.best) == {"serving.stages.score.device": "L4 fp8"}
