@@ -4,10 +4,12 @@ applies the chosen configuration to the scenario being edited. Widgets and altai
 from __future__ import annotations
 
 import altair as alt
+import numpy as np
 import streamlit as st
 
 from estimator.errors import EnvelopeError
-from estimator.plan import chart_points, plan, plan_edits, plan_json
+from estimator.plan import Plan, chart_points, design_space, plan, plan_edits, plan_json
+from estimator.scenario import load_scenario_text
 from ui.charts import LIMIT_COLOUR
 from ui.inputs import Source
 from ui.view import View
@@ -37,9 +39,22 @@ def frontier_chart(points: list[dict], budget: float) -> alt.LayerChart:
     return alt.LayerChart(layer=[line, dots, rule]).properties(title="Cost–latency frontier", height=320)
 
 
+ASK_ABOVE = 50_000  # configurations: a larger search waits for a click instead of slowing every rerun
+
+
+@st.cache_resource(max_entries=16, show_spinner="Searching the design space…")
+def _planned(text: bytes, file: str, overrides: tuple[str, ...]) -> Plan:
+    """One search per scenario text and edits: reruns of the page (any widget) reuse it."""
+    return plan(load_scenario_text(text, file, overrides))
+
+
 def plan_tab_ui(view: View) -> None:
     try:
-        result = plan(view.scenario)
+        size = int(np.prod([len(a.options) for a in design_space(view.scenario)], dtype=float))
+        if size > ASK_ABOVE and not st.toggle(f"Search {size:,} configurations", key="plan:search"):
+            st.caption("A large design space: switch the search on (it takes a few seconds).")
+            return
+        result = _planned(view.text, view.file, view.overrides)
     except EnvelopeError as error:
         st.caption(str(error))
         return
