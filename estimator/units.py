@@ -29,9 +29,22 @@ from pint.util import string_preprocessor
 
 UNITS_FILE = Path(__file__).with_name("units.txt")
 
-# pint warns when units.txt redefines `bit`; the redefinition is the point (see units.txt).
-ureg = pint.UnitRegistry(cache_folder=":auto:", on_redefinition="ignore")
-ureg.load_definitions(UNITS_FILE)
+
+def _registry(cache_folder: str | None) -> pint.UnitRegistry:
+    # pint warns when units.txt redefines `bit`; the redefinition is the point (see units.txt).
+    registry = pint.UnitRegistry(cache_folder=cache_folder, on_redefinition="ignore")
+    registry.load_definitions(UNITS_FILE)
+    if registry.get_dimensionality("bit") != registry.get_dimensionality("[information]"):
+        # Built without a warm cache, pint keeps the dimensionalities it computed before units.txt
+        # redefined `bit` (byte stays dimensionless): compute them again from the definitions.
+        registry._build_cache()
+    return registry
+
+
+try:
+    ureg = _registry(":auto:")
+except OSError:  # no writable cache directory (HOME=/dev/null, a read-only home): build it without the cache
+    ureg = _registry(None)
 ureg.formatter.default_format = "~"
 Q_ = ureg.Quantity
 Quantity = pint.Quantity
