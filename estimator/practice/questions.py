@@ -13,7 +13,7 @@ the result is above 0, so a grade by ratio always means something.
 >>> [q.key for q in pick(available_questions("recommendation", result), seed=7, count=3)]
 ['serving.accelerators', 'storage.growth_per_year', 'embeddings.total_size']
 >>> framework("llm")[0].title, len(framework("llm"))
-('Clarify requirements', 7)
+('1. Clarify requirements', 7)
 """
 
 from __future__ import annotations
@@ -45,9 +45,8 @@ class Question:
 
 @dataclass(frozen=True)
 class FrameworkStep:
-    """One of the seven steps, with the questions an interviewer asks at it."""
+    """One of the seven steps (its title as the study notes give it), with the questions an interviewer asks."""
 
-    number: int
     title: str
     questions: tuple[str, ...]
 
@@ -108,9 +107,11 @@ def pick(candidates: list[Question], seed: int | None, count: int = DEFAULT_COUN
 
 def framework(archetype: str) -> list[FrameworkStep]:
     """The seven steps with the interviewer's questions for ``archetype``, in order."""
+    from estimator.notes import FRAMEWORK_STEPS  # the one home of the steps' titles
+
     asked = question_data()["archetypes"][archetype]["framework"]
-    return [FrameworkStep(number, title, tuple(asked.get(title, ())))
-            for number, title in enumerate(question_data()["steps"], start=1)]
+    return [FrameworkStep(title, tuple(asked.get(number, ())))
+            for number, title in enumerate(FRAMEWORK_STEPS, start=1)]
 
 
 def framework_markdown(archetype: str) -> str:
@@ -123,5 +124,5 @@ def framework_markdown(archetype: str) -> str:
     """
     lines: list[str] = []
     for item in framework(archetype):
-        lines += [f"### {item.number}. {item.title}", "", *[f"- {q}" for q in item.questions], ""]
+        lines += [f"### {item.title}", "", *[f"- {q}" for q in item.questions], ""]
     return "\n".join(lines)

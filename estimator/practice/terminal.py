@@ -31,7 +31,7 @@ def introduction(scenario: Scenario, estimate: Estimate) -> list[str]:
     lines += ["", "Given:"] + [f"  {path} = {value}" for path, value in given_assumptions(scenario, estimate)]
     lines += ["", "The interview, step by step (think these through before the numbers):"]
     for step in framework(scenario.archetype):
-        lines.append(f"  {step.number}. {step.title}")
+        lines.append(f"  {step.title}")
         lines += [f"     - {question}" for question in step.questions]
     return lines
 
@@ -115,13 +115,14 @@ def history_table(summaries: list[KindSummary]) -> Any:
     from rich import box
     from rich.table import Table
 
-    table = Table(title="Practice history: error |log10(estimate / answer)| per kind of question",
-                  caption="Missed most first. A dash is an answer that could not be graded (a miss).",
+    table = Table(title="Practice history: error = |log10(estimate / answer)|",
+                  caption=f"Missed most first; latest errors oldest first (up to {MAX_SHOWN_ERRORS}); "
+                          "a dash is an answer that could not be graded (a miss).",
                   caption_justify="left", box=box.SIMPLE_HEAD, show_edge=False)
-    table.add_column("Question kind", overflow="fold")
+    table.add_column("Question kind", no_wrap=True)
     for name in ("Attempts", "Misses", "Mean error"):
         table.add_column(name, justify="right", no_wrap=True)
-    table.add_column(f"Latest errors, oldest first (up to {MAX_SHOWN_ERRORS})", overflow="fold")
+    table.add_column("Latest errors", overflow="fold")
     for kind in summaries:
         mean = f"{kind.mean_error:.2f}" if kind.mean_error is not None else "-"
         latest = " ".join(f"{e:.2f}" if e is not None else "-" for e in kind.errors[-MAX_SHOWN_ERRORS:])
