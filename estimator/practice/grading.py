@@ -9,8 +9,11 @@ The error of a guess ``g`` for an answer ``a`` (both above 0, in the same unit) 
 * **miss** beyond a factor of 10, and for a guess that is not above 0.
 
 Comparing ``g`` with ``2 × a`` rather than the rounded logarithm with ``log10(2)`` keeps the
-boundaries exact: a guess of exactly twice the answer is good, whatever floating point makes of
-``log10(2 × a / a)``. The factors 2 and 10 are Envelope's own rule for practice (what an
+boundaries where they are said to be: a guess of exactly twice the answer is good, whatever
+floating point makes of ``log10(2 × a / a)``. Each bound is widened by ``SLACK`` (10^-12,
+relative), because converting the guess into the answer's unit rounds (2 TB is
+2000.0000000000002 GB); no estimate is that precise, so a guess beyond the bound by more than
+that is beyond it. The factors 2 and 10 are Envelope's own rule for practice (what an
 interviewer accepts of a napkin estimate), not a published result.
 
 >>> from estimator.units import Q_
@@ -30,10 +33,11 @@ from typing import Literal
 
 import pint
 
-__all__ = ["ACCEPTABLE_FACTOR", "GOOD_FACTOR", "GRADES", "Grade", "grade", "log_error"]
+__all__ = ["ACCEPTABLE_FACTOR", "GOOD_FACTOR", "GRADES", "SLACK", "Grade", "grade", "log_error"]
 
 GOOD_FACTOR = 2.0
 ACCEPTABLE_FACTOR = 10.0
+SLACK = 1e-12  # relative: the rounding of a unit conversion, not a tolerance of the rule
 GradeName = Literal["good", "acceptable", "miss"]
 GRADES: tuple[GradeName, ...] = ("good", "acceptable", "miss")
 
@@ -68,12 +72,12 @@ def log_error(guess: float, answer: float) -> float:
 
 
 def within(guess: float, answer: float, factor: float) -> bool:
-    """``answer / factor ≤ guess ≤ answer × factor``, both ends included.
+    """``answer / factor ≤ guess ≤ answer × factor``, both ends included, each widened by ``SLACK``.
 
     >>> within(2.0, 1.0, 2.0), within(0.5, 1.0, 2.0), within(2.0000001, 1.0, 2.0)
     (True, True, False)
     """
-    return answer / factor <= guess <= answer * factor
+    return answer / factor * (1 - SLACK) <= guess <= answer * factor * (1 + SLACK)
 
 
 def grade(guess: pint.Quantity, answer: pint.Quantity) -> Grade:
