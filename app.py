@@ -19,6 +19,7 @@ from ui.charts import chart_ui
 from ui.diagram import diagram_ui, pictures
 from ui.downloads import downloads_ui
 from ui.inputs import Source, assumptions_ui, conventions_ui, diagram_options_ui, source_ui
+from ui.practice_ui import practice_tab_ui
 from ui.results import metrics_ui, table_ui, working_ui
 from ui.uncertainty_ui import comparison_tab_ui, sensitivity_tab_ui, sweep_tab_ui, uncertainty_tab_ui
 from ui.view import View
@@ -104,6 +105,7 @@ TABS: list[tuple[str, Callable[[View], None]]] = [
     ("Sensitivity", sensitivity_tab_ui),
     ("Sweep", sweep_tab_ui),
     ("Compare", comparison_tab_ui),
+    ("Practice", practice_tab_ui),
 ]
 
 
