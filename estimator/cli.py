@@ -413,7 +413,7 @@ def _practice_history() -> None:
         return
     if summaries:
         Console().print(terminal.history_table(summaries))
-    typer.echo(terminal.missed_most_line(summaries))
+    typer.echo(store.missed_most_line(summaries))
 
 
 @command()

@@ -356,3 +356,40 @@ def test_a_writer_killed_mid_transaction_leaves_the_database_whole_and_without_i
     assert len(records) == 3 and {r.scenario for r in records} == {"Video recommendation"}
     history.record(path, _attempts(1))  # the lock died with the writer
     assert len(history.load(path)) == 4
+
+
+# ------------------------------------------------------------------------------ more of the session
+
+def test_time_adds_a_clock_to_each_answer():
+    from estimator.practice.terminal import run_session
+
+    scenario = load_scenario(VIDEO)
+    result = estimate(scenario)
+    questions = available_questions(scenario.archetype, result)[:2]
+    ticks = iter([0.0, 12.5, 20.0, 21.25])
+    typed = iter(["1 PB", "100 thousand request/s", "90 PB"])  # the first is refused and asked again
+    lines: list[str] = []
+    attempts = run_session(scenario, result, questions, ask=lambda _prompt: next(typed), echo=lines.append,
+                           timed=True, clock=lambda: next(ticks))
+    assert [(a.answer, a.seconds) for a in attempts] == [("100 thousand request/s", 12.5), ("90 PB", 1.25)]
+    assert [line for line in lines if "answered in" in line] == ["  answered in 12.5 s", "  answered in 1.2 s"]
+
+
+def test_practice_without_a_scenario_picks_a_case_study_by_seed_and_stops_at_the_end_of_input():
+    first, again = (run_cli("practice", "--seed", "3", stdin="") for _ in range(2))
+    assert first.returncode == 0, first.stderr
+    assert first.stdout == again.stdout
+    assert first.stdout.splitlines()[0].startswith("Problem: ")
+    assert "(end of input: session stopped)" in first.stdout
+    assert first.stdout.splitlines()[-1] == "Score: 0 good, 0 acceptable, 0 miss of 0 questions."
+
+
+def test_the_study_notes_list_the_interviewers_questions_under_each_step():
+    from estimator.notes import to_notes
+
+    scenario = load_scenario(ROOT / "scenarios" / "llm_chat_assistant.yaml")
+    notes = to_notes(scenario, estimate(scenario))
+    step = notes.split("## 1. Clarify requirements\n", 1)[1].split("\n## ", 1)[0]
+    assert "**The interviewer asks:**\n\n- Who are the users, how many requests per day, and how long are prompts " \
+           "and answers?\n" in step
+    assert notes.count("**The interviewer asks:**") == len(FRAMEWORK_STEPS)

@@ -102,4 +102,5 @@ def history_ui() -> None:
             color=alt.Color("question:N", title="Question kind"),
             tooltip=["question:N", "scenario:N", "when:T", alt.Tooltip("error:Q", format=".2f"), "grade:N"],
         ).properties(title="Error |log10(estimate / answer)| per kind of question"), width="stretch")
+    st.markdown(history.missed_most_line(summaries))
     st.dataframe(history.summary_rows(summaries), hide_index=True, width="stretch")

@@ -29,7 +29,8 @@ from estimator.practice.grading import ACCEPTABLE_FACTOR, GOOD_FACTOR
 from estimator.practice.session import Attempt
 
 __all__ = ["DB_ENVIRONMENT", "MIGRATIONS", "SCHEMA_VERSION", "HistoryUnavailable", "KindSummary", "Record",
-           "chart_rows", "database_path", "load", "open_history", "record", "summarise"]
+           "chart_rows", "database_path", "load", "missed_most_line", "open_history", "record", "summarise",
+           "summary_rows"]
 
 DB_ENVIRONMENT = "ENVELOPE_PRACTICE_DB"
 
@@ -233,6 +234,16 @@ def summarise(records: list[Record]) -> list[KindSummary]:
                                             k.question))
 
 
+def summary_rows(summaries: list[KindSummary]) -> list[dict[str, object]]:
+    """The summaries as table rows for the app: kind, attempts, misses, mean error (two decimals).
+
+    >>> summary_rows([KindSummary("traffic.peak_qps", 2, 1, 0.25, (0.25, None))])
+    [{'Question kind': 'traffic.peak_qps', 'Attempts': 2, 'Misses': 1, 'Mean error': '0.25'}]
+    """
+    return [{"Question kind": k.question, "Attempts": k.attempts, "Misses": k.misses,
+             "Mean error": f"{k.mean_error:.2f}" if k.mean_error is not None else "-"} for k in summaries]
+
+
 def chart_rows(records: list[Record]) -> list[dict[str, object]]:
     """One row per attempt with a usable guess, for a chart of error over time per kind.
 
@@ -241,3 +252,15 @@ def chart_rows(records: list[Record]) -> list[dict[str, object]]:
     """
     return [{"when": r.at, "question": r.question, "error": r.error, "grade": r.grade, "scenario": r.scenario}
             for r in records if r.error is not None]
+
+
+def missed_most_line(summaries: list[KindSummary]) -> str:
+    """The kind of estimate missed most, in one sentence.
+
+    >>> missed_most_line([])
+    'No practice history yet: run `envelope practice` first.'
+    """
+    if not summaries:
+        return "No practice history yet: run `envelope practice` first."
+    worst = summaries[0]
+    return f"Missed most: {worst.question} ({worst.misses} of {worst.attempts} attempts missed)."

@@ -34,7 +34,7 @@ from estimator.trace import Step
 from estimator.walk import iter_quantities
 
 __all__ = ["Attempt", "attempt", "available_questions", "derivation", "derivation_markdown", "derivation_steps",
-           "given_assumptions", "problem_statement", "score"]
+           "given_assumptions", "problem_statement", "score", "score_line"]
 
 MAX_DERIVATION_STEPS = 10  # lines of working per answer: enough for a chain, short enough to read
 
@@ -167,3 +167,17 @@ def score(attempts: list[Attempt]) -> dict[str, int]:
     """
     counts = Counter(a.grade for a in attempts)
     return {name: counts.get(name, 0) for name in GRADES}
+
+
+def score_line(attempts: list[Attempt], total_seconds: float | None = None) -> str:
+    """``Score: 3 good, 1 acceptable, 1 miss of 5 questions.``
+
+    >>> score_line([])
+    'Score: 0 good, 0 acceptable, 0 miss of 0 questions.'
+    """
+    counts = score(attempts)
+    text = f"Score: {counts['good']} good, {counts['acceptable']} acceptable, {counts['miss']} miss " \
+           f"of {len(attempts)} question{'s' if len(attempts) != 1 else ''}."
+    if total_seconds is not None:
+        text += f" Time: {total_seconds:.1f} s."
+    return text

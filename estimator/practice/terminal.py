@@ -12,14 +12,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from estimator.errors import printable
 from estimator.estimate import Estimate
 from estimator.practice.history import KindSummary
 from estimator.practice.answers import AnswerError, GivenAnswer, parse_answer
 from estimator.practice.questions import Question, framework
-from estimator.practice.session import Attempt, attempt, derivation, given_assumptions, problem_statement, score
+from estimator.practice.session import (Attempt, attempt, derivation, given_assumptions, problem_statement,
+                                        score_line)
 from estimator.scenario import Scenario
 
-__all__ = ["history_table", "introduction", "missed_most_line", "practice_command", "run_session", "score_line"]
+__all__ = ["history_table", "introduction", "practice_command", "run_session"]
 
 Ask = Callable[[str], "str | None"]
 Echo = Callable[[str], None]
@@ -97,16 +99,6 @@ def _typed(question: Question, result, estimate: Estimate, ask: Ask, echo: Echo)
         return given, False
 
 
-def score_line(attempts: list[Attempt], total_seconds: float | None = None) -> str:
-    """``Score: 3 good, 1 acceptable, 1 miss of 5 questions.``"""
-    counts = score(attempts)
-    text = f"Score: {counts['good']} good, {counts['acceptable']} acceptable, {counts['miss']} miss " \
-           f"of {len(attempts)} question{'s' if len(attempts) != 1 else ''}."
-    if total_seconds is not None:
-        text += f" Time: {total_seconds:.1f} s."
-    return text
-
-
 MAX_SHOWN_ERRORS = 8  # the latest errors of a kind shown in the terminal table
 
 
@@ -128,18 +120,6 @@ def history_table(summaries: list[KindSummary]) -> Any:
         latest = " ".join(f"{e:.2f}" if e is not None else "-" for e in kind.errors[-MAX_SHOWN_ERRORS:])
         table.add_row(kind.question, str(kind.attempts), str(kind.misses), mean, latest)
     return table
-
-
-def missed_most_line(summaries: list[KindSummary]) -> str:
-    """The kind of estimate missed most, in one sentence.
-
-    >>> missed_most_line([])
-    'No practice history yet: run `envelope practice` first.'
-    """
-    if not summaries:
-        return "No practice history yet: run `envelope practice` first."
-    worst = summaries[0]
-    return f"Missed most: {worst.question} ({worst.misses} of {worst.attempts} attempts missed)."
 
 
 def _ask(prompt: str) -> str | None:
@@ -165,6 +145,11 @@ def practice_command(file: Path | None, seed: int | None, answers_file: Path | N
     from estimator.practice.answers import read_answers
     from estimator.practice.questions import available_questions, pick
     from estimator.scenario import load_scenario
+
+    raw_echo = echo
+
+    def echo(line: str) -> None:  # scenario and answer text may hold control characters
+        raw_echo(printable(line))
 
     if file is None:
         if answers_file is not None:
