@@ -393,3 +393,14 @@ def test_the_study_notes_list_the_interviewers_questions_under_each_step():
     assert "**The interviewer asks:**\n\n- Who are the users, how many requests per day, and how long are prompts " \
            "and answers?\n" in step
     assert notes.count("**The interviewer asks:**") == len(FRAMEWORK_STEPS)
+
+
+def test_an_answer_typed_as_envelope_shows_it_is_refused_with_how_to_write_the_scale():
+    peak = step("traffic.peak_qps", "Peak QPS", "x", Q_(115740.7, "request/s"))
+    with pytest.raises(AnswerError) as refused:
+        _parse("116 k request/s", peak, "50 thousand request/s")
+    assert str(refused.value) == (
+        "answer: traffic.peak_qps: wrong dimension: given '116 k request/s', expected a quantity of dimension "
+        "[request] / [time], e.g. '50 thousand request/s'; write thousand, million, billion or trillion for k, M, "
+        "G (or B) and T in front of a unit")
+    assert _parse("116 thousand request/s", peak, "50 thousand request/s") == Q_(116e3, "request/s")

@@ -16,6 +16,7 @@ An answers file (``--answers FILE``) is YAML mapping question key to answer text
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -118,8 +119,15 @@ def parse_answer(given: GivenAnswer, key: str, result: Step, example: str, perio
         else:
             return _checked(normalise_time(quantity, periods) * periods.seconds(result.per).to("s"))
     what = str(first.context.get("what", first.type)) if first.context else first.type
+    hint = SCALE_HINT if _DISPLAY_SCALE.search(given.text) else None
     raise AnswerError([Problem(given.file, given.line, given.column, key, what,
-                               given=repr(given.text), expected=expected_text(result, example))])
+                               given=repr(given.text), expected=expected_text(result, example), hint=hint)])
+
+
+# Envelope shows "116 k request/s" and "1.00 G user"; typed back, pint reads k as Boltzmann's
+# constant and G as the gravitational constant, so the dimension is wrong. Say what to write.
+_DISPLAY_SCALE = re.compile(r"\d\s*\$?\s*[kMGBT]\b(?!\w)")
+SCALE_HINT = "write thousand, million, billion or trillion for k, M, G (or B) and T in front of a unit"
 
 
 def _checked(quantity: pint.Quantity) -> pint.Quantity:
