@@ -442,6 +442,46 @@ def new(
 
 
 @command()
+def practice(
+    file: Annotated[Optional[Path], typer.Argument(
+        help="A scenario file (default: a bundled case study, picked by --seed).", show_default=False)] = None,
+    seed: Annotated[Optional[int], typer.Option(
+        "--seed", help="Pick the scenario and questions reproducibly: the same seed asks the same questions.",
+        show_default=False)] = None,
+    answers: Annotated[Optional[Path], typer.Option(
+        "--answers", help="Answer from a YAML file of question key: answer text (for scripts and tests).",
+        show_default=False)] = None,
+    time_: Annotated[bool, typer.Option("--time", help="Time each answer and the session.")] = False,
+    history: Annotated[bool, typer.Option("--history", help="Show past attempts: error per kind of question, "
+                                                            "the kinds missed most first.")] = False,
+) -> None:
+    """Rehearse the interview: estimate headline results with units, then see the grade and the working."""
+    from estimator.practice import terminal
+
+    if history:
+        _practice_history()
+        return
+    terminal.practice_command(file, seed, answers, time_, typer.echo)
+
+
+def _practice_history() -> None:
+    from rich.console import Console
+
+    from estimator.practice import history as store
+    from estimator.practice import terminal
+
+    path = store.database_path()
+    try:
+        summaries = store.summarise(store.load(path))
+    except store.HistoryUnavailable as error:
+        typer.echo(f"No practice history: {error}")
+        return
+    if summaries:
+        Console().print(terminal.history_table(summaries))
+    typer.echo(store.missed_most_line(summaries))
+
+
+@command()
 def schema() -> None:
     """Print the JSON Schema of scenario files, for editor autocompletion."""
     from estimator.quantity_types import QuantityJsonSchema
