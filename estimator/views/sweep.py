@@ -142,8 +142,11 @@ def sweep_table(swept: Sweep) -> list[dict[str, str]]:
     """One row per step, the swept input and the result as a person reads them (``envelope sweep``).
 
     >>> from estimator.uncertainty import Sweep
-    >>> sweep_table(Sweep("traffic.users", Q_([1e6, 2e6], "user"), "traffic.peak_qps", Q_([10.0, 20.0], "request/s")))
+    >>> sweep_table(Sweep("traffic.users", Q_([1e6, 2e6], "user"), "traffic.peak_qps", Q_([10.0, 20.0], "request/s"),
+    ...                   ("", "")))
     [{'traffic.users': '1.00 M user', 'traffic.peak_qps': '10 request/s'}, {'traffic.users': '2.00 M user', 'traffic.peak_qps': '20 request/s'}]
     """
-    return [{swept.path: format_quantity(x), swept.target: format_quantity(y)}
-            for x, y in zip(swept.values, swept.results)]
+    flagged = any(swept.flags)  # a step past a queue's utilisation knee says so in its own column
+    return [{swept.path: format_quantity(x), swept.target: format_quantity(y),
+             **({"above the utilisation knee": swept.flags[i]} if flagged else {})}
+            for i, (x, y) in enumerate(zip(swept.values, swept.results))]
