@@ -4,14 +4,15 @@
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
 PYTEST := $(PY) -m pytest
 
-.PHONY: run test bench lint fuzz setup graphviz chromium clean
+.PHONY: run test bench lint fuzz setup graphviz chromium fonts clean
 
-run: setup graphviz
+run: setup graphviz fonts
 	$(VENV)/bin/streamlit run app.py
 
-test: setup graphviz chromium
+test: setup graphviz chromium fonts $(NODE_STAMP)
 	$(PYTEST) -n 2 -q
 
 bench: setup graphviz
@@ -42,5 +43,18 @@ graphviz:
 chromium:
 	@scripts/ensure-debian-package.sh chromium chromium
 
+# Diagrams draw labels in any script: Noto CJK covers Chinese, Japanese and Korean (fc-list is
+# how the renderer finds out which glyphs no installed font has).
+fonts:
+	@scripts/ensure-debian-package.sh fc-list fontconfig
+	@scripts/ensure-debian-package.sh /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc fonts-noto-cjk
+
+# Test-only tools from package.json / package-lock.json: the real Mermaid parser and renderer
+# (mermaid-cli, driven by Debian's chromium: no browser download) and D2's compiler (WebAssembly).
+$(NODE_STAMP): package.json package-lock.json
+	@scripts/ensure-debian-package.sh npm npm
+	PUPPETEER_SKIP_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build *.egg-info node_modules

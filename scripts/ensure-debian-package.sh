@@ -1,9 +1,16 @@
 #!/usr/bin/env bash
 # ensure-debian-package.sh COMMAND PACKAGE
 # Installs Debian's PACKAGE with apt-get when COMMAND is not on PATH; says why when it cannot.
+# COMMAND may be an absolute path instead (a file the package installs, e.g. a font).
 set -euo pipefail
 command_name=$1 package=$2
-command -v "$command_name" >/dev/null 2>&1 && exit 0
+present() {
+  case $command_name in
+    /*) test -e "$command_name" ;;
+    *) command -v "$command_name" >/dev/null 2>&1 ;;
+  esac
+}
+present && exit 0
 
 if [ "$(id -u)" -eq 0 ]; then
   as_root=()
@@ -22,4 +29,4 @@ echo "envelope: installing Debian's $package (for '$command_name') ..." >&2
 export DEBIAN_FRONTEND=noninteractive
 "${as_root[@]}" apt-get update -qq
 "${as_root[@]}" apt-get install -y -qq --no-install-recommends "$package" >/dev/null
-command -v "$command_name" >/dev/null 2>&1 || { echo "envelope: installed $package but '$command_name' is still missing" >&2; exit 1; }
+present || { echo "envelope: installed $package but '$command_name' is still missing" >&2; exit 1; }
