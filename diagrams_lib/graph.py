@@ -219,11 +219,13 @@ def _add_node(graph: nx.DiGraph, node_id: str, kind: str, label: str, cluster: s
 
 
 def _add_edge(graph: nx.DiGraph, edge: list[Any], estimate: Estimate, context: dict[str, str]) -> None:
-    """Add one default edge; skipped when an end is not drawn (a part the scenario lacks)."""
-    source, target, flow, lines = edge
+    """Add one default edge; skipped when an end is not drawn (a part the scenario lacks).
+    An optional fifth element holds layout hints (``{weight: 0}``), kept as edge attributes."""
+    source, target, flow, lines, *hints = edge
     source, target = _substitute(source, context), _substitute(target, context)
     if source in graph and target in graph:
-        graph.add_edge(source, target, flow=flow, label="\n".join(annotate(lines, estimate, context)))
+        layout = {"weight": int(hints[0]["weight"])} if hints and "weight" in hints[0] else {}
+        graph.add_edge(source, target, flow=flow, label="\n".join(annotate(lines, estimate, context)), **layout)
 
 
 # --------------------------------------------------------------------- components:

@@ -6,7 +6,8 @@ The graph contract (a networkx.DiGraph, built by diagrams_lib.graph):
   node id      ASCII identifier, used verbatim as the Graphviz node id
   node attrs   kind (COMPONENT_KINDS), label (str), annotations (list[str]),
                cluster (CLUSTERS id or None)
-  edge attrs   flow (FLOW_KINDS), label (str, may be empty)
+  edge attrs   flow (FLOW_KINDS), label (str, may be empty),
+               weight (int >= 0, optional: Graphviz layout weight, else the flow's)
 
 This is the only module that imports mingrammer's `diagrams`, and it does so inside
 functions, so importing it costs nothing until something is drawn. `diagrams` has
@@ -224,8 +225,9 @@ def _add_edges(graph: nx.DiGraph, nodes: dict[str, Any]) -> None:
         style = flows[attrs["flow"]]
         edge_attrs = {**_EDGE_ATTRS, "color": style["color"], "style": style["style"]}
         edge_attrs["fontcolor"] = style["color"]
-        if "weight" in style:
-            edge_attrs["weight"] = str(style["weight"])
+        weight = attrs.get("weight", style.get("weight"))
+        if weight is not None:
+            edge_attrs["weight"] = str(weight)
         label = _edge_label(attrs.get("label") or "")
         if label:
             edge_attrs["label"] = label
@@ -425,6 +427,9 @@ def check_graph(graph: nx.DiGraph) -> None:
                 f"node {node_id!r}: unknown cluster {attrs['cluster']!r}; "
                 f"choose one of: {', '.join(CLUSTERS)} or None"
             )
+    for source, target, weight in graph.edges(data="weight"):
+        if weight is not None and (type(weight) is not int or weight < 0):
+            problems.append(f"edge {source!r} -> {target!r}: weight must be a whole number >= 0, got {weight!r}")
     for source, target, flow in graph.edges(data="flow"):
         if flow not in FLOW_KINDS:
             problems.append(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -356,3 +357,14 @@ def test_renders_from_other_threads_match():
     for thread in threads:
         thread.join()
     assert results == [expected] * 5
+
+
+def test_an_edge_weight_overrides_its_flows_and_must_be_a_whole_number():
+    graph = two_stage_recommender()
+    graph.edges["client", "events"]["weight"] = 0
+    dot = to_dot(graph)
+    assert re.search(r'client -> events \[[^\]]* weight=0\]', dot)
+    assert re.search(r'client -> gateway \[[^\]]* weight=4\]', dot)  # requests' weight, from themes.yaml
+    graph.edges["client", "events"]["weight"] = "heavy"
+    with pytest.raises(ValueError, match="weight must be a whole number >= 0, got 'heavy'"):
+        render(graph, "dot")
