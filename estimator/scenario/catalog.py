@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from estimator.scenario.fields import Amount, Strict
+from estimator.scenario.fields import Amount, Quantity, Strict
 from estimator.scenario.source import safe_load
 
 CATALOG_DIR = Path(__file__).with_name("catalog")
@@ -41,11 +41,11 @@ DTYPE_COMPUTE: dict[str, str] = {name: entry["compute"] for name, entry in _DTYP
 class Accelerator(Strict):
     name: str
     kind: Literal["gpu", "cpu"] = "gpu"
-    peak: dict[Precision, Amount("[compute] / [time]", "989 TFLOP/s", positive=True)]
-    memory: Amount("[information]", "80 GB", positive=True)
-    memory_bandwidth: Amount("[information] / [time]", "3.35 TB/s", positive=True)
-    power: Amount("[power]", "700 W") | None = None
-    price: Amount("[currency] / [time]", "3 USD/hour")
+    peak: dict[Precision, Annotated[Quantity, Amount("[compute] / [time]", "989 TFLOP/s", positive=True)]]
+    memory: Annotated[Quantity, Amount("[information]", "80 GB", positive=True)]
+    memory_bandwidth: Annotated[Quantity, Amount("[information] / [time]", "3.35 TB/s", positive=True)]
+    power: Annotated[Quantity, Amount("[power]", "700 W")] | None = None
+    price: Annotated[Quantity, Amount("[currency] / [time]", "3 USD/hour")]
     source: str
     price_source: str | None = None
     as_of: datetime.date
@@ -53,8 +53,9 @@ class Accelerator(Strict):
 
 
 class Price(Strict):
-    price: Amount("[currency] / [information] / [time]", "0.023 USD/GB/month") | Amount(
-        "[currency] / [information]", "0.09 USD/GB") | Amount("[currency] / [time]", "15 USD/hour")
+    price: (Annotated[Quantity, Amount("[currency] / [information] / [time]", "0.023 USD/GB/month")]
+            | Annotated[Quantity, Amount("[currency] / [information]", "0.09 USD/GB")]
+            | Annotated[Quantity, Amount("[currency] / [time]", "15 USD/hour")])
     source: str
     as_of: datetime.date
 

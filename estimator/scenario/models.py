@@ -8,14 +8,14 @@ checking a file is ``load``'s job.
 from __future__ import annotations
 
 import typing
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, PrivateAttr, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from estimator.errors import did_you_mean
 from estimator.scenario.catalog import Accelerator, Precision, bundled_accelerators
-from estimator.scenario.fields import IDENTIFIER, Amount, Count, CountRate, Factor, Fraction, Share, Strict
+from estimator.scenario.fields import IDENTIFIER, Amount, Quantity, Count, CountRate, Factor, Fraction, Share, Strict
 from estimator.scenario.sections import (LLM, Availability, Embeddings, Experiments, Imbalance, Index, Labelling,
                                          Serving, Training)
 from estimator.scenario.source import YamlDocument
@@ -31,11 +31,11 @@ __all__ = ["LLM", "Availability", "CatalogOverrides", "Component", "Components",
 class Conventions(Strict):
     """How calendar words turn into seconds, and how results are shown."""
 
-    day: Amount("[time]", "86400 s", positive=True, ranged=False) = Q_(86400.0, "s")
+    day: Annotated[Quantity, Amount("[time]", "86400 s", positive=True, ranged=False)] = Q_(86400.0, "s")
     # pint's month is a twelfth of a Julian year: 30.436875 days.
-    month: Amount("[time]", "2.5e6 s", positive=True, ranged=False,
-                  words={"calendar": "30.436875 day", "30 days": "30 day"}) = Q_(30.436875, "day")
-    year: Amount("[time]", "365 day", positive=True, ranged=False) | None = None  # default: 12 months
+    month: Annotated[Quantity, Amount("[time]", "2.5e6 s", positive=True, ranged=False,
+                  words={"calendar": "30.436875 day", "30 days": "30 day"})] = Q_(30.436875, "day")
+    year: Annotated[Quantity, Amount("[time]", "365 day", positive=True, ranged=False)] | None = None  # default: 12 months
     storage_display: Literal["decimal", "binary"] = "decimal"
     peak_factor: Factor = 2.0
 
@@ -49,15 +49,15 @@ class Traffic(Strict):
     """Who sends requests, how many, and how large."""
 
     # Above 0: results divide by the traffic (cost per 1,000 requests, days to an A/B sample).
-    daily_active_users: Amount("[user]", "100 million user", positive=True) | None = None
-    monthly_active_users: Amount("[user]", "300 million user", positive=True) | None = None
+    daily_active_users: Annotated[Quantity, Amount("[user]", "100 million user", positive=True)] | None = None
+    monthly_active_users: Annotated[Quantity, Amount("[user]", "300 million user", positive=True)] | None = None
     daily_active_fraction: Share | None = None
-    requests_per_user_per_day: Amount("[request] / [user] / [time]", "10 request/user/day",
-                                      positive=True) | None = None
-    requests: Amount("[request] / [time]", "10 million request/month", positive=True) | None = None
+    requests_per_user_per_day: Annotated[Quantity, Amount("[request] / [user] / [time]", "10 request/user/day",
+                                      positive=True)] | None = None
+    requests: Annotated[Quantity, Amount("[request] / [time]", "10 million request/month", positive=True)] | None = None
     write_fraction: Fraction = 0.0
-    request_size: Amount("[information]", "2 KB") = Q_(0.0, "B")
-    response_size: Amount("[information]", "20 KB") = Q_(0.0, "B")
+    request_size: Annotated[Quantity, Amount("[information]", "2 KB")] = Q_(0.0, "B")
+    response_size: Annotated[Quantity, Amount("[information]", "20 KB")] = Q_(0.0, "B")
 
     @model_validator(mode="after")
     def _one_source_of_requests(self) -> Traffic:
@@ -78,10 +78,10 @@ class Dataset(Strict):
     """A stream of records kept for a while: logs, media, training examples, features."""
 
     name: str = Field(pattern=IDENTIFIER)
-    records_per_day: CountRate("[time]", "5 billion event/day") | None = None
-    records_per_request: CountRate("[request]", "1 event/request") | None = None
-    record_size: Amount("[information]", "500 B", positive=True)
-    retention: Amount("[time]", "365 day", positive=True)
+    records_per_day: Annotated[Quantity, CountRate("[time]", "5 billion event/day")] | None = None
+    records_per_request: Annotated[Quantity, CountRate("[request]", "1 event/request")] | None = None
+    record_size: Annotated[Quantity, Amount("[information]", "500 B", positive=True)]
+    retention: Annotated[Quantity, Amount("[time]", "365 day", positive=True)]
     replication: Factor = 1.0
     compression_ratio: Factor = 1.0
     tier: Literal["object_store", "block_ssd", "memory"] = "object_store"
@@ -99,7 +99,7 @@ class FeatureGroup(Strict):
     entity: str = Field(pattern=IDENTIFIER)
     entities: Count
     features: Count = 0.0
-    bytes_per_value: Amount("[information]", "4 B") = Q_(4.0, "B")
+    bytes_per_value: Annotated[Quantity, Amount("[information]", "4 B")] = Q_(4.0, "B")
     embedding_dim: Count = 0.0
     embedding_dtype: Precision = "fp32"
     lookups_per_request: Count = 1.0
@@ -120,9 +120,9 @@ class InferenceModel(Strict):
     """One model served online: its compute per inference and the hardware it runs on."""
 
     name: str = Field(pattern=IDENTIFIER)
-    flops_per_inference: Amount("[compute] / [inference]", "8.2 GFLOP/inference", positive=True) | None = None
-    parameters: Amount("[parameter]", "100 million parameter", positive=True) | None = None
-    inferences_per_request: Amount("[inference] / [request]", "500 inference/request") = Q_(
+    flops_per_inference: Annotated[Quantity, Amount("[compute] / [inference]", "8.2 GFLOP/inference", positive=True)] | None = None
+    parameters: Annotated[Quantity, Amount("[parameter]", "100 million parameter", positive=True)] | None = None
+    inferences_per_request: Annotated[Quantity, Amount("[inference] / [request]", "500 inference/request")] = Q_(
         1.0, "inference/request")
     accelerator: str = "T4"
     precision: Precision = "fp16"
