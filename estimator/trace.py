@@ -39,7 +39,7 @@ class Step:
         text = self.formula
         for name in sorted(self.inputs, key=len, reverse=True):
             shown = show(self.inputs[name])
-            text = re.sub(rf"(?<![\w.]){re.escape(name)}(?![\w])", lambda _m, s=shown: s, text)
+            text = re.sub(rf"(?<![\w.]){re.escape(name)}(?![\w])", _literal(shown), text)
         return text
 
 
@@ -47,6 +47,15 @@ def as_quantity(value: Any) -> pint.Quantity:
     return value if isinstance(value, pint.Quantity) else Q_(value, "")
 
 
-def step(key: str, label: str, formula: str, value: Any, *, per: str | None = None, **inputs: Any) -> Step:
-    """Build a Step; plain numbers become dimensionless quantities."""
+def _literal(text: str) -> Callable[[re.Match[str]], str]:
+    """A re.sub replacement that inserts ``text`` as it is (no backslash escapes)."""
+    return lambda _match: text
+
+
+def step(key: str, label: str, formula: str, value: Any, *, per: Any = None, **inputs: Any) -> Step:
+    """Build a Step; plain numbers become dimensionless quantities.
+
+    ``per`` is a ``str`` or ``None``; it is annotated ``Any`` because callers pass their inputs as
+    ``**dict[str, Quantity]``, which a type checker would otherwise match against ``per``.
+    """
     return Step(key, label, formula, as_quantity(value), {k: as_quantity(v) for k, v in inputs.items()}, per)
