@@ -176,7 +176,8 @@ def _side(key: str, text: Any, validate_point: Any) -> Any:
     try:
         return validate_point(text)
     except PydanticCustomError as error:
-        raise _fail_at(key, error.context["what"], error.context["given"], error.context["expected"]) from None
+        context = error.context or {}  # every error raised here (_fail, _fail_at) carries one
+        raise _fail_at(key, context["what"], context["given"], context["expected"]) from None
 
 
 def _number(side: Any, unit_of: Any = None) -> float:
@@ -217,7 +218,7 @@ def quantity_validator(dimension: str, example: str, *, positive: bool = False,
     if words:
         expected += " or one of: " + ", ".join(sorted(words))
 
-    def validate(value: Any) -> pint.Quantity:
+    def validate(value: Any) -> pint.Quantity | Range:
         if ranged and isinstance(value, (dict, Range)):
             return range_of(value, validate, example, floor=_TINY if positive else 0.0, above_zero=positive)
         if words and isinstance(value, str) and value.strip() in words:
@@ -399,7 +400,7 @@ def CountRate(per: str, example: str) -> FieldRules:  # noqa: N802 - reads as a 
     per_dimensionality = ureg.get_dimensionality(per)
     expected = f"a count of things per {per}, e.g. '{example}'"
 
-    def validate(value: Any) -> pint.Quantity:
+    def validate(value: Any) -> pint.Quantity | Range:
         if isinstance(value, (dict, Range)):
             return range_of(value, validate, example)
         quantity = _parse_any(value, example, expected)
