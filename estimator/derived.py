@@ -8,6 +8,7 @@ calc result, its problems located in the file.
 from __future__ import annotations
 
 import graphlib
+from typing import Any
 
 import pint
 
@@ -46,7 +47,7 @@ def derived_steps(s: Scenario, so_far: dict[str, Step]) -> dict[str, Step]:
         return {}
     values = {key: result.value for key, result in so_far.items()} | dict(iter_quantities(s))
     by_name = {d.name: (position, d) for position, d in enumerate(s.derived)}
-    order = graphlib.TopologicalSorter()
+    order: graphlib.TopologicalSorter[str] = graphlib.TopologicalSorter()
     for name, (position, derived) in by_name.items():
         uses = _located(s, position, "expr", lambda d=derived: names_in(d.expr))
         order.add(name, *[u for u in uses if u in by_name])
@@ -85,7 +86,7 @@ def _located(s: Scenario, index: int, field: str, compute):  # type: ignore[no-u
                                       expected="a unit such as 'MB/user'")]) from None
 
 
-def _problem(s: Scenario, index: int, field: str, what: str, **details: str):  # type: ignore[no-untyped-def]
+def _problem(s: Scenario, index: int, field: str, what: str, **details: Any) -> Problem:
     if s.source is None:
         return Problem("<scenario>", None, None, f"derived[{index}].{field}", what, **details)
     return s.source.problem(("derived", index, field), what, **details)

@@ -67,7 +67,7 @@ class Estimate:
         key
         storage.total_footprint  2.100000e+12    B  2.10 TB
         """
-        import pandas as pd
+        import pandas as pd  # type: ignore[import-untyped]  # pandas-stubs is not a dev dependency
 
         from estimator.display import show
         from estimator.units import unit_text
@@ -426,7 +426,7 @@ def _refuse_overload(s: Scenario, queued: list, steps: dict[str, Step], name: st
         what = (f"stage {stage.name!r}: no fleet meets its {name} share of the budget (the budget is spent "
                 "before queueing)" if sized else f"stage {stage.name!r} cannot keep up: utilisation {rho:.3g} on its fleet")
         path = ("serving", "size_by")
-        detail = dict(given=f"size_by: {s.serving.size_by}", expected="utilisation below 1: more replicas, a faster "  # type: ignore[union-attr]
+        detail: dict[str, Any] = dict(given=f"size_by: {s.serving.size_by}", expected="utilisation below 1: more replicas, a faster "  # type: ignore[union-attr]
                       "accelerator, a larger batch, or size_by: p99")
         problems.append(s.source.problem(path, what, **detail) if s.source is not None else
                         Problem("<scenario>", None, None, "serving.size_by", what, **detail))
@@ -528,6 +528,7 @@ def _labelling(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[s
         if lab.sampled_fraction is not None:
             sampled = labelling.items_from_traffic(so_far["traffic.average_qps"].value, lab.sampled_fraction)
             steps, items = _one(sampled), sampled.value
+        assert items is not None, "the branch's condition: items_per_day, or sampled_fraction that gives them"
         steps |= labelling.human_steps(items_per_second=items, seconds_per_item=lab.time_per_item,
                                        labels_per_item=lab.labels_per_item, hours_per_labeller=lab.hours_per_labeller,
                                        price=_price(periods, "labelling", lab.price), day=periods.day,

@@ -377,8 +377,10 @@ def brute_force(scenario: Any, axes: Sequence[Axis]) -> list[tuple[tuple[int, ..
                 values[f"{component}.{'dtype' if component == 'llm' else 'precision'}"] = option[1]
             else:
                 values[axis.path] = option
-        result = estimate(map_values(scenario, lambda path, v, chosen=values: chosen.get(path, v)),
-                          refuse_overload=False)
+        def chosen_or(path: str, value: Any, chosen: dict[str, Any] = values) -> Any:
+            return chosen.get(path, value)
+
+        result = estimate(map_values(scenario, chosen_or), refuse_overload=False)
         cost, latency, meets = _measures(scenario, result, 1)
         out.append((combo, float(cost[0]), float(latency[0]), bool(meets[0])))
     return out

@@ -407,7 +407,7 @@ class LLM(Strict):
             raise ValueError("active_parameters cannot exceed parameters")
         return self
 
-    def compute_precision(self, offered: Any) -> str:
+    def compute_precision(self, offered: Any) -> Precision:
         """The precision prefill computes in: ``compute`` if given, else the weights' format when the
         accelerator offers it, else the format's fallback (4-bit weights are multiplied at 16 bits)."""
         if self.compute is not None:
