@@ -48,7 +48,7 @@ from typing import Any, Sequence
 import numpy as np
 import pint
 
-from estimator.scenario.catalog import DTYPE_BYTES, Accelerator
+from estimator.scenario.catalog import DTYPE_BYTES, Accelerator, Precision
 from estimator.choices import Choice
 from estimator.errors import UsageError
 from estimator.estimate import Estimate, estimate
@@ -180,8 +180,8 @@ def _size(axes: Sequence[Axis]) -> int:
 
 # ------------------------------------------------------------------------------ evaluation
 
-def _device_entry(options: Sequence[tuple[str, str]], index: np.ndarray, catalog: dict[str, Accelerator],
-                  precision: str) -> Accelerator:
+def _device_entry(options: Sequence[tuple[str, Precision]], index: np.ndarray, catalog: dict[str, Accelerator],
+                  precision: Precision) -> Accelerator:
     """A synthetic device whose figures are arrays: element i is option ``index[i]``'s real entry."""
     chosen = [catalog[name] for name, _ in options]
 

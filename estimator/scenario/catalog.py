@@ -35,7 +35,7 @@ DTYPE_BYTES: dict[str, float] = {
 
 # The precision a format computes in where the accelerator lists no peak for the format itself
 # (4-bit weights are dequantised in the kernel and multiplied at 16 bits).
-DTYPE_COMPUTE: dict[str, str] = {name: entry["compute"] for name, entry in _DTYPES.items()}
+DTYPE_COMPUTE: dict[str, Precision] = {name: entry["compute"] for name, entry in _DTYPES.items()}
 
 
 class Accelerator(Strict):

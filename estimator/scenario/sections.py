@@ -9,7 +9,7 @@ accelerators) are checked by ``load.reference_problems`` once the whole file is 
 from __future__ import annotations
 
 import dataclasses
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 
 import numpy as np
 from pydantic import Field, field_validator, model_validator
@@ -412,7 +412,8 @@ class LLM(Strict):
         accelerator offers it, else the format's fallback (4-bit weights are multiplied at 16 bits)."""
         if self.compute is not None:
             return self.compute
-        return self.dtype if self.dtype in offered else DTYPE_COMPUTE[self.dtype]
+        # offered's keys are precisions, so a dtype found among them is one
+        return cast(Precision, self.dtype) if self.dtype in offered else DTYPE_COMPUTE[self.dtype]
 
 
 # ------------------------------------------------------------------------------ labelling
