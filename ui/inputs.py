@@ -91,7 +91,7 @@ def _period_ui(label: str, choices: dict[str, str], current: Any) -> str | None:
 
 def _same_period(text: str, current: Any) -> bool:
     # The choice is read by the scenario's own validator, so "calendar" means what the file means.
-    return bool(abs(Conventions(month=text).month.to("s").magnitude - current.to("s").magnitude) < 1e-6)
+    return bool(abs(Conventions.model_validate({"month": text}).month.to("s").magnitude - current.to("s").magnitude) < 1e-6)
 
 
 def diagram_options_ui() -> tuple[str, str]:
