@@ -15,15 +15,26 @@ import pint
 
 from estimator.calc import (availability, embeddings, experiment, feature_store, imbalance, index, inference,
                             labelling, llm, serving, storage, traffic, training)
-from estimator.catalog import DTYPE_BYTES, bundled_prices
+from estimator.catalog import DTYPE_BYTES
 from estimator.conventions import Periods, normalise_time, periods_of
 from estimator.errors import ScenarioError
 from estimator.expressions import ExpressionProblem, evaluate, names_in
 from estimator.ranges import at_medians
-from estimator.scenario import Conventions, Dataset, Scenario
+from estimator.scenario import Conventions, Dataset, Scenario, price_references
 from estimator.trace import Step, step
 from estimator.units import Q_, parse_quantity
 from estimator.walk import iter_quantities, map_quantities
+
+
+@dataclass(frozen=True)
+class UnitPrice:
+    """One unit price an estimate used: its catalog entry, and where the figure comes from."""
+
+    item: str          # "network.cdn", "storage.memory", "accelerator.L4"
+    name: str          # what it is, in words
+    price: pint.Quantity
+    source: str
+    as_of: str
 
 
 @dataclass(frozen=True)
@@ -36,6 +47,8 @@ class Estimate:
     steps: dict[str, Step]
     # (metric, threshold) pairs an experiment must not cross: text, shown by every report.
     guardrails: tuple[tuple[str, str], ...] = ()
+    # Every unit price the results used, with where it came from: shown by the Markdown report.
+    unit_prices: tuple[UnitPrice, ...] = ()
 
     def __getitem__(self, key: str) -> pint.Quantity:
         return self.steps[key].value
@@ -69,10 +82,35 @@ def estimate(scenario: Scenario) -> Estimate:
     steps |= _llm(normalised, periods, steps)
     steps |= _labelling(normalised, periods, steps)
     steps |= _availability(normalised, periods)
-    steps |= _costs(periods, steps)
+    steps |= _costs(normalised, periods, steps)
     steps |= _derived(normalised, steps)
     guardrails = tuple((g.metric, g.threshold) for g in scenario.experiments.guardrails) if scenario.experiments else ()
-    return Estimate(scenario.name, scenario.conventions, periods, check_finite(steps), guardrails)
+    return Estimate(scenario.name, scenario.conventions, periods, check_finite(steps), guardrails,
+                    unit_prices(scenario))
+
+
+def unit_prices(s: Scenario) -> tuple[UnitPrice, ...]:
+    """The unit prices the scenario's results use, each once, in the order they are met.
+
+    Accelerators are those named by models, serving stages, training and the LLM section;
+    storage, network and labelling prices those named by ``scenario.price_references``.
+    """
+    prices, devices = s.prices(), s.accelerators()
+    used: dict[str, UnitPrice] = {}
+    for _path, group, key in price_references(s):
+        entry = prices[group][key]
+        used.setdefault(f"{group}.{key}", UnitPrice(f"{group}.{key}", key.replace("_", " "), entry.price,
+                                                    entry.source, entry.as_of.isoformat()))
+    names = [m.accelerator for m in s.models]
+    names += [stage.accelerator for stage in s.serving.stages if stage.accelerator] if s.serving else []
+    names += [s.training.accelerator] if s.training else []
+    names += [s.llm.accelerator] if s.llm else []
+    for name in names:
+        device = devices[name]
+        used.setdefault(f"accelerator.{name}", UnitPrice(
+            f"accelerator.{name}", f"{device.name} ({device.kind.upper()})", device.price,
+            device.price_source or device.source, (device.price_as_of or device.as_of).isoformat()))
+    return tuple(used.values())
 
 
 class NonFiniteResult(ArithmeticError):
@@ -127,8 +165,9 @@ def _dataset(prefix: str, dataset: Dataset, periods: Periods, average_qps: pint.
         day=periods.day, month=periods.month)
 
 
-def _price(periods: Periods, group: str, name: str) -> pint.Quantity:
-    return normalise_time(bundled_prices()[group][name].price, periods)
+def _price(s: Scenario, periods: Periods, group: str, name: str) -> pint.Quantity:
+    """A unit price from the scenario's catalog layers, its calendar words in the scenario's seconds."""
+    return normalise_time(s.prices()[group][name].price, periods)
 
 
 def _storage(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[str, Step]:
@@ -141,7 +180,7 @@ def _storage(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[str
         steps |= _dataset(prefix, dataset, periods, average)
         steps |= _one(storage.storage_cost(f"{prefix}.monthly_cost", "Monthly storage cost",
                                            steps[f"{prefix}.footprint"].value,
-                                           _price(periods, "storage", dataset.tier), periods.month))
+                                           _price(s, periods, "storage", dataset.tier), periods.month))
     names = [f"storage.{d.name}" for d in s.data]
     day_total = storage.total("storage.growth_per_day", "Storage growth per day",
                               [steps[f"{n}.stored_per_day"] for n in names], per="day")
@@ -190,13 +229,13 @@ def _features(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[st
         steps |= _one(feature_store.lookups_per_second(peak, lookups))
         steps |= _one(feature_store.read_bandwidth(peak, per_request))
         steps |= _one(storage.storage_cost("features.online.monthly_cost", "Online feature store monthly cost",
-                                           size.value, _price(periods, "storage", "memory"), periods.month))
+                                           size.value, _price(s, periods, "storage", online.tier), periods.month))
     if s.features.offline is not None:
         offline = s.features.offline
         steps |= _dataset("features.offline", offline, periods, so_far["traffic.average_qps"].value)
         steps |= _one(storage.storage_cost("features.offline.monthly_cost", "Offline feature store monthly cost",
                                            steps["features.offline.footprint"].value,
-                                           _price(periods, "storage", offline.tier), periods.month))
+                                           _price(s, periods, "storage", offline.tier), periods.month))
     return steps
 
 
@@ -213,8 +252,14 @@ def _inference(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[s
                  else inference.flops_given(prefix, model.flops_per_inference))  # type: ignore[arg-type]
         rate = inference.inferences_per_second(prefix, peak, model.inferences_per_request)
         need = inference.required_flops(prefix, rate.value, flops.value)
-        devices = inference.accelerators_needed(prefix, need.value, device.peak[model.precision],
-                                                model.utilisation, model.headroom)
+        if model.measured_throughput is not None:
+            per_device = inference.per_device_throughput(prefix, model.measured_throughput, model.devices_per_system)
+            devices = inference.accelerators_measured(prefix, rate.value, per_device.value, model.headroom)
+            steps |= _one(per_device) | _one(inference.implied_utilisation(
+                prefix, per_device.value, flops.value, device.peak[model.precision]))
+        else:
+            devices = inference.accelerators_needed(prefix, need.value, device.peak[model.precision],
+                                                    model.utilisation, model.headroom)
         cost = inference.monthly_cost(prefix, devices.value, device.price, periods.month)
         steps |= {x.key: x for x in (flops, rate, need, devices, cost)}
     models = [f"models.{m.name}" for m in s.models]
@@ -317,9 +362,21 @@ def _training(s: Scenario, periods: Periods) -> dict[str, Step]:
     steps |= _one(flops) | _one(training.petaflop_s_days(flops.value))
     runs = training.runs_per_month(periods.month, t.retrain_every if t.retrain_every is not None else periods.month)
     device = s.accelerators()[t.accelerator]
-    return steps | _one(runs) | training.run_steps(flops=flops.value, peak=device.peak[t.precision], mfu=t.mfu,
-                                                   cluster=t.cluster_accelerators, price=device.price,
-                                                   runs_per_month=runs.value.magnitude)
+    peak = device.peak[t.precision]
+    if t.measured_throughput is None and t.accelerator_hours is None:
+        return steps | _one(runs) | training.run_steps(flops=flops.value, peak=peak, mfu=t.mfu,
+                                                       cluster=t.cluster_accelerators, price=device.price,
+                                                       runs_per_month=runs.value.magnitude)
+    if t.accelerator_hours is not None:
+        hours = training.hours_given(t.accelerator_hours)
+    elif t.tokens is not None:
+        hours = training.hours_from_throughput(t.tokens, t.measured_throughput, "tokens")
+    else:
+        hours = training.hours_from_throughput(steps["training.examples_per_run"].value, t.measured_throughput,
+                                               "examples")
+    return (steps | _one(runs) | _one(hours) | _one(training.implied_mfu(flops.value, hours.value, peak))
+            | training.run_costs(hours.value, cluster=t.cluster_accelerators, price=device.price,
+                                 runs_per_month=runs.value.magnitude))
 
 
 def _imbalance(s: Scenario) -> dict[str, Step]:
@@ -351,9 +408,11 @@ def _experiments(s: Scenario, so_far: dict[str, Step]) -> dict[str, Step]:
                                          daily_users=users)
     if e.ab_test is not None:
         a = e.ab_test
-        steps |= experiment.ab_steps(baseline=a.baseline_rate, mde=a.mde, relative=a.mde_kind == "relative",
-                                     alpha=a.alpha, power=a.power, arms=int(a.arms), daily_users=users,
-                                     allocation=a.allocation)
+        steps |= experiment.ab_steps(baseline=a.baseline_rate if a.baseline_rate is not None else a.baseline_mean,
+                                     mde=a.mde, relative=a.mde_kind == "relative", alpha=a.alpha, power=a.power,
+                                     arms=int(a.arms), daily_users=users, allocation=a.allocation,
+                                     direction=a.direction, sides=a.sides, convention=a.variance,
+                                     correction=a.correction, sd=a.sd)
     return steps
 
 
@@ -385,7 +444,7 @@ def _labelling(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[s
             steps, items = _one(sampled), sampled.value
         steps |= labelling.human_steps(items_per_second=items, seconds_per_item=lab.time_per_item,
                                        labels_per_item=lab.labels_per_item, hours_per_labeller=lab.hours_per_labeller,
-                                       price=_price(periods, "labelling", lab.price), day=periods.day,
+                                       price=_price(s, periods, "labelling", lab.price), day=periods.day,
                                        month=periods.month)
     if lab.natural is not None:
         steps |= labelling.pending_storage(lab.natural.examples_per_day, lab.natural.delay, lab.natural.example_size)
@@ -410,9 +469,9 @@ def _availability(s: Scenario, periods: Periods) -> dict[str, Step]:
     return steps
 
 
-def _costs(periods: Periods, so_far: dict[str, Step]) -> dict[str, Step]:
+def _costs(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[str, Step]:
     egress = storage.transfer_cost("cost.egress_monthly", "Monthly egress cost", so_far["traffic.egress_per_month"].value,
-                                   _price(periods, "network", "egress"))
+                                   _price(s, periods, "network", s.traffic.egress_tier))
     parts = [so_far[key] for key in ("serving.monthly_cost", "storage.monthly_cost", "features.online.monthly_cost",
                                      "features.offline.monthly_cost", "serving.stage_monthly_cost",
                                      "training.monthly_cost", "llm.monthly_cost", "labelling.monthly_cost")

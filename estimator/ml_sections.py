@@ -214,6 +214,25 @@ class Training(Strict):
     mfu: Share = 0.4                      # model FLOPs utilisation
     cluster_accelerators: Amount("[accelerator]", "64 GPU", positive=True) = Q_(8.0, "GPU")
     retrain_every: Amount("[time]", "1 day", positive=True) | None = None
+    # A measurement beats peak × mfu: tokens (with parameters and tokens) or examples (with
+    # examples) per second per device as measured, or the accelerator-hours a run took as
+    # published. Either gives the accelerator-hours, and the MFU it implies is shown.
+    measured_throughput: (Amount("[token] / [time] / [accelerator]", "3000 token/s/GPU", positive=True)
+                          | Amount("[example] / [time] / [accelerator]", "2000 example/s/GPU", positive=True)
+                          | None) = None
+    accelerator_hours: Amount("[accelerator] * [time]", "184320 GPU*hour", positive=True) | None = None
+
+    @model_validator(mode="after")
+    def _measured(self) -> Training:
+        if self.measured_throughput is not None and self.accelerator_hours is not None:
+            raise ValueError("give measured_throughput or accelerator_hours, not both")
+        if self.measured_throughput is not None:
+            counted = "token" if "[token]" in str(highest(self.measured_throughput).dimensionality) else "example"
+            wanted = "token" if self.tokens is not None else "example"
+            if counted != wanted:
+                raise ValueError(f"measured_throughput counts {counted}s but the run is sized in {wanted}s; "
+                                 f"give it in {wanted}/s/GPU")
+        return self
 
     @model_validator(mode="after")
     def _one_method(self) -> Training:
@@ -250,12 +269,26 @@ class Canary(Strict):
 
 
 class ABTest(Strict):
-    baseline_rate: Share
-    mde: Share                            # minimum detectable effect
+    """Sample size per arm and days to reach it, as a practitioner states the test.
+
+    A conversion rate (``baseline_rate``) or a continuous metric (``baseline_mean`` with its
+    standard deviation ``sd``); an increase or a decrease of ``mde``; one- or two-sided; a variance
+    convention for rates (estimator/calc/experiment.py); more than two arms with Bonferroni's
+    correction (each treatment against the control).
+    """
+
+    baseline_rate: Share | None = None
+    baseline_mean: float | None = None    # a continuous metric's mean (revenue per user, minutes watched)
+    sd: PositiveNumber | None = None      # its standard deviation per user, in the same unit
+    mde: PositiveNumber                   # minimum detectable effect: absolute, or relative to the baseline
     mde_kind: Literal["absolute", "relative"] = "absolute"
-    alpha: Share = 0.05                   # two-sided
+    direction: Literal["increase", "decrease"] = "increase"
+    sides: Literal[1, 2] = 2              # 1: one-sided, in ``direction``
+    variance: Literal["evan_miller", "pooled", "unpooled", "arcsine"] = "evan_miller"  # rates only
+    alpha: Share = 0.05                   # over the whole test; split over comparisons by ``correction``
     power: Share = 0.8
     arms: Count = 2.0
+    correction: Literal["bonferroni", "none"] = "bonferroni"  # for more than two arms
     allocation: Share = 1.0               # share of daily users in the experiment
 
     @field_validator("power")
@@ -267,10 +300,24 @@ class ABTest(Strict):
 
     @model_validator(mode="after")
     def _rate(self) -> ABTest:
-        base, mde = highest(self.baseline_rate), highest(self.mde)
-        treated = base * (1 + mde) if self.mde_kind == "relative" else base + mde
-        if treated >= 1:
-            raise ValueError(f"baseline_rate with mde gives a rate of {treated:g}; it must stay below 1")
+        if (self.baseline_rate is None) == (self.baseline_mean is None):
+            raise ValueError("give baseline_rate (a conversion rate) or baseline_mean with sd (a continuous metric)")
+        if (self.baseline_mean is None) != (self.sd is None):
+            raise ValueError("a continuous metric needs both baseline_mean and sd")
+        if self.baseline_rate is not None and self.variance != "evan_miller" and self.sd is not None:
+            raise ValueError("sd is for a continuous metric; a rate's variance follows from it")
+        mde = highest(self.mde)
+        if self.baseline_rate is not None:
+            base = highest(self.baseline_rate) if self.direction == "increase" else lowest(self.baseline_rate)
+            change = base * mde if self.mde_kind == "relative" else mde
+            treated = base + change if self.direction == "increase" else base - change
+            if treated >= 1:
+                raise ValueError(f"baseline_rate with mde gives a rate of {treated:g}; it must stay below 1")
+            if treated <= 0:
+                raise ValueError(f"baseline_rate with a decrease of mde gives a rate of {treated:g}; "
+                                 "it must stay above 0")
+        elif self.variance != "evan_miller":
+            raise ValueError("variance is a convention for rates; a continuous metric's comes from sd")
         if isinstance(self.arms, Range):
             raise ValueError("arms is how many variants the test has; give it as a number, not a range")
         if self.arms < 2:
@@ -329,7 +376,7 @@ class Labelling(Strict):
     time_per_item: Amount("[time] / [item]", "30 s/item", positive=True) = Q_(30.0, "s/item")
     labels_per_item: Factor = 1.0
     hours_per_labeller: Amount("[time] / [labeller]", "6 hour/labeller", positive=True) = Q_(6.0, "hour/labeller")
-    price: Literal["human_label_hour", "expert_label_hour"] = "human_label_hour"
+    price: str = "human_label_hour"  # a key of the catalog's labelling prices (per person-hour)
     natural: NaturalLabels | None = None
 
     @model_validator(mode="after")

@@ -18,11 +18,11 @@ from pydantic import AfterValidator, Field, PrivateAttr, ValidationError, field_
 from pydantic_core import PydanticCustomError
 
 from diagrams_lib.kinds import COMPONENT_KINDS, FLOW_KINDS  # pure data: no Graphviz, no `diagrams`
-from estimator.catalog import Accelerator, Precision, Strict, bundled_accelerators
+from estimator.catalog import Accelerator, Catalog, Precision, Price, Strict, bundled_catalog, layered
 from estimator.errors import Problem, ScenarioError
 from estimator.ml_sections import (LLM, Availability, Embeddings, Experiments, Imbalance, Index, Labelling,
                                    Serving, Training, reference_problems)
-from estimator.quantity_types import Amount, Count, CountRate, Factor, Fraction, Share
+from estimator.quantity_types import Amount, Count, CountRate, Factor, Fraction, PositiveNumber, Share
 from estimator.source import YamlDocument, read_yaml
 from estimator.units import Q_
 
@@ -55,6 +55,9 @@ class Traffic(Strict):
     write_fraction: Fraction = 0.0
     request_size: Amount("[information]", "2 KB") = Q_(0.0, "B")
     response_size: Amount("[information]", "20 KB") = Q_(0.0, "B")
+    # The network price the responses are sent at: a key of the catalog's network prices
+    # (bundled ``egress``, or one the scenario or a price book adds, such as a CDN's).
+    egress_tier: str = "egress"
 
     @model_validator(mode="after")
     def _one_source_of_requests(self) -> Traffic:
@@ -81,7 +84,7 @@ class Dataset(Strict):
     retention: Amount("[time]", "365 day", positive=True)
     replication: Factor = 1.0
     compression_ratio: Factor = 1.0
-    tier: Literal["object_store", "block_ssd", "memory"] = "object_store"
+    tier: str = "object_store"  # a key of the catalog's storage prices
 
     @model_validator(mode="after")
     def _one_rate(self) -> Dataset:
@@ -106,6 +109,7 @@ class OnlineStore(Strict):
     groups: list[FeatureGroup] = Field(min_length=1)
     replication: Factor = 1.0
     overhead: Factor = 1.0  # keys, serialisation and free space on top of the raw values
+    tier: str = "memory"    # a key of the catalog's storage prices: what a GB-month of the store costs
 
 
 class Features(Strict):
@@ -125,6 +129,11 @@ class InferenceModel(Strict):
     precision: Precision = "fp16"
     utilisation: Share = 0.3
     headroom: Factor = 1.2
+    # A benchmark beats datasheet × utilisation: inferences per second measured on a system of
+    # devices_per_system devices (MLPerf reports per system). Given, it sizes the fleet, and the
+    # utilisation it implies is shown; ``utilisation`` is then not used.
+    measured_throughput: Amount("[inference] / [time]", "25000 inference/s", positive=True) | None = None
+    devices_per_system: PositiveNumber = 1.0
 
     @model_validator(mode="after")
     def _one_size(self) -> InferenceModel:
@@ -205,10 +214,6 @@ class Components(Strict):
     add_flows: list[FlowSpec] = []
 
 
-class CatalogOverrides(Strict):
-    accelerators: dict[str, Accelerator] = {}
-
-
 class Scenario(Strict):
     name: str = Field(min_length=1, max_length=200)
     summary: str = ""
@@ -219,7 +224,7 @@ class Scenario(Strict):
     data: list[Dataset] = []
     features: Features = Features()
     models: list[InferenceModel] = []
-    catalog: CatalogOverrides = CatalogOverrides()
+    catalog: Catalog = Catalog()  # entries replacing or adding to the bundled catalog (estimator/catalog.py)
     # ML system design sections (estimator/ml_sections.py), all optional.
     embeddings: Embeddings | None = None
     index: Index | None = None
@@ -245,8 +250,12 @@ class Scenario(Strict):
         return items
 
     def accelerators(self) -> dict[str, Accelerator]:
-        """The bundled catalog with this scenario's own entries on top."""
-        return {**bundled_accelerators(), **self.catalog.accelerators}
+        """The bundled catalog with this scenario's own entries (and a price book's) on top."""
+        return layered(bundled_catalog(), self.catalog).accelerators
+
+    def prices(self) -> dict[str, dict[str, Price]]:
+        """Unit prices by group and key: the bundled ones with this scenario's (and a price book's) on top."""
+        return layered(bundled_catalog(), self.catalog).prices
 
     @property
     def source(self) -> YamlDocument | None:
@@ -256,17 +265,45 @@ class Scenario(Strict):
 
 # ------------------------------------------------------------------------------ loading
 
-def load_scenario(path: str | Path, overrides: typing.Sequence[str] = ()) -> Scenario:
-    """Read and validate a scenario file. The file is only ever read."""
-    path = Path(path)
+def load_scenario(path: str | Path, overrides: typing.Sequence[str] = (), book: Catalog | None = None) -> Scenario:
+    """Read and validate a scenario file. The file is only ever read.
+
+    ``book`` is a user's price book (``load_price_book``): its entries replace the bundled ones,
+    and the scenario's own ``catalog:`` entries replace both.
+    """
+    return load_scenario_text(_read(path), str(path), overrides, book)
+
+
+def _read(path: str | Path) -> bytes:
     try:
-        text = path.read_bytes()
+        return Path(path).read_bytes()
     except OSError as error:
         raise ScenarioError([Problem(str(path), None, None, "", f"cannot read file: {error.strerror}")]) from None
-    return load_scenario_text(text, str(path), overrides)
 
 
-def load_scenario_text(text: str | bytes, file: str, overrides: typing.Sequence[str] = ()) -> Scenario:
+def load_price_book(path: str | Path) -> Catalog:
+    """Read a price book: a file shaped like a scenario's ``catalog:`` section.
+
+    Problems are located in the book (file, line, field), as a scenario's are.
+    """
+    return load_price_book_text(_read(path), str(path))
+
+
+def load_price_book_text(text: str | bytes, file: str) -> Catalog:
+    """Validate price book text (a file's content or an upload); ``file`` names it in messages."""
+    document = read_yaml(text, file)
+    if not isinstance(document.data, dict):
+        given = "an empty file" if document.data is None else _KINDS.get(type(document.data).__name__, "a value")
+        raise ScenarioError([document.problem((), "not a price book", given=given,
+                                              expected="a mapping with accelerators: and/or prices:")])
+    try:
+        return Catalog.model_validate(document.data)
+    except ValidationError as error:
+        raise ScenarioError([_problem(document, item, root=Catalog) for item in error.errors()]) from None
+
+
+def load_scenario_text(text: str | bytes, file: str, overrides: typing.Sequence[str] = (),
+                       book: Catalog | None = None) -> Scenario:
     """Validate scenario text (a file's content or an upload); ``file`` names it in messages."""
     document = read_yaml(text, file)
     if not isinstance(document.data, dict):
@@ -279,6 +316,8 @@ def load_scenario_text(text: str | bytes, file: str, overrides: typing.Sequence[
     except ValidationError as error:
         raise ScenarioError([_problem(_origin(document, tuple(item["loc"]), overrides), item)
                              for item in error.errors()]) from None
+    if book is not None:
+        scenario = scenario.model_copy(update={"catalog": layered(book, scenario.catalog)})
     _check_accelerators(scenario, document)
     scenario._source = document
     check_as_every_command_does(scenario)
@@ -354,10 +393,37 @@ def _check_accelerators(scenario: Scenario, document: YamlDocument) -> None:
     problems += [
         document.problem(p["path"], p["what"], given=p["given"], expected=p["expected"],
                          hint=_did_you_mean(p["given"].strip("'"), p["choices"]) if "choices" in p else None)
-        for p in reference_problems(scenario, known)
+        for p in reference_problems(scenario, known) + price_problems(scenario)
     ]
     if problems:
         raise ScenarioError(problems)
+
+
+def price_references(scenario: Scenario) -> list[tuple[tuple[str | int, ...], str, str]]:
+    """Every unit price the scenario uses: (path of the field naming it, group, key).
+
+    One list for both the reference check (``price_problems``) and the report of prices used.
+    """
+    used: list[tuple[tuple[str | int, ...], str, str]] = [(("traffic", "egress_tier"), "network",
+                                                           scenario.traffic.egress_tier)]
+    used += [(("data", index, "tier"), "storage", dataset.tier) for index, dataset in enumerate(scenario.data)]
+    if scenario.features.online is not None:
+        used.append((("features", "online", "tier"), "storage", scenario.features.online.tier))
+    if scenario.features.offline is not None:
+        used.append((("features", "offline", "tier"), "storage", scenario.features.offline.tier))
+    labelling = scenario.labelling
+    if labelling is not None and (labelling.items_per_day is not None or labelling.sampled_fraction is not None):
+        used.append((("labelling", "price"), "labelling", labelling.price))
+    return used
+
+
+def price_problems(scenario: Scenario) -> list[dict[str, Any]]:
+    """A price named by the scenario that no catalog layer holds."""
+    prices = scenario.prices()
+    return [dict(path=path, what=f"unknown {group} price", given=repr(key),
+                 expected=f"a key of the catalog's {group} prices: " + ", ".join(sorted(prices.get(group, {}))),
+                 choices=list(prices.get(group, {})))
+            for path, group, key in price_references(scenario) if key not in prices.get(group, {})]
 
 
 def _origin(document: YamlDocument, loc: tuple[Any, ...], overrides: typing.Sequence[str]) -> YamlDocument:
@@ -367,12 +433,12 @@ def _origin(document: YamlDocument, loc: tuple[Any, ...], overrides: typing.Sequ
     return document
 
 
-def _problem(document: YamlDocument, error: Any) -> Problem:
-    """Turn one pydantic error into one located Problem."""
+def _problem(document: YamlDocument, error: Any, root: Any = None) -> Problem:
+    """Turn one pydantic error into one located Problem (``root``: the model validated, a Scenario by default)."""
     loc = tuple(error["loc"])
     kind, context = error["type"], error.get("ctx") or {}
     if kind == "extra_forbidden":
-        fields = _fields_at(Scenario, loc[:-1])
+        fields = _fields_at(root or Scenario, loc[:-1])
         return document.problem(loc, "unknown key", at_key=True, hint=_did_you_mean(str(loc[-1]), fields))
     if kind == "missing":
         return document.problem(loc, "missing key", at_key=True)

@@ -52,6 +52,46 @@ def accelerators_needed(prefix: str, required: pint.Quantity, peak: pint.Quantit
                 required_flops=required, headroom=headroom, device_peak=peak, utilisation=utilisation)
 
 
+def per_device_throughput(prefix: str, measured: pint.Quantity, devices_per_system: float) -> Step:
+    """A measured throughput per device: per system over the devices in it (MLPerf reports per system).
+
+    >>> per_device_throughput("m", Q_(200_000.0, "inference/s"), 8.0).value
+    <Quantity(25000.0, 'inference / accelerator / second')>
+    """
+    return step(f"{prefix}.throughput_per_device", "Measured throughput per device",
+                "measured_throughput / devices_per_system", measured / (devices_per_system * ONE_GPU),
+                measured_throughput=measured, devices_per_system=devices_per_system)
+
+
+def accelerators_measured(prefix: str, inferences: pint.Quantity, per_device: pint.Quantity,
+                          headroom: float) -> Step:
+    """Whole devices from a measurement: inferences at peak × headroom over what one device was measured at.
+
+    A benchmark beats datasheet × utilisation: rankers bound by embedding gathers and feature I/O
+    run far below their FLOP/s. 1.2 M inferences/s on devices measured at 25,000/s, headroom 1.25:
+
+    >>> accelerators_measured("m", Q_(1.2e6, "inference/s"), Q_(25_000.0, "inference/s/GPU"), 1.25).value
+    <Quantity(60.0, 'accelerator')>
+    """
+    exact = (inferences * headroom / per_device).to("GPU")
+    return step(f"{prefix}.accelerators", "Accelerators at peak (measured throughput)",
+                "⌈inferences_per_second × headroom / throughput_per_device⌉", Q_(np.ceil(exact.magnitude), "GPU"),
+                inferences_per_second=inferences, headroom=headroom, throughput_per_device=per_device)
+
+
+def implied_utilisation(prefix: str, per_device: pint.Quantity, flops: pint.Quantity, peak: pint.Quantity) -> Step:
+    """The share of the datasheet peak a measured throughput uses: throughput × FLOPs / peak.
+
+    >>> r = implied_utilisation("m", Q_(25_000.0, "inference/s/GPU"), Q_(20e6, "FLOP/inference"), Q_(121e12, "FLOP/s"))
+    >>> round(float(r.value.magnitude), 5)
+    0.00413
+    """
+    return step(f"{prefix}.implied_utilisation", "Utilisation the measurement implies",
+                "throughput_per_device × flops_per_inference / device_peak",
+                (per_device * flops / (peak / ONE_GPU)).to(""), throughput_per_device=per_device,
+                flops_per_inference=flops, device_peak=peak)
+
+
 def monthly_cost(prefix: str, devices: pint.Quantity, price: pint.Quantity, month: pint.Quantity) -> Step:
     return step(f"{prefix}.monthly_cost", "Monthly cost", "accelerators × price_per_device × seconds_per_month",
                 (devices * price / ONE_GPU * month).to("USD"), per="month", accelerators=devices,

@@ -1,0 +1,287 @@
+"""Every assumption is the user's (issue 16): prices, measured throughput, A/B conventions.
+
+Each case of tests/cases/ named for this issue is written again here in the new form, with the
+expected value its header gives; tests are named after the kind of fault.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, run_cli
+from estimator.catalog import bundled_accelerators, bundled_prices
+from estimator.errors import ScenarioError
+from estimator.estimate import estimate
+from estimator.report import to_markdown
+from estimator.scenario import load_price_book_text, load_scenario_text
+
+CASES = ROOT / "tests" / "cases"
+
+CDN = """
+name: CDN-priced video egress
+conventions: {month: 30 day, peak_factor: 1}
+traffic:
+  requests: 20000 request/s
+  response_size: 2 MB
+  egress_tier: cdn
+catalog:
+  prices:
+    network:
+      cdn:
+        price: 0.02 USD/GB
+        source: "the CDN's quoted rate"
+        as_of: 2026-11-29
+"""
+
+BOOK = """
+prices:
+  network:
+    egress:
+      price: 0.02 USD/GB
+      source: "our CDN contract, first tier"
+      as_of: 2026-10-01
+"""
+
+
+# ------------------------------------------------------------------ a price the scenario cannot change
+
+def test_price_the_scenario_cannot_change_is_stated_in_the_scenario():
+    result = estimate(load_scenario_text(CDN, "cdn.yaml"))
+    # 40 GB/s × 2,592,000 s = 103,680,000 GB × $0.02 = $2,073,600
+    assert result["cost.egress_monthly"].to("USD").magnitude == pytest.approx(2_073_600)
+
+
+def test_price_the_scenario_cannot_change_is_stated_in_a_price_book(tmp_path):
+    book = tmp_path / "prices.yaml"
+    book.write_text(BOOK, encoding="utf-8")
+    result = run_cli("estimate", str(CASES / "cdn-price-override.yaml"), "--catalog", str(book), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    cost = next(r for r in document["results"] if r["key"] == "cost.egress_monthly")
+    assert cost["value"] == pytest.approx(2_073_600)
+    egress = next(p for p in document["unit_prices"] if p["item"] == "network.egress")
+    assert egress["price"] == {"value": 0.02, "unit": "USD/GB"} and egress["source"] == "our CDN contract, first tier"
+
+
+def test_price_the_scenario_cannot_change_without_a_book_is_the_bundled_one():
+    """The case file as written states no price: it gets the bundled $0.09/GB, and says so."""
+    scenario = load_scenario_text((CASES / "cdn-price-override.yaml").read_text(), "cdn-price-override.yaml")
+    result = estimate(scenario)
+    assert result["cost.egress_monthly"].to("USD").magnitude == pytest.approx(9_331_200)
+    assert "| egress (`network.egress`) | $0.0900/GB |" in to_markdown(result)
+
+
+def test_the_scenario_wins_over_the_price_book():
+    book = load_price_book_text(BOOK.replace("egress:", "cdn:"), "book.yaml")
+    scenario = load_scenario_text(CDN, "cdn.yaml", book=book)
+    assert scenario.prices()["network"]["cdn"].source == "the CDN's quoted rate"
+
+
+def test_report_lists_each_unit_price_with_its_source():
+    markdown = to_markdown(estimate(load_scenario_text(CDN, "cdn.yaml")))
+    assert "## Unit prices" in markdown
+    assert "| cdn (`network.cdn`) | $0.0200/GB | the CDN's quoted rate | 2026-11-29 |" in markdown
+
+
+PRICED_BY = {  # where a scenario names a price of each group
+    "storage": "data: [{{name: logs, records_per_day: 1 billion event/day, record_size: 1 KB, retention: 30 day, "
+               "tier: {key}}}]",
+    "network": "traffic: {{requests: 1000 request/s, response_size: 1 MB, egress_tier: {key}}}",
+    "labelling": "labelling: {{items_per_day: 1000 item/day, price: {key}}}",
+}
+EVERY_PRICE = [(group, key) for group, entries in bundled_prices().items() for key in entries]
+
+
+@pytest.mark.parametrize("group, key", EVERY_PRICE, ids=[f"{g}.{k}" for g, k in EVERY_PRICE])
+def test_every_bundled_price_can_be_overridden(group, key):
+    unit = {"storage": "USD/GB/month", "network": "USD/GB", "labelling": "USD/hour"}[group]
+    text = "name: p\n" + PRICED_BY[group].format(key=key) + "\n"
+    if group != "network":
+        text += "traffic: {requests: 1000 request/s}\n"
+    text += f"catalog:\n  prices:\n    {group}:\n      {key}: {{price: 12345 {unit}, source: mine, as_of: 2026-11-29}}\n"
+    used = {p.item: p for p in estimate(load_scenario_text(text, "p.yaml")).unit_prices}
+    assert used[f"{group}.{key}"].price.magnitude == 12345
+    assert used[f"{group}.{key}"].source == "mine"
+
+
+def test_the_online_feature_store_price_can_be_changed():
+    text = """
+name: features
+traffic: {requests: 1000 request/s}
+features:
+  online:
+    tier: cache
+    groups: [{entity: user, entities: 1 billion, features: 100, bytes_per_value: 4 B}]
+catalog:
+  prices: {storage: {cache: {price: 10 USD/GB/month, source: our Redis cluster, as_of: 2026-11-01}}}
+"""
+    result = estimate(load_scenario_text(text, "f.yaml"))
+    # 1e9 × 100 × 4 B = 400 GB × $10 = $4,000 (pint's month and the price's month are the same here)
+    assert result["features.online.monthly_cost"].to("USD").magnitude == pytest.approx(4000)
+
+
+def test_an_unknown_price_is_refused_where_it_is_named():
+    with pytest.raises(ScenarioError) as error:
+        load_scenario_text(CDN.replace("egress_tier: cdn", "egress_tier: cnd"), "cdn.yaml")
+    message = str(error.value)
+    assert "cdn.yaml:7" in message and "traffic.egress_tier" in message and "unknown network price" in message
+    assert "did you mean 'cdn'?" in message
+
+
+def test_a_price_in_the_wrong_unit_for_its_group_is_refused():
+    with pytest.raises(ScenarioError) as error:
+        load_price_book_text(BOOK.replace("0.02 USD/GB", "0.02 USD/GB/month"), "book.yaml")
+    assert "book.yaml" in str(error.value) and "a network price is per GB" in str(error.value)
+
+
+def test_a_bad_price_book_exits_2_with_its_location(tmp_path):
+    book = tmp_path / "prices.yaml"
+    book.write_text("prices:\n  network:\n    egress: {price: 0.02 USD/GB, source: x}\n", encoding="utf-8")
+    result = run_cli("estimate", str(CASES / "cdn-price-override.yaml"), "--catalog", str(book))
+    assert result.returncode == 2
+    assert "prices.network.egress.as_of" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("key, kind", [("TPU-v4", "tpu"), ("TPU-v5e", "tpu"), ("TPU-v5p", "tpu"), ("H800", "gpu"),
+                                       ("B200", "gpu"), ("MI300X", "gpu"), ("c5-12xlarge", "cpu")])
+def test_catalog_devices_carry_their_kind_and_sources(key, kind):
+    device = bundled_accelerators()[key]
+    assert device.kind == kind
+    assert device.source and device.price_source and device.as_of and device.price_as_of
+
+
+# ---------------------------------------------------- a measured throughput replaces datasheet × utilisation
+
+MEASURED = (CASES / "measured-throughput.yaml").read_text()
+
+
+def test_measured_throughput_sizes_the_fleet():
+    text = MEASURED.replace("headroom: 1.25", "headroom: 1.25\n    measured_throughput: 25000 inference/s")
+    result = estimate(load_scenario_text(text, "m.yaml"))
+    assert result["models.ranker.accelerators"].magnitude == 60          # ⌈1.2e6 × 1.25 / 25,000⌉
+    # 25,000/s × 20 MFLOP / 121 TFLOP/s (L4 fp16 dense) = 0.413 %
+    assert result["models.ranker.implied_utilisation"].magnitude == pytest.approx(25_000 * 20e6 / 121e12)
+    text = text.replace("headroom: 1.25", "headroom: 1")
+    assert estimate(load_scenario_text(text, "m.yaml"))["models.ranker.accelerators"].magnitude == 48
+
+
+def test_measured_throughput_per_system_is_divided_by_its_devices():
+    text = MEASURED.replace("headroom: 1.25", "headroom: 1.25\n    measured_throughput: 200000 inference/s\n"
+                                              "    devices_per_system: 8")
+    assert estimate(load_scenario_text(text, "m.yaml"))["models.ranker.accelerators"].magnitude == 60
+
+
+def test_measured_throughput_case_as_written_still_uses_flops():
+    """The case file names no measurement: datasheet × utilisation, 1 L4, as its header says was seen."""
+    result = estimate(load_scenario_text(MEASURED, "measured-throughput.yaml"))
+    assert result["models.ranker.accelerators"].magnitude == 1
+    assert "models.ranker.implied_utilisation" not in result
+
+
+LLAMA2_70B = """
+name: Llama 2 70B pretraining
+traffic: {requests: 1 request/s}
+training:
+  parameters: 70 billion parameter
+  tokens: 2 trillion token
+  accelerator: A100-80GB
+  precision: bf16
+  cluster_accelerators: 2048 GPU
+"""
+
+
+def test_published_gpu_hours_give_the_implied_mfu():
+    """Touvron et al. 2023, table 2: 1,720,320 A100-80GB GPU-hours for 70 B parameters × 2 T tokens."""
+    result = estimate(load_scenario_text(LLAMA2_70B + "  accelerator_hours: 1720320 GPU*hour\n", "l.yaml"))
+    assert result["training.accelerator_hours"].to("GPU*hour").magnitude == pytest.approx(1_720_320)
+    assert result["training.implied_mfu"].magnitude == pytest.approx(8.4e23 / (1_720_320 * 3600 * 312e12))
+
+
+def test_measured_tokens_per_second_per_device_give_the_hours():
+    result = estimate(load_scenario_text(LLAMA2_70B + "  measured_throughput: 323 token/s/GPU\n", "l.yaml"))
+    assert result["training.accelerator_hours"].to("GPU*hour").magnitude == pytest.approx(2e12 / 323 / 3600)
+
+
+def test_measured_throughput_in_the_wrong_count_is_refused():
+    with pytest.raises(ScenarioError, match="measured_throughput counts examples"):
+        load_scenario_text(LLAMA2_70B + "  measured_throughput: 323 example/s/GPU\n", "l.yaml")
+
+
+# ------------------------------------------------------------ one A/B convention only
+
+AB = (CASES / "ab-conversion-drop-one-sided.yaml").read_text()
+
+
+@pytest.mark.parametrize("sides, variance, expected", [
+    (1, "unpooled", 10_628), (1, "pooled", 10_630), (1, "arcsine", 10_624),
+    (2, "unpooled", 13_493), (2, "pooled", 13_495), (2, "arcsine", 13_488)])
+def test_one_ab_convention_only_each_convention_gives_its_value(sides, variance, expected):
+    text = AB + f"    direction: decrease\n    sides: {sides}\n    variance: {variance}\n"
+    result = estimate(load_scenario_text(text, "ab.yaml"))
+    assert result["experiments.ab_test.sample_size_per_arm"].magnitude == expected
+    assert result["experiments.ab_test.treatment_rate"] == pytest.approx(0.09)
+
+
+@pytest.mark.parametrize("sides, variance", [(s, v) for s in (1, 2) for v in ("unpooled", "pooled", "arcsine")])
+def test_one_ab_convention_only_agrees_with_statsmodels(sides, variance):
+    """The formula written in calc/experiment.py against statsmodels' own functions."""
+    from statsmodels.stats.power import NormalIndPower, normal_sample_size_one_tail
+    from statsmodels.stats.proportion import proportion_effectsize
+
+    text = AB + f"    direction: decrease\n    sides: {sides}\n    variance: {variance}\n"
+    ours = estimate(load_scenario_text(text, "ab.yaml"))["experiments.ab_test.sample_size_exact"].magnitude
+    p1, p2, alpha = 0.10, 0.09, 0.05 / sides
+    if variance == "arcsine":
+        h = proportion_effectsize(p1, p2)
+        theirs = NormalIndPower().solve_power(h, power=0.8, alpha=0.05,
+                                              alternative="larger" if sides == 1 else "two-sided")
+        assert ours == pytest.approx(theirs, abs=0.05)
+        return
+    both = (p1 * (1 - p1) + p2 * (1 - p2)) ** 0.5
+    null = both if variance == "unpooled" else (2 * 0.095 * 0.905) ** 0.5
+    assert ours == pytest.approx(normal_sample_size_one_tail(p1 - p2, 0.8, alpha, std_null=null,
+                                                             std_alternative=both))
+
+
+def test_one_ab_convention_only_the_published_case_still_holds():
+    """Evan Miller's calculator: 20 % → 25 %, two-sided, α 0.05, power 0.8: 1,030 per arm (1,030.2)."""
+    text = "name: m\ntraffic: {requests: 1 request/s}\nexperiments: {ab_test: {baseline_rate: 0.2, mde: 0.05}}\n"
+    result = estimate(load_scenario_text(text, "m.yaml"))
+    assert result["experiments.ab_test.sample_size_exact"].magnitude == pytest.approx(1030.2, abs=0.05)
+
+
+def test_one_ab_convention_only_continuous_metric():
+    """Revenue per user, sd $20, detect +$0.50, two-sided α 0.05, power 0.8:
+    n = 2 × (1.95996 + 0.84162)² × 20² / 0.5² = 25,116.4 → 25,117 per arm."""
+    text = ("name: m\ntraffic: {requests: 1 request/s}\n"
+            "experiments: {ab_test: {baseline_mean: 5.0, sd: 20, mde: 0.5}}\n")
+    result = estimate(load_scenario_text(text, "m.yaml"))
+    assert result["experiments.ab_test.sample_size_per_arm"].magnitude == 25_117
+    assert result["experiments.ab_test.treatment_mean"] == pytest.approx(5.5)
+
+
+def test_one_ab_convention_only_more_arms_split_alpha():
+    """Three arms, Bonferroni: α = 0.05 / 2 comparisons = 0.025 each, so z_{1−0.0125} = 2.2414."""
+    text = ("name: m\ntraffic: {requests: 1 request/s}\n"
+            "experiments: {ab_test: {baseline_rate: 0.10, mde: 0.01, arms: 3, variance: unpooled}}\n")
+    result = estimate(load_scenario_text(text, "m.yaml"))
+    assert result["experiments.ab_test.alpha_per_comparison"] == pytest.approx(0.025)
+    # (2.2414 + 0.8416)² × (0.10 × 0.90 + 0.11 × 0.89) / 0.01² = 17,859.97
+    assert result["experiments.ab_test.sample_size_per_arm"].magnitude == 17_860
+    none = estimate(load_scenario_text(text.replace("arms: 3", "arms: 3, correction: none"), "m.yaml"))
+    assert none["experiments.ab_test.sample_size_per_arm"].magnitude == 14_749
+
+
+def test_one_ab_convention_only_a_decrease_below_zero_is_refused():
+    text = "name: m\ntraffic: {requests: 1 request/s}\nexperiments: {ab_test: {baseline_rate: 0.01, mde: 0.02, " \
+           "direction: decrease}}\n"
+    with pytest.raises(ScenarioError, match="must stay above 0"):
+        load_scenario_text(text, "m.yaml")
+
+
+def test_case_files_still_load():
+    for name in ("cdn-price-override.yaml", "measured-throughput.yaml", "ab-conversion-drop-one-sided.yaml"):
+        load_scenario_text(Path(CASES / name).read_text(), name)
