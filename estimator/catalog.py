@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, model_validator
 from estimator.quantity_types import Amount
 from estimator.source import safe_load
 
-__all__ = ["CATALOG_DIR", "DTYPE_BYTES", "PRICE_GROUPS", "Accelerator", "Catalog", "Precision", "Price", "Strict",
+__all__ = ["CATALOG_DIR", "DTYPE_BYTES", "FLEET_WORDS", "PRICE_GROUPS", "Accelerator", "Catalog", "Precision", "Price", "Strict",
            "bundled_accelerators", "bundled_catalog", "bundled_prices", "layered"]
 
 CATALOG_DIR = Path(__file__).with_name("catalog")
@@ -35,6 +35,10 @@ class Strict(BaseModel):
     # defer_build: a model's validator is built on first use, once, inside its parent's, instead
     # of for every class at import: the CLI starts faster (benchmarks/bench_cli_cold_start.py).
     model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True, defer_build=True)
+
+
+# How a fleet of each kind of device is named in results: a CPU fleet is not "GPUs".
+FLEET_WORDS: dict[str, str] = {"gpu": "GPUs", "tpu": "TPU chips", "cpu": "CPU servers"}
 
 
 class Accelerator(Strict):

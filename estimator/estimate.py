@@ -15,7 +15,7 @@ import pint
 
 from estimator.calc import (availability, embeddings, experiment, feature_store, imbalance, index, inference,
                             labelling, llm, serving, storage, traffic, training)
-from estimator.catalog import DTYPE_BYTES
+from estimator.catalog import DTYPE_BYTES, FLEET_WORDS
 from estimator.conventions import Periods, normalise_time, periods_of
 from estimator.errors import ScenarioError
 from estimator.expressions import ExpressionProblem, evaluate, names_in
@@ -254,12 +254,13 @@ def _inference(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[s
         need = inference.required_flops(prefix, rate.value, flops.value)
         if model.measured_throughput is not None:
             per_device = inference.per_device_throughput(prefix, model.measured_throughput, model.devices_per_system)
-            devices = inference.accelerators_measured(prefix, rate.value, per_device.value, model.headroom)
+            devices = inference.accelerators_measured(prefix, rate.value, per_device.value, model.headroom,
+                                                      FLEET_WORDS[device.kind])
             steps |= _one(per_device) | _one(inference.implied_utilisation(
                 prefix, per_device.value, flops.value, device.peak[model.precision]))
         else:
             devices = inference.accelerators_needed(prefix, need.value, device.peak[model.precision],
-                                                    model.utilisation, model.headroom)
+                                                    model.utilisation, model.headroom, FLEET_WORDS[device.kind])
         cost = inference.monthly_cost(prefix, devices.value, device.price, periods.month)
         steps |= {x.key: x for x in (flops, rate, need, devices, cost)}
     models = [f"models.{m.name}" for m in s.models]
@@ -335,7 +336,8 @@ def _serving(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[str
             rate = inference.inferences_per_second(prefix, peak_qps, Q_(stage.items, "inference/request"))
             need = inference.required_flops(prefix, rate.value, flops / Q_(1.0, "inference"))
             devices = inference.accelerators_needed(prefix, need.value, device.peak[precision],
-                                                    effective.value.magnitude, stage.headroom)
+                                                    effective.value.magnitude, stage.headroom,
+                                                    FLEET_WORDS[device.kind])
             cost = inference.monthly_cost(prefix, devices.value, device.price, periods.month)
             steps |= {x.key: x for x in (effective, rate, need, devices, cost)}
             costs.append(cost)

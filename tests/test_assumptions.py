@@ -285,3 +285,13 @@ def test_one_ab_convention_only_a_decrease_below_zero_is_refused():
 def test_case_files_still_load():
     for name in ("cdn-price-override.yaml", "measured-throughput.yaml", "ab-conversion-drop-one-sided.yaml"):
         load_scenario_text(Path(CASES / name).read_text(), name)
+
+
+def test_a_cpu_fleet_is_named_cpu_servers():
+    text = ("name: cpu\ntraffic: {requests: 1000 request/s}\n"
+            "models: [{name: gbdt, flops_per_inference: 1 GFLOP/inference, accelerator: c5-12xlarge, "
+            "precision: fp32}]\n")
+    result = estimate(load_scenario_text(text, "cpu.yaml"))
+    assert result.steps["models.gbdt.accelerators"].label == "CPU servers at peak"
+    used = {p.item: p.name for p in result.unit_prices}
+    assert used["accelerator.c5-12xlarge"].endswith("(CPU)")

@@ -44,10 +44,13 @@ def required_flops(prefix: str, inferences: pint.Quantity, flops: pint.Quantity)
 
 
 def accelerators_needed(prefix: str, required: pint.Quantity, peak: pint.Quantity, utilisation: float,
-                        headroom: float) -> Step:
-    """Whole devices: compute needed × headroom over what one device sustains."""
+                        headroom: float, fleet: str = "Accelerators") -> Step:
+    """Whole devices: compute needed × headroom over what one device sustains.
+
+    ``fleet`` names the devices in the label (catalog.FLEET_WORDS: GPUs, TPU chips, CPU servers).
+    """
     exact = (required * headroom / (peak * utilisation / ONE_GPU)).to("GPU")
-    return step(f"{prefix}.accelerators", "Accelerators at peak",
+    return step(f"{prefix}.accelerators", f"{fleet} at peak",
                 "⌈required_flops × headroom / (device_peak × utilisation)⌉", Q_(np.ceil(exact.magnitude), "GPU"),
                 required_flops=required, headroom=headroom, device_peak=peak, utilisation=utilisation)
 
@@ -64,7 +67,7 @@ def per_device_throughput(prefix: str, measured: pint.Quantity, devices_per_syst
 
 
 def accelerators_measured(prefix: str, inferences: pint.Quantity, per_device: pint.Quantity,
-                          headroom: float) -> Step:
+                          headroom: float, fleet: str = "Accelerators") -> Step:
     """Whole devices from a measurement: inferences at peak × headroom over what one device was measured at.
 
     A benchmark beats datasheet × utilisation: rankers bound by embedding gathers and feature I/O
@@ -74,7 +77,7 @@ def accelerators_measured(prefix: str, inferences: pint.Quantity, per_device: pi
     <Quantity(60.0, 'accelerator')>
     """
     exact = (inferences * headroom / per_device).to("GPU")
-    return step(f"{prefix}.accelerators", "Accelerators at peak (measured throughput)",
+    return step(f"{prefix}.accelerators", f"{fleet} at peak (measured throughput)",
                 "⌈inferences_per_second × headroom / throughput_per_device⌉", Q_(np.ceil(exact.magnitude), "GPU"),
                 inferences_per_second=inferences, headroom=headroom, throughput_per_device=per_device)
 
