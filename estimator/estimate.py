@@ -13,7 +13,7 @@ from typing import Iterator
 import numpy as np
 import pint
 
-from estimator.calc import (availability, embeddings, experiment, feature_store, imbalance, index, inference,
+from estimator.calc import (availability, embeddings, energy, experiment, feature_store, imbalance, index, inference,
                             labelling, llm, serving, storage, traffic, training)
 from estimator.catalog import DTYPE_BYTES, FLEET_WORDS
 from estimator.conventions import Periods, normalise_time, periods_of
@@ -83,6 +83,7 @@ def estimate(scenario: Scenario) -> Estimate:
     steps |= _labelling(normalised, periods, steps)
     steps |= _availability(normalised, periods)
     steps |= _costs(normalised, periods, steps)
+    steps |= _energy(normalised, periods, steps)
     steps |= _derived(normalised, steps)
     guardrails = tuple((g.metric, g.threshold) for g in scenario.experiments.guardrails) if scenario.experiments else ()
     return Estimate(scenario.name, scenario.conventions, periods, check_finite(steps), guardrails,
@@ -491,6 +492,40 @@ def _costs(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[str, 
                                      "training.monthly_cost", "llm.monthly_cost", "labelling.monthly_cost")
              if key in so_far]
     return _one(egress) | _one(storage.total("cost.monthly_total", "Total monthly cost", [*parts, egress], per="month"))
+
+
+def _energy(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[str, Step]:
+    """kWh per training run and per month of serving from the devices' power; t CO2e given the grid's intensity."""
+    if s.energy is None:
+        return {}
+    devices, pue, intensity = s.accelerators(), s.energy.pue, s.energy.carbon_intensity
+    steps: dict[str, Step] = {}
+    if s.training is not None and devices[s.training.accelerator].power is not None:
+        run = energy.energy("training.energy_per_run", "Energy per training run",
+                            so_far["training.accelerator_hours"].value, devices[s.training.accelerator].power, pue)
+        steps |= _one(run)
+        if intensity is not None:
+            steps |= _one(energy.emissions("training.co2e_per_run", "CO2e per training run", run.value, intensity))
+    fleets = [(f"models.{m.name}", m.accelerator) for m in s.models]
+    fleets += [(f"serving.stages.{st.name}", st.accelerator) for st in (s.serving.stages if s.serving else [])
+               if st.accelerator and st.model is None]
+    fleets += [("llm", s.llm.accelerator)] if s.llm is not None else []
+    parts = []
+    for prefix, name in fleets:
+        if devices[name].power is None or f"{prefix}.accelerators" not in so_far:
+            continue
+        month = energy.energy(f"{prefix}.energy_per_month", "Energy per month",
+                              so_far[f"{prefix}.accelerators"].value * periods.month, devices[name].power, pue,
+                              per="month")
+        steps |= _one(month)
+        parts.append(month)
+    if parts:
+        total = storage.total("serving.energy_per_month", "Serving energy per month", parts, per="month")
+        steps |= _one(total)
+        if intensity is not None:
+            steps |= _one(energy.emissions("serving.co2e_per_month", "Serving CO2e per month", total.value, intensity,
+                                           per="month"))
+    return steps
 
 
 def _derived(s: Scenario, so_far: dict[str, Step]) -> dict[str, Step]:

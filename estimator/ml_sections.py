@@ -472,6 +472,16 @@ class Component(Strict):
                        expected="below 100 %, e.g. '99.99 %'")
 
 
+class Energy(Strict):
+    """Energy and carbon of training and serving, from the catalog's board power per device.
+
+    A device without a published power (the catalog leaves it out) adds no energy.
+    """
+
+    pue: Factor = 1.0   # power usage effectiveness: facility energy over the devices' energy
+    carbon_intensity: Amount("[mass] / [energy]", "0.43 kg/kWh") | None = None  # of the grid, CO2e
+
+
 class Availability(Strict):
     """Components in series; each may be replicated (in parallel). Or just a target."""
 

@@ -21,7 +21,7 @@ from diagrams_lib.kinds import COMPONENT_KINDS, FLOW_KINDS  # pure data: no Grap
 from estimator.catalog import Accelerator, Catalog, Precision, Price, Strict, bundled_catalog, layered
 from estimator.errors import Problem, ScenarioError
 from estimator.llm_config import fill_llm_from_config
-from estimator.ml_sections import (LLM, Availability, Embeddings, Experiments, Imbalance, Index, Labelling,
+from estimator.ml_sections import (LLM, Availability, Embeddings, Energy, Experiments, Imbalance, Index, Labelling,
                                    Serving, Training, reference_problems)
 from estimator.quantity_types import Amount, Count, CountRate, Factor, Fraction, PositiveNumber, Share
 from estimator.source import YamlDocument, read_yaml
@@ -236,6 +236,7 @@ class Scenario(Strict):
     llm: LLM | None = None
     labelling: Labelling | None = None
     availability: Availability | None = None
+    energy: Energy | None = None
     derived: list[Derived] = []
     components: Components = Components()
 

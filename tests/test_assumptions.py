@@ -295,3 +295,31 @@ def test_a_cpu_fleet_is_named_cpu_servers():
     assert result.steps["models.gbdt.accelerators"].label == "CPU servers at peak"
     used = {p.item: p.name for p in result.unit_prices}
     assert used["accelerator.c5-12xlarge"].endswith("(CPU)")
+
+
+# ------------------------------------------------------------ energy and carbon
+
+ENERGY = """
+name: energy
+conventions: {month: 30 day}
+traffic: {requests: 1000 request/s}
+models:
+  - {name: gpu, flops_per_inference: 1 TFLOP/inference, accelerator: H100-SXM, precision: bf16}
+  - {name: cpu, flops_per_inference: 1 GFLOP/inference, accelerator: c5-12xlarge, precision: fp32}
+energy: {pue: 1.2, carbon_intensity: 0.4 kg/kWh}
+"""
+
+
+def test_serving_energy_is_devices_times_power_times_pue_over_the_month():
+    result = estimate(load_scenario_text(ENERGY, "e.yaml"))
+    gpus = result["models.gpu.accelerators"].magnitude
+    # devices × 700 W × 1.2 × 720 h
+    assert result["models.gpu.energy_per_month"].to("kWh").magnitude == pytest.approx(gpus * 0.7 * 1.2 * 720)
+    assert "models.cpu.energy_per_month" not in result  # the catalog gives c5-12xlarge no power: no energy
+    assert result["serving.co2e_per_month"].to("t").magnitude == pytest.approx(gpus * 0.7 * 1.2 * 720 * 0.4 / 1000)
+
+
+def test_no_energy_section_no_energy_results():
+    result = estimate(load_scenario_text(ENERGY.replace("energy: {pue: 1.2, carbon_intensity: 0.4 kg/kWh}\n", ""),
+                                         "e.yaml"))
+    assert not [key for key in result.steps if "energy" in key or "co2e" in key]
