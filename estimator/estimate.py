@@ -336,9 +336,17 @@ def _serving(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[str
                                                       stage_steps[f"{prefix}.model_time"].value)
             rate = inference.inferences_per_second(prefix, peak_qps, Q_(stage.items, "inference/request"))
             need = inference.required_flops(prefix, rate.value, flops / Q_(1.0, "inference"))
-            devices = inference.accelerators_needed(prefix, need.value, device.peak[precision],
-                                                    effective.value.magnitude, stage.headroom,
-                                                    FLEET_WORDS[device.kind])
+            if stage.measured_throughput is not None:
+                per_device = inference.per_device_throughput(prefix, stage.measured_throughput,
+                                                             stage.devices_per_system)
+                devices = inference.accelerators_measured(prefix, rate.value, per_device.value, stage.headroom,
+                                                          FLEET_WORDS[device.kind])
+                steps |= _one(per_device) | _one(inference.implied_utilisation(
+                    prefix, per_device.value, flops / Q_(1.0, "inference"), device.peak[precision]))
+            else:
+                devices = inference.accelerators_needed(prefix, need.value, device.peak[precision],
+                                                        effective.value.magnitude, stage.headroom,
+                                                        FLEET_WORDS[device.kind])
             cost = inference.monthly_cost(prefix, devices.value, device.price, periods.month)
             steps |= {x.key: x for x in (effective, rate, need, devices, cost)}
             costs.append(cost)

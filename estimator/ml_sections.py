@@ -161,9 +161,16 @@ class Stage(Strict):
     feature_fetch: Amount("[time]", "5 ms") = ZERO_S
     network_hops: Count = 0.0
     hop_latency: Amount("[time]", "0.5 ms") = Q_(0.5, "ms")  # a round trip within a datacenter
+    # A benchmark of this stage on its own device: items (inferences) per second on a system of
+    # devices_per_system devices. It sizes the stage's fleet instead of peak × utilisation.
+    measured_throughput: Amount("[inference] / [time]", "25000 inference/s", positive=True) | None = None
+    devices_per_system: PositiveNumber = 1.0
 
     @model_validator(mode="after")
     def _one_model(self) -> Stage:
+        if self.measured_throughput is not None and self.accelerator is None:
+            raise ValueError("measured_throughput is a stage's own device's: give its accelerator "
+                             "(a stage that names a model takes the model's measured_throughput)")
         if self.model is not None and (self.accelerator is not None or highest(self.flops_per_item).magnitude):
             raise ValueError("a stage that names a model takes its FLOPs and accelerator from it; "
                              "drop flops_per_item and accelerator")

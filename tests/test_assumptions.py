@@ -323,3 +323,19 @@ def test_no_energy_section_no_energy_results():
     result = estimate(load_scenario_text(ENERGY.replace("energy: {pue: 1.2, carbon_intensity: 0.4 kg/kWh}\n", ""),
                                          "e.yaml"))
     assert not [key for key in result.steps if "energy" in key or "co2e" in key]
+
+
+def test_measured_throughput_sizes_a_serving_stage_on_its_own_device():
+    text = """
+name: stages
+conventions: {peak_factor: 1}
+traffic: {requests: 2000 request/s}
+serving:
+  latency_budget: 200 ms
+  stages:
+    - {name: ranker, items: 600, flops_per_item: 20 MFLOP, accelerator: L4, precision: fp16, headroom: 1.25,
+       measured_throughput: 200000 inference/s, devices_per_system: 8}
+"""
+    result = estimate(load_scenario_text(text, "s.yaml"))
+    assert result["serving.stages.ranker.accelerators"].magnitude == 60   # ⌈1.2e6 × 1.25 / 25,000⌉
+    assert result["serving.stages.ranker.implied_utilisation"].magnitude == pytest.approx(25_000 * 20e6 / 121e12)
