@@ -293,12 +293,16 @@ def _embeddings(s: Scenario) -> dict[str, Step]:
 
 
 def _index(s: Scenario) -> dict[str, Step]:
-    i = s.index
-    if i is None:
-        return {}
-    return index.index_steps(vectors=i.vectors, dim=i.dim, kind=i.type, hnsw_m=i.hnsw_m, level_factor=i.level_factor,
-                             pq_m=i.pq_m, pq_nbits=i.pq_nbits, nlist=i.nlist, memory_per_node=i.memory_per_node,
-                             replication=i.replication, build_rate=i.build_rate)
+    """The index (results under ``index``) and each of several named ones (under ``indexes.<name>``)."""
+    named = [("index", s.index)] if s.index is not None else []
+    named += [(f"indexes.{i.name}", i) for i in s.indexes]
+    steps: dict[str, Step] = {}
+    for prefix, i in named:
+        steps |= index.index_steps(vectors=i.vectors, dim=i.dim, kind=i.type, hnsw_m=i.hnsw_m,
+                                   level_factor=i.level_factor, pq_m=i.pq_m, pq_nbits=i.pq_nbits, nlist=i.nlist,
+                                   memory_per_node=i.memory_per_node, replication=i.replication,
+                                   build_rate=i.build_rate, prefix=prefix)
+    return steps
 
 
 def _serving(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[str, Step]:
@@ -417,13 +421,14 @@ def _experiments(s: Scenario, so_far: dict[str, Step]) -> dict[str, Step]:
         steps |= experiment.canary_steps(peak_qps=so_far["traffic.peak_qps"].value,
                                          average_qps=so_far["traffic.average_qps"].value, fraction=e.canary.fraction,
                                          daily_users=users)
-    if e.ab_test is not None:
-        a = e.ab_test
+    named = [("experiments.ab_test", e.ab_test)] if e.ab_test is not None else []
+    named += [(f"experiments.ab_tests.{t.name}", t) for t in e.ab_tests]
+    for prefix, a in named:
         steps |= experiment.ab_steps(baseline=a.baseline_rate if a.baseline_rate is not None else a.baseline_mean,
                                      mde=a.mde, relative=a.mde_kind == "relative", alpha=a.alpha, power=a.power,
                                      arms=int(a.arms), daily_users=users, allocation=a.allocation,
                                      direction=a.direction, sides=a.sides, convention=a.variance,
-                                     correction=a.correction, sd=a.sd)
+                                     correction=a.correction, sd=a.sd, prefix=prefix)
     return steps
 
 

@@ -141,6 +141,13 @@ class Index(Strict):
 
 # -------------------------------------------------------------------------------- serving
 
+
+class NamedIndex(Index):
+    """One of several ANN indexes (one per entity or embedding space): its results carry the name."""
+
+    name: str = Field(pattern=IDENTIFIER)
+
+
 class Stage(Strict):
     """One stage of a request path, in order. Its model is either one of ``models`` (by name;
     its accelerators and cost stay under models.<name>) or described here with an accelerator."""
@@ -337,10 +344,27 @@ class Guardrail(Strict):
     threshold: str = Field(min_length=1, max_length=200)
 
 
+class NamedABTest(ABTest):
+    """One of several A/B tests, named (a metric, a surface): its results carry the name."""
+
+    name: str = Field(pattern=IDENTIFIER)
+
+
 class Experiments(Strict):
     canary: Canary | None = None
     ab_test: ABTest | None = None
+    # Several tests (one per metric, say), each named: results under experiments.ab_tests.<name>.
+    ab_tests: list[NamedABTest] = []
     guardrails: list[Guardrail] = []
+
+    @field_validator("ab_tests")
+    @classmethod
+    def _unique(cls, items: list[Any]) -> list[Any]:
+        names = [item.name for item in items]
+        repeated = sorted({name for name in names if names.count(name) > 1})
+        if repeated:
+            raise ValueError(f"names must be unique; repeated: {', '.join(repeated)}")
+        return items
 
 
 # ------------------------------------------------------------------------------------ llm

@@ -26,7 +26,7 @@ __all__ = ["SECTION_TITLES", "choose_format", "compact_line", "conventions_json"
 
 SECTION_TITLES = {
     "traffic": "Traffic", "storage": "Storage", "features": "Feature store", "models": "Models",
-    "serving": "Serving", "cost": "Cost", "derived": "Derived", "embeddings": "Embeddings", "index": "ANN index",
+    "serving": "Serving", "cost": "Cost", "derived": "Derived", "embeddings": "Embeddings", "index": "ANN index", "indexes": "ANN indexes",
     "training": "Training", "imbalance": "Class imbalance", "experiments": "Experiments", "llm": "LLM serving",
     "labelling": "Labelling", "availability": "Availability",
 }

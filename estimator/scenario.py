@@ -21,7 +21,7 @@ from diagrams_lib.kinds import COMPONENT_KINDS, FLOW_KINDS  # pure data: no Grap
 from estimator.catalog import Accelerator, Catalog, Precision, Price, Strict, bundled_catalog, layered
 from estimator.errors import Problem, ScenarioError
 from estimator.llm_config import fill_llm_from_config
-from estimator.ml_sections import (LLM, Availability, Embeddings, Energy, Experiments, Imbalance, Index, Labelling,
+from estimator.ml_sections import (LLM, Availability, Embeddings, Energy, NamedIndex, Experiments, Imbalance, Index, Labelling,
                                    Serving, Training, reference_problems)
 from estimator.quantity_types import Amount, Count, CountRate, Factor, Fraction, PositiveNumber, Share
 from estimator.source import YamlDocument, read_yaml
@@ -229,6 +229,7 @@ class Scenario(Strict):
     # ML system design sections (estimator/ml_sections.py), all optional.
     embeddings: Embeddings | None = None
     index: Index | None = None
+    indexes: list[NamedIndex] = []  # several, each named: results under indexes.<name>
     serving: Serving | None = None
     training: Training | None = None
     imbalance: Imbalance | None = None
@@ -242,7 +243,7 @@ class Scenario(Strict):
 
     _source: YamlDocument | None = PrivateAttr(default=None)
 
-    @field_validator("data", "models", "derived")
+    @field_validator("data", "models", "derived", "indexes")
     @classmethod
     def _unique_names(cls, items: list[Any]) -> list[Any]:
         names = [item.name for item in items]

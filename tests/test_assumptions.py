@@ -339,3 +339,45 @@ serving:
     result = estimate(load_scenario_text(text, "s.yaml"))
     assert result["serving.stages.ranker.accelerators"].magnitude == 60   # ⌈1.2e6 × 1.25 / 25,000⌉
     assert result["serving.stages.ranker.implied_utilisation"].magnitude == pytest.approx(25_000 * 20e6 / 121e12)
+
+
+# ------------------------------------------------------------ several of a kind
+
+def test_several_ab_tests_each_under_its_name():
+    """Three published calculators in one file, each with its own convention (docs/calibration.md)."""
+    text = """
+name: three metrics
+traffic: {requests: 1 request/s}
+experiments:
+  ab_tests:
+    - {name: signup, baseline_rate: 0.20, mde: 0.05}
+    - {name: ctr, baseline_rate: 0.10, mde: 0.02, variance: pooled}
+    - {name: purchase, baseline_rate: 0.01, mde: 0.10, mde_kind: relative, variance: unpooled}
+"""
+    result = estimate(load_scenario_text(text, "three.yaml"))
+    assert result["experiments.ab_tests.signup.sample_size_per_arm"].magnitude == 1031      # Evan Miller 1,030.2
+    assert result["experiments.ab_tests.ctr.sample_size_per_arm"].magnitude == 3841         # ~3,800
+    assert result["experiments.ab_tests.purchase.sample_size_exact"].magnitude == pytest.approx(163_092, abs=1)
+    assert "experiments.ab_test.sample_size_per_arm" not in result
+
+
+def test_several_ab_tests_need_distinct_names():
+    text = ("name: t\ntraffic: {requests: 1 request/s}\nexperiments:\n  ab_tests:\n"
+            "    - {name: a, baseline_rate: 0.1, mde: 0.01}\n    - {name: a, baseline_rate: 0.2, mde: 0.01}\n")
+    with pytest.raises(ScenarioError, match="repeated: a"):
+        load_scenario_text(text, "t.yaml")
+
+
+def test_several_indexes_each_under_its_name():
+    """faiss wiki figures: 1 B vectors of d = 128 → flat 512 GB; IVF-PQ M = 16, nbits = 8 → 24 B/vector."""
+    text = """
+name: two indexes
+traffic: {requests: 1 request/s}
+indexes:
+  - {name: exact, vectors: 1 billion vector, dim: 128, type: flat}
+  - {name: compressed, vectors: 1 billion vector, dim: 128, type: ivf_pq, pq_m: 16, pq_nbits: 8, nlist: 65536}
+"""
+    result = estimate(load_scenario_text(text, "i.yaml"))
+    assert result["indexes.exact.size"].to("GB").magnitude == pytest.approx(512)
+    assert result["indexes.compressed.bytes_per_vector"].magnitude == 24
+    assert "index.size" not in result

@@ -124,7 +124,7 @@ def _spreads(convention: str, baseline, treatment, sd):  # type: ignore[no-untyp
 def ab_steps(*, baseline: float, mde: float, relative: bool, alpha: float, power: float, arms: int,
              daily_users: pint.Quantity | None, allocation: float, direction: str = "increase", sides: int = 2,
              convention: str = "evan_miller", correction: str = "bonferroni",
-             sd: float | None = None) -> dict[str, Step]:
+             sd: float | None = None, prefix: str = "experiments.ab_test") -> dict[str, Step]:
     """Sample size per arm and the days the traffic needs to reach it.
 
     ``baseline`` is a conversion rate, or with ``sd`` a continuous metric's mean (convention
@@ -166,31 +166,30 @@ def ab_steps(*, baseline: float, mde: float, relative: bool, alpha: float, power
     words, null, alt, delta = CONVENTIONS[convention]
     what = "mean" if continuous else "rate"
     sign = "+" if direction == "increase" else "−"
-    steps = [step(f"experiments.ab_test.treatment_{what}", f"Treatment {what} to detect ({direction})",
+    steps = [step(f"{prefix}.treatment_{what}", f"Treatment {what} to detect ({direction})",
                   f"baseline {sign} baseline × mde" if relative else f"baseline {sign} mde", treatment,
                   baseline=baseline, mde=mde)]
     if comparisons > 1:
-        steps.append(step("experiments.ab_test.alpha_per_comparison", "α per comparison (Bonferroni)",
+        steps.append(step(f"{prefix}.alpha_per_comparison", "α per comparison (Bonferroni)",
                           "alpha / (arms − 1)", alpha_each, alpha=alpha, arms=arms))
     tail = "z_{1−α}" if sides == 1 else "z_{1−α/2}"
     formula = f"({tail} × {null} + z_power × {alt})² / ({delta})²"
     inputs = dict(baseline=baseline, treatment=treatment, z_alpha=z_alpha, z_power=z_power)
     if continuous:
         inputs["sd"] = sd  # type: ignore[assignment]
-    steps.append(step("experiments.ab_test.sample_size_exact",
+    steps.append(step(f"{prefix}.sample_size_exact",
                       f"Sample size per arm, exact ({'one' if sides == 1 else 'two'}-sided; {words})",
                       formula.replace(tail, "z_alpha"), Q_(exact, "user"), **inputs))
     n = Q_(np.ceil(exact), "user")
-    steps.append(step("experiments.ab_test.sample_size_per_arm", "Sample size per arm",
-                      "⌈experiments.ab_test.sample_size_exact⌉", n,
-                      **{"experiments.ab_test.sample_size_exact": Q_(exact, "user")}))
-    steps.append(step("experiments.ab_test.total_sample", "Sample size, all arms",
-                      "experiments.ab_test.sample_size_per_arm × arms", n * arms,
-                      **{"experiments.ab_test.sample_size_per_arm": n}, arms=arms))
+    steps.append(step(f"{prefix}.sample_size_per_arm", "Sample size per arm",
+                      f"⌈{prefix}.sample_size_exact⌉", n, **{f"{prefix}.sample_size_exact": Q_(exact, "user")}))
+    steps.append(step(f"{prefix}.total_sample", "Sample size, all arms",
+                      f"{prefix}.sample_size_per_arm × arms", n * arms,
+                      **{f"{prefix}.sample_size_per_arm": n}, arms=arms))
     if daily_users is not None:
         days = (n / (daily_users * allocation / arms)).to("")
-        steps.append(step("experiments.ab_test.days", "Days to reach the sample size",
-                          "⌈experiments.ab_test.sample_size_per_arm / (daily_users × allocation / arms)⌉",
-                          np.ceil(days.magnitude), **{"experiments.ab_test.sample_size_per_arm": n},
+        steps.append(step(f"{prefix}.days", "Days to reach the sample size",
+                          f"⌈{prefix}.sample_size_per_arm / (daily_users × allocation / arms)⌉",
+                          np.ceil(days.magnitude), **{f"{prefix}.sample_size_per_arm": n},
                           daily_users=daily_users, allocation=allocation, arms=arms))
     return {s.key: s for s in steps}

@@ -44,7 +44,7 @@ def default_level_factor(m: float) -> float:
 
 
 def bytes_per_vector(kind: IndexKind, dim: float, *, hnsw_m: float = 32, level_factor: float | None = None,
-                     pq_m: float = 16, pq_nbits: float = 8) -> Step:
+                     pq_m: float = 16, pq_nbits: float = 8, prefix: str = "index") -> Step:
     """One vector's bytes in the index, by the faiss formula for ``kind``."""
     code = Q_(np.ceil(pq_m * pq_nbits / 8), "B/vector")
     level = default_level_factor(hnsw_m) if level_factor is None else level_factor
@@ -59,38 +59,42 @@ def bytes_per_vector(kind: IndexKind, dim: float, *, hnsw_m: float = 32, level_f
         "ivf_pq": ("⌈pq_m × pq_nbits / 8⌉ B + 8 B", code + LIST_ID, {"pq_m": pq_m, "pq_nbits": pq_nbits}),
     }
     formula, value, extra = formulas[kind]
-    return step("index.bytes_per_vector", f"Bytes per vector ({kind})", formula, value.to("B/vector"),
+    return step(f"{prefix}.bytes_per_vector", f"Bytes per vector ({kind})", formula, value.to("B/vector"),
                 dim=dim, **extra)
 
 
 def index_steps(*, vectors: pint.Quantity, dim: float, kind: IndexKind, hnsw_m: float = 32,
                 level_factor: float | None = None, pq_m: float = 16, pq_nbits: float = 8, nlist: float = 0,
                 memory_per_node: pint.Quantity | None = None, replication: float = 1.0,
-                build_rate: pint.Quantity | None = None) -> dict[str, Step]:
-    """Index memory (vectors + centroids + codebooks), and the shards and nodes that hold it."""
+                build_rate: pint.Quantity | None = None, prefix: str = "index") -> dict[str, Step]:
+    """Index memory (vectors + centroids + codebooks), and the shards and nodes that hold it.
+
+    ``prefix`` names the results: ``index`` for the one index, ``indexes.<name>`` for one of several.
+    """
+    p = prefix
     per_vector = bytes_per_vector(kind, dim, hnsw_m=hnsw_m, level_factor=level_factor, pq_m=pq_m,
-                                  pq_nbits=pq_nbits)
-    body = step("index.vectors_size", "Vectors in the index", "vectors × bytes_per_vector",
+                                  pq_nbits=pq_nbits, prefix=prefix)
+    body = step(f"{p}.vectors_size", "Vectors in the index", "vectors × bytes_per_vector",
                 (vectors * per_vector.value).to("B"), vectors=vectors, bytes_per_vector=per_vector.value)
     ivf = kind.startswith("ivf")
-    centroids = step("index.centroids_size", "Coarse centroids", "nlist × dim × 4 B",
+    centroids = step(f"{p}.centroids_size", "Coarse centroids", "nlist × dim × 4 B",
                      Q_(nlist * dim * 4.0 if ivf else 0.0, "B"), nlist=nlist if ivf else 0, dim=dim)
     pq = kind in ("pq", "ivf_pq")
-    codebooks = step("index.codebooks_size", "PQ codebooks", "2^pq_nbits × dim × 4 B",
+    codebooks = step(f"{p}.codebooks_size", "PQ codebooks", "2^pq_nbits × dim × 4 B",
                      Q_(2.0 ** pq_nbits * dim * 4.0 if pq else 0.0, "B"), pq_nbits=pq_nbits if pq else 0, dim=dim)
-    size = step("index.size", "Index memory", "index.vectors_size + index.centroids_size + index.codebooks_size",
-                body.value + centroids.value + codebooks.value, **{"index.vectors_size": body.value,
-                                                                   "index.centroids_size": centroids.value,
-                                                                   "index.codebooks_size": codebooks.value})
+    size = step(f"{p}.size", "Index memory", f"{p}.vectors_size + {p}.centroids_size + {p}.codebooks_size",
+                body.value + centroids.value + codebooks.value, **{f"{p}.vectors_size": body.value,
+                                                                   f"{p}.centroids_size": centroids.value,
+                                                                   f"{p}.codebooks_size": codebooks.value})
     steps = [per_vector, body, centroids, codebooks, size]
     if memory_per_node is not None:
-        shards = step("index.shards", "Shards (one per node's memory)", "⌈index.size / memory_per_node⌉",
+        shards = step(f"{p}.shards", "Shards (one per node's memory)", f"⌈{p}.size / memory_per_node⌉",
                       np.ceil((size.value / memory_per_node).to("").magnitude),
-                      **{"index.size": size.value, "memory_per_node": memory_per_node})
-        steps += [shards, step("index.nodes", "Index nodes", "index.shards × replication",
+                      **{f"{p}.size": size.value, "memory_per_node": memory_per_node})
+        steps += [shards, step(f"{p}.nodes", "Index nodes", f"{p}.shards × replication",
                                Q_(shards.value.magnitude * replication, "server"),
-                               **{"index.shards": shards.value, "replication": replication})]
+                               **{f"{p}.shards": shards.value, "replication": replication})]
     if build_rate is not None:
-        steps.append(step("index.build_time", "Index build time", "vectors / build_rate",
+        steps.append(step(f"{p}.build_time", "Index build time", "vectors / build_rate",
                           (vectors / build_rate).to("h"), vectors=vectors, build_rate=build_rate))
     return {s.key: s for s in steps}
