@@ -286,6 +286,18 @@ def _embeddings(s: Scenario) -> dict[str, Step]:
     steps |= {t.key: t for t in tables}
     if tables:
         steps |= _one(embeddings.total_size(tables))
+        if s.embeddings.memory_per_device is not None:
+            steps |= _one(embeddings.shards("embeddings.serving_devices", steps["embeddings.total_size"].value,
+                                            s.embeddings.memory_per_device, "embeddings.total_size"))
+    if tables and s.embeddings.optimizer is not None:
+        training = [embeddings.training_size(f"embeddings.tables.{t.name}", t.rows, t.dim, DTYPE_BYTES[t.dtype],
+                                             s.embeddings.optimizer) for t in s.embeddings.tables]
+        steps |= {t.key: t for t in training}
+        total = storage.total("embeddings.training_size", "Embedding tables while training", training)
+        steps |= _one(total)
+        if s.embeddings.memory_per_device is not None:
+            steps |= _one(embeddings.shards("embeddings.training_devices", total.value,
+                                            s.embeddings.memory_per_device, "embeddings.training_size"))
     for c in s.embeddings.categorical:
         steps |= embeddings.categorical_steps(f"embeddings.categorical.{c.name}", cardinality=c.cardinality,
                                               dim=c.dim, dtype_bytes=DTYPE_BYTES[c.dtype], buckets=c.hash_buckets)
@@ -301,7 +313,8 @@ def _index(s: Scenario) -> dict[str, Step]:
         steps |= index.index_steps(vectors=i.vectors, dim=i.dim, kind=i.type, hnsw_m=i.hnsw_m,
                                    level_factor=i.level_factor, pq_m=i.pq_m, pq_nbits=i.pq_nbits, nlist=i.nlist,
                                    memory_per_node=i.memory_per_node, replication=i.replication,
-                                   build_rate=i.build_rate, prefix=prefix)
+                                   build_rate=i.build_rate, prefix=prefix, imi_nbits=i.imi_nbits, opq=i.opq,
+                                   precomputed_tables=i.precomputed_tables, max_degree=i.max_degree)
     return steps
 
 

@@ -94,6 +94,10 @@ class CategoricalFeature(Strict):
 class Embeddings(Strict):
     tables: list[EmbeddingTable] = []
     categorical: list[CategoricalFeature] = []
+    # Training-time memory: with an optimizer, each table's weights, gradients and fp32 optimizer
+    # state (estimator/calc/embeddings.py); with memory_per_device, the devices that hold them.
+    optimizer: Literal["sgd", "adagrad", "rowwise_adagrad", "adam"] | None = None
+    memory_per_device: Amount("[information]", "80 GB", positive=True) | None = None
 
     @model_validator(mode="after")
     def _names(self) -> Embeddings:
@@ -120,6 +124,10 @@ class Index(Strict):
     memory_per_node: Amount("[information]", "256 GB", positive=True) | None = None
     replication: Factor = 1.0
     build_rate: Amount("[vector] / [time]", "1 million vector/s", positive=True) | None = None
+    imi_nbits: PositiveNumber = 12.0         # imi_pq: bits per half of the multi-index (2^(2·nbits) cells)
+    opq: bool = False                       # an OPQ rotation (d × d floats) before PQ
+    precomputed_tables: bool = False        # ivf_pq: faiss's precomputed tables (nlist × M × 2^nbits floats)
+    max_degree: PositiveNumber = 64.0       # diskann: R, neighbours per node on SSD
 
     @field_validator("hnsw_m")
     @classmethod
@@ -130,6 +138,11 @@ class Index(Strict):
 
     @model_validator(mode="after")
     def _ivf_needs_lists(self) -> Index:
+        if self.type == "pgvector_hnsw" and highest(self.dim) > 2000:
+            raise ValueError("pgvector indexes at most 2,000 dimensions with HNSW (vector type); "
+                             "use halfvec, or reduce dim")
+        if self.precomputed_tables and self.type != "ivf_pq":
+            raise ValueError("precomputed_tables are faiss's IVF-PQ tables: they need type: ivf_pq")
         if self.type.startswith("ivf") and lowest(self.nlist) < 1:
             raise ValueError(f"an {self.type} index needs nlist (coarse centroids), e.g. nlist: 65536")
         if isinstance(self.dim, Range) or isinstance(self.pq_m, Range):

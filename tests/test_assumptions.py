@@ -381,3 +381,53 @@ indexes:
     assert result["indexes.exact.size"].to("GB").magnitude == pytest.approx(512)
     assert result["indexes.compressed.bytes_per_vector"].magnitude == 24
     assert "index.size" not in result
+
+
+# ------------------------------------------------------------ recommender and retrieval memory
+
+def test_embedding_tables_at_training_time_carry_optimizer_state():
+    text = """
+name: tables
+traffic: {requests: 1 request/s}
+embeddings:
+  optimizer: adam
+  memory_per_device: 80 GB
+  tables:
+    - {name: user, rows: 1 billion, dim: 64, dtype: fp16}
+    - {name: item, rows: 100 million, dim: 64, dtype: fp32}
+"""
+    result = estimate(load_scenario_text(text, "t.yaml"))
+    # user: 64e9 values × (2 × 2 + 2 × 4) B = 768 GB; item: 6.4e9 × (2 × 4 + 8) B = 102.4 GB
+    assert result["embeddings.tables.user.training_size"].to("GB").magnitude == pytest.approx(768)
+    assert result["embeddings.tables.item.training_size"].to("GB").magnitude == pytest.approx(102.4)
+    assert result["embeddings.training_devices"].magnitude == 11         # ⌈870.4 / 80⌉
+    assert result["embeddings.serving_devices"].magnitude == 2           # ⌈(128 + 25.6) / 80⌉
+
+
+@pytest.mark.parametrize("extra, key, expected_bytes", [
+    ("type: ivf_pq, nlist: 65536, precomputed_tables: true", "precomputed_tables_size", 65536 * 16 * 256 * 4),
+    ("type: ivf_pq, nlist: 65536, opq: true", "rotation_size", 128 * 128 * 4),
+    ("type: imi_pq, imi_nbits: 12", "centroids_size", 4096 * 128 * 4),
+])
+def test_index_memory_beyond_faiss_defaults(extra, key, expected_bytes):
+    text = f"name: i\ntraffic: {{requests: 1 request/s}}\nindex: {{vectors: 1 billion vector, dim: 128, {extra}}}\n"
+    result = estimate(load_scenario_text(text, "i.yaml"))
+    assert result[f"index.{key}"].to("B").magnitude == expected_bytes
+    assert result["index.size"].to("B").magnitude == pytest.approx(
+        sum(result[k].to("B").magnitude for k in result.steps if k.startswith("index.") and k.endswith("_size")
+            and k != "index.size"))
+
+
+def test_pgvector_hnsw_stores_a_1536_dimension_vector_per_page():
+    text = ("name: pg\ntraffic: {requests: 1 request/s}\n"
+            "index: {vectors: 10 million vector, dim: 1536, type: pgvector_hnsw, hnsw_m: 16}\n")
+    result = estimate(load_scenario_text(text, "pg.yaml"))
+    assert result["index.size"].to("GB").magnitude == pytest.approx(81.92)     # 10 M pages of 8 KB
+
+
+def test_diskann_keeps_pq_codes_in_ram_and_the_graph_on_ssd():
+    text = ("name: d\ntraffic: {requests: 1 request/s}\n"
+            "index: {vectors: 1 billion vector, dim: 128, type: diskann, pq_m: 32, pq_nbits: 8, max_degree: 64}\n")
+    result = estimate(load_scenario_text(text, "d.yaml"))
+    assert result["index.vectors_size"].to("GB").magnitude == pytest.approx(32)   # 32 B of PQ code each
+    assert result["index.ssd_size"].to("B").magnitude == (200_000_000 + 1) * 4096
