@@ -431,3 +431,23 @@ def test_diskann_keeps_pq_codes_in_ram_and_the_graph_on_ssd():
     result = estimate(load_scenario_text(text, "d.yaml"))
     assert result["index.vectors_size"].to("GB").magnitude == pytest.approx(32)   # 32 B of PQ code each
     assert result["index.ssd_size"].to("B").magnitude == (200_000_000 + 1) * 4096
+
+
+def test_a_price_book_uploaded_in_the_app_prices_the_scenario_under_its_own_entries():
+    from estimator.edits import price_book_overrides
+
+    scenario_text = (CASES / "cdn-price-override.yaml").read_text()
+    overrides = price_book_overrides(BOOK, "prices.yaml", scenario_text, "cdn-price-override.yaml")
+    result = estimate(load_scenario_text(scenario_text, "cdn-price-override.yaml", overrides))
+    assert result["cost.egress_monthly"].to("USD").magnitude == pytest.approx(2_073_600)
+    # the scenario's own entry wins over the book's
+    own = CDN.replace("egress_tier: cdn", "egress_tier: egress").replace("cdn:\n        price: 0.02",
+                                                                          "egress:\n        price: 0.03")
+    assert price_book_overrides(BOOK, "prices.yaml", own, "own.yaml") == []
+
+
+def test_a_bad_price_book_upload_is_located_in_the_book():
+    from estimator.edits import price_book_overrides
+
+    with pytest.raises(ScenarioError, match="prices.yaml:6:7: prices.network.egress.sauce: unknown key"):
+        price_book_overrides(BOOK.replace("      source", "      sauce"), "prices.yaml", "name: x\n", "x.yaml")
