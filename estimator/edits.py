@@ -108,6 +108,9 @@ def _input(path: str, raw: tuple[str | int, ...], value: Any, info: Any, acceler
 def range_text(value: Range) -> str:
     """A range as the file writes it, a YAML flow mapping: ``{low: 700 million user, high: ...}``."""
     show: dict[bool, Any] = {True: quantity_text, False: number_text}
+    options = getattr(value, "options", ())  # a design choice (estimator.choices)
+    if options:
+        return "{choose: [" + ", ".join(show[isinstance(o, pint.Quantity)](o) for o in options) + "]}"
     parts = [f"low: {show[isinstance(value.low, pint.Quantity)](value.low)}",
              f"high: {show[isinstance(value.high, pint.Quantity)](value.high)}", f"dist: {value.dist}"]
     if value.mode is not None:
@@ -209,17 +212,29 @@ def apply_edits(text: str | bytes, file: str, inputs: Sequence[Input], texts: Ma
     """Validate ``text`` with the ``base`` overrides plus each edited input.
 
     Each edit is first tried on its own, so a refused value is reported at its field (with the
-    message the CLI's ``--set`` gives) and left out, while the valid edits still apply.
+    message the CLI's ``--set`` gives) and left out, while the valid edits still apply. Edits
+    refused alone are then tried together: a device and a precision it offers (a TPU and bf16)
+    hold only as a pair.
     """
     errors: dict[str, str] = {}
     kept = list(base)
+    refused: list[str] = []
     for item, override in changed_overrides(inputs, texts):
         try:
             load_scenario_text(text, file, [*kept, override])
         except ScenarioError as error:
             errors[item.path] = problem_text(error.problems[0])
+            refused.append(override)
             continue
         kept.append(override)
+    if len(refused) > 1:
+        try:
+            load_scenario_text(text, file, [*kept, *refused])
+        except ScenarioError:
+            pass
+        else:
+            kept += refused
+            errors = {}
     try:
         scenario = load_scenario_text(text, file, kept)
     except ScenarioError as error:
