@@ -587,20 +587,21 @@ def _labelling(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[s
 
 
 def _availability(s: Scenario, periods: Periods) -> dict[str, Step]:
-    a = s.availability
-    if a is None:
-        return {}
+    """The system (results under ``availability``) and each of several named ones (``availabilities.<name>``)."""
+    named = [("availability", s.availability)] if s.availability is not None else []
+    named += [(f"availabilities.{a.name}", a) for a in s.availabilities]
     steps: dict[str, Step] = {}
-    if a.target is not None:
-        system = step("availability.system", "Availability target", "target", a.target, target=a.target)
-    else:
-        parts = [availability.parallel(f"availability.components.{c.name}", c.availability, c.replicas)
-                 for c in a.components]
-        steps |= {p.key: p for p in parts}
-        system = availability.series("availability.system", [p.value for p in parts], [p.key for p in parts])
-    steps |= _one(system) | _one(availability.nines(system.value))
-    for period in ("day", "week", "month", "year"):
-        steps |= _one(availability.downtime("availability", system.value, period, periods.seconds(period)))
+    for prefix, a in named:
+        if a.target is not None:
+            system = step(f"{prefix}.system", "Availability target", "target", a.target, target=a.target)
+        else:
+            parts = [availability.parallel(f"{prefix}.components.{c.name}", c.availability, c.replicas)
+                     for c in a.components]
+            steps |= {p.key: p for p in parts}
+            system = availability.series(f"{prefix}.system", [p.value for p in parts], [p.key for p in parts])
+        steps |= _one(system) | _one(availability.nines(system.value, prefix))
+        for period in ("day", "week", "month", "year"):
+            steps |= _one(availability.downtime(prefix, system.value, period, periods.seconds(period)))
     return steps
 
 

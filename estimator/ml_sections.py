@@ -575,6 +575,12 @@ class Availability(Strict):
         return self
 
 
+class NamedAvailability(Availability):
+    """One of several systems (a published table's rows, say): its results carry the name."""
+
+    name: str = Field(pattern=IDENTIFIER)
+
+
 # ----------------------------------------------------------------------------- references
 
 def reference_problems(scenario: Any, accelerators: dict[str, Any]) -> list[dict[str, Any]]:

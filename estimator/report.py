@@ -28,7 +28,7 @@ SECTION_TITLES = {
     "traffic": "Traffic", "storage": "Storage", "features": "Feature store", "models": "Models",
     "serving": "Serving", "cost": "Cost", "derived": "Derived", "embeddings": "Embeddings", "index": "ANN index", "indexes": "ANN indexes",
     "training": "Training", "imbalance": "Class imbalance", "experiments": "Experiments", "llm": "LLM serving",
-    "labelling": "Labelling", "availability": "Availability",
+    "labelling": "Labelling", "availability": "Availability", "availabilities": "Availability (several systems)",
 }
 
 

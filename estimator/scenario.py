@@ -21,7 +21,7 @@ from diagrams_lib.kinds import COMPONENT_KINDS, FLOW_KINDS  # pure data: no Grap
 from estimator.catalog import Accelerator, Catalog, Precision, Price, Strict, bundled_catalog, layered
 from estimator.errors import Problem, ScenarioError
 from estimator.llm_config import fill_llm_from_config
-from estimator.ml_sections import (LLM, Availability, Embeddings, Energy, NamedIndex, Experiments, Imbalance, Index, Labelling,
+from estimator.ml_sections import (LLM, Availability, Embeddings, Energy, NamedAvailability, NamedIndex, Experiments, Imbalance, Index, Labelling,
                                    Serving, Training, reference_problems)
 from estimator.quantity_types import Amount, Count, CountRate, Factor, Fraction, PositiveNumber, Share
 from estimator.source import YamlDocument, read_yaml
@@ -237,13 +237,14 @@ class Scenario(Strict):
     llm: LLM | None = None
     labelling: Labelling | None = None
     availability: Availability | None = None
+    availabilities: list[NamedAvailability] = []  # several, each named: results under availabilities.<name>
     energy: Energy | None = None
     derived: list[Derived] = []
     components: Components = Components()
 
     _source: YamlDocument | None = PrivateAttr(default=None)
 
-    @field_validator("data", "models", "derived", "indexes")
+    @field_validator("data", "models", "derived", "indexes", "availabilities")
     @classmethod
     def _unique_names(cls, items: list[Any]) -> list[Any]:
         names = [item.name for item in items]

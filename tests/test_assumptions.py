@@ -451,3 +451,19 @@ def test_a_bad_price_book_upload_is_located_in_the_book():
 
     with pytest.raises(ScenarioError, match="prices.yaml:6:7: prices.network.egress.sauce: unknown key"):
         price_book_overrides(BOOK.replace("      source", "      sauce"), "prices.yaml", "name: x\n", "x.yaml")
+
+
+def test_several_availability_systems_each_under_its_name():
+    """system-design-primer, "Availability in numbers": 99.9 % allows 8h 45m 57s a year, 99.99 % 52m 35.7s."""
+    text = """
+name: nines table
+conventions: {year: 365.25 day}
+traffic: {requests: 1 request/s}
+availabilities:
+  - {name: three_nines, target: 0.999}
+  - {name: four_nines, target: 0.9999}
+"""
+    result = estimate(load_scenario_text(text, "n.yaml"))
+    assert result["availabilities.three_nines.downtime_per_year"].to("s").magnitude == pytest.approx(31_557.6)
+    assert result["availabilities.four_nines.downtime_per_year"].to("s").magnitude == pytest.approx(3_155.76)
+    assert result["availabilities.four_nines.nines"].magnitude == pytest.approx(4)
