@@ -6,7 +6,9 @@ seconds), then each block adds its Steps. Results are keyed by stable dotted nam
 
 from __future__ import annotations
 
+import dataclasses
 import graphlib
+import re
 from dataclasses import dataclass
 from typing import Iterator
 
@@ -20,6 +22,7 @@ from estimator.conventions import Periods, normalise_time, periods_of
 from estimator.errors import ScenarioError
 from estimator.expressions import ExpressionProblem, evaluate, names_in
 from estimator.ranges import at_medians
+from estimator.ml_sections import Training
 from estimator.scenario import Conventions, Dataset, Scenario, price_references
 from estimator.trace import Step, step
 from estimator.units import Q_, parse_quantity
@@ -111,6 +114,7 @@ def unit_prices(s: Scenario) -> tuple[UnitPrice, ...]:
     names = [m.accelerator for m in s.models]
     names += [stage.accelerator for stage in s.serving.stages if stage.accelerator] if s.serving else []
     names += [s.training.accelerator] if s.training else []
+    names += [job.accelerator for job in s.trainings]
     names += [s.llm.accelerator] if s.llm else []
     for name in names:
         device = devices[name]
@@ -469,9 +473,31 @@ def _refuse_overload(s: Scenario, queued: list, steps: dict[str, Step], name: st
 
 
 def _training(s: Scenario, periods: Periods) -> dict[str, Step]:
-    t = s.training
-    if t is None:
-        return {}
+    """The training run (results under ``training``) and each of several named jobs (``trainings.<name>``)."""
+    steps = _training_job(s, periods, s.training) if s.training is not None else {}
+    for job in s.trainings:
+        steps |= renamed(_training_job(s, periods, job), "training", f"trainings.{job.name}")
+    return steps
+
+
+def renamed(steps: dict[str, Step], old: str, new: str) -> dict[str, Step]:
+    """The same steps with the key prefix ``old`` (in keys, formulas and input names) replaced by ``new``.
+
+    >>> renamed({"training.x": step("training.x", "X", "2 × training.y", 2.0, **{"training.y": 1.0})},
+    ...         "training", "trainings.a")["trainings.a.x"].formula
+    '2 × trainings.a.y'
+    """
+    pattern = re.compile(rf"(?<![\w.]){re.escape(old)}\.")
+
+    def swap(text: str) -> str:
+        return pattern.sub(f"{new}.", text)
+
+    return {swap(key): dataclasses.replace(result, key=swap(result.key), formula=swap(result.formula),
+                                            inputs={swap(name): value for name, value in result.inputs.items()})
+            for key, result in steps.items()}
+
+
+def _training_job(s: Scenario, periods: Periods, t: Training) -> dict[str, Step]:
     steps: dict[str, Step] = {}
     if t.parameters is not None and t.tokens is not None:
         flops = training.flops_from_tokens(t.parameters, t.tokens)
@@ -612,6 +638,7 @@ def _costs(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[str, 
                                      "features.offline.monthly_cost", "serving.stage_monthly_cost",
                                      "training.monthly_cost", "llm.monthly_cost", "labelling.monthly_cost")
              if key in so_far]
+    parts += [so_far[key] for key in so_far if key.startswith("trainings.") and key.endswith(".monthly_cost")]
     return _one(egress) | _one(storage.total("cost.monthly_total", "Total monthly cost", [*parts, egress], per="month"))
 
 
@@ -621,12 +648,16 @@ def _energy(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[str,
         return {}
     devices, pue, intensity = s.accelerators(), s.energy.pue, s.energy.carbon_intensity
     steps: dict[str, Step] = {}
-    if s.training is not None and devices[s.training.accelerator].power is not None:
-        run = energy.energy("training.energy_per_run", "Energy per training run",
-                            so_far["training.accelerator_hours"].value, devices[s.training.accelerator].power, pue)
+    jobs = [("training", s.training)] if s.training is not None else []
+    jobs += [(f"trainings.{job.name}", job) for job in s.trainings]
+    for prefix, job in jobs:
+        if devices[job.accelerator].power is None:
+            continue
+        run = energy.energy(f"{prefix}.energy_per_run", "Energy per training run",
+                            so_far[f"{prefix}.accelerator_hours"].value, devices[job.accelerator].power, pue)
         steps |= _one(run)
         if intensity is not None:
-            steps |= _one(energy.emissions("training.co2e_per_run", "CO2e per training run", run.value, intensity))
+            steps |= _one(energy.emissions(f"{prefix}.co2e_per_run", "CO2e per training run", run.value, intensity))
     fleets = [(f"models.{m.name}", m.accelerator) for m in s.models]
     fleets += [(f"serving.stages.{st.name}", st.accelerator) for st in (s.serving.stages if s.serving else [])
                if st.accelerator and st.model is None]

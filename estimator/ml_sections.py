@@ -289,6 +289,12 @@ class Training(Strict):
         return self
 
 
+class NamedTraining(Training):
+    """One of several training jobs (a published table's rows, or a ranker and a retriever): results carry the name."""
+
+    name: str = Field(pattern=IDENTIFIER)
+
+
 # ------------------------------------------------------------------------------ imbalance
 
 class Imbalance(Strict):
@@ -609,6 +615,8 @@ def reference_problems(scenario: Any, accelerators: dict[str, Any]) -> list[dict
             device(path, stage.accelerator, stage.precision)
     if scenario.training is not None:
         device(("training",), scenario.training.accelerator, scenario.training.precision)
+    for index, job in enumerate(getattr(scenario, "trainings", [])):
+        device(("trainings", index), job.accelerator, job.precision)
     if scenario.llm is not None:
         m = scenario.llm
         offered = accelerators[m.accelerator].peak if m.accelerator in accelerators else {}

@@ -21,7 +21,8 @@ from diagrams_lib.kinds import COMPONENT_KINDS, FLOW_KINDS  # pure data: no Grap
 from estimator.catalog import Accelerator, Catalog, Precision, Price, Strict, bundled_catalog, layered
 from estimator.errors import Problem, ScenarioError
 from estimator.llm_config import fill_llm_from_config
-from estimator.ml_sections import (LLM, Availability, Embeddings, Energy, NamedAvailability, NamedIndex, Experiments, Imbalance, Index, Labelling,
+from estimator.ml_sections import (LLM, Availability, Embeddings, Energy, NamedAvailability, NamedIndex,
+                                   NamedTraining, Experiments, Imbalance, Index, Labelling,
                                    Serving, Training, reference_problems)
 from estimator.quantity_types import Amount, Count, CountRate, Factor, Fraction, PositiveNumber, Share
 from estimator.source import YamlDocument, read_yaml
@@ -232,6 +233,7 @@ class Scenario(Strict):
     indexes: list[NamedIndex] = []  # several, each named: results under indexes.<name>
     serving: Serving | None = None
     training: Training | None = None
+    trainings: list[NamedTraining] = []  # several jobs, each named: results under trainings.<name>
     imbalance: Imbalance | None = None
     experiments: Experiments | None = None
     llm: LLM | None = None
@@ -244,7 +246,7 @@ class Scenario(Strict):
 
     _source: YamlDocument | None = PrivateAttr(default=None)
 
-    @field_validator("data", "models", "derived", "indexes", "availabilities")
+    @field_validator("data", "models", "derived", "indexes", "availabilities", "trainings")
     @classmethod
     def _unique_names(cls, items: list[Any]) -> list[Any]:
         names = [item.name for item in items]

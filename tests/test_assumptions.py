@@ -467,3 +467,25 @@ availabilities:
     assert result["availabilities.three_nines.downtime_per_year"].to("s").magnitude == pytest.approx(31_557.6)
     assert result["availabilities.four_nines.downtime_per_year"].to("s").magnitude == pytest.approx(3_155.76)
     assert result["availabilities.four_nines.nines"].magnitude == pytest.approx(4)
+
+
+def test_several_training_jobs_each_under_its_name():
+    """Llama 2's Table 2 rows in one file (Touvron et al. 2023): each job's GPU-hours and implied MFU."""
+    text = """
+name: Llama 2 family
+traffic: {requests: 1 request/s}
+energy: {pue: 1.0}
+trainings:
+  - {name: l7b, parameters: 7 billion parameter, tokens: 2 trillion token, accelerator: A100-80GB,
+     precision: bf16, accelerator_hours: 184320 GPU*hour}
+  - {name: l70b, parameters: 70 billion parameter, tokens: 2 trillion token, accelerator: A100-80GB,
+     precision: bf16, accelerator_hours: 1720320 GPU*hour}
+"""
+    result = estimate(load_scenario_text(text, "l.yaml"))
+    assert result["trainings.l7b.implied_mfu"].magnitude == pytest.approx(0.4058, abs=5e-4)
+    assert result["trainings.l70b.implied_mfu"].magnitude == pytest.approx(0.4348, abs=5e-4)
+    assert result.steps["trainings.l70b.implied_mfu"].formula.startswith("trainings.l70b.flops_per_run / ")
+    assert result["trainings.l70b.energy_per_run"].to("MWh").magnitude == pytest.approx(688.128)  # × 400 W
+    monthly = result["trainings.l7b.monthly_cost"] + result["trainings.l70b.monthly_cost"]
+    assert result["cost.monthly_total"].to("USD").magnitude == pytest.approx(monthly.to("USD").magnitude)
+    assert "training.flops_per_run" not in result
