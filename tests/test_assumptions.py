@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, run_cli
-from estimator.catalog import bundled_accelerators, bundled_prices
+from estimator.scenario.catalog import bundled_accelerators, bundled_prices
 from estimator.errors import ScenarioError
 from estimator.estimate import estimate
 from estimator.report import to_markdown

@@ -33,16 +33,13 @@ Beyond faiss's in-RAM indexes (each formula's source at its code below):
 
 from __future__ import annotations
 
-from typing import Literal
-
 import numpy as np
 import pint
 
 from estimator.trace import Step, step
 from estimator.units import Q_, format_quantity  # noqa: F401 - format_quantity used by doctests
+from estimator.vocabulary import IndexKind
 
-IndexKind = Literal["flat", "hnsw", "ivf_flat", "sq8", "ivf_sq8", "pq", "ivf_pq", "imi_pq", "pgvector_hnsw",
-                    "diskann"]
 PAGE = 8192.0              # PostgreSQL block size, bytes
 PAGE_USABLE = 8160.0       # minus the page header (24 B) and pgvector's page opaque data (8 B)
 SECTOR = 4096.0            # DiskANN's SECTOR_LEN
@@ -57,7 +54,7 @@ def default_level_factor(m: float) -> float:
     1/(M − 1) expected upper levels has M, so (2M + M/(M − 1)) / 2M = 1 + 1/(2(M − 1)).
 
     Defined for M ≥ 2 only: at M = 1 it divides by zero; the scenario refuses hnsw_m below 2
-    (ml_sections.Index) and keeps a range's samples at 2 or more.
+    (scenario.sections.Index) and keeps a range's samples at 2 or more.
 
     >>> round(default_level_factor(32), 4)
     1.0161
