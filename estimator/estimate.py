@@ -541,6 +541,8 @@ def _training_job(s: Scenario, periods: Periods, t: Training) -> dict[str, Step]
                                                        runs_per_month=runs.value.magnitude)
     if t.accelerator_hours is not None:
         hours = training.hours_given(t.accelerator_hours)
+    elif t.measured_throughput is None:  # returned above when both are None
+        raise AssertionError("measured_throughput or accelerator_hours")
     elif t.tokens is not None:
         hours = training.hours_from_throughput(t.tokens, t.measured_throughput, "tokens")
     else:
@@ -581,7 +583,9 @@ def _experiments(s: Scenario, so_far: dict[str, Step]) -> dict[str, Step]:
     named = [("experiments.ab_test", e.ab_test)] if e.ab_test is not None else []
     named += [(f"experiments.ab_tests.{t.name}", t) for t in e.ab_tests]
     for prefix, a in named:
-        steps |= experiment.ab_steps(baseline=a.baseline_rate if a.baseline_rate is not None else a.baseline_mean,
+        baseline = a.baseline_rate if a.baseline_rate is not None else a.baseline_mean
+        assert baseline is not None, "an A/B test has a baseline rate or mean (sections check one is given)"
+        steps |= experiment.ab_steps(baseline=baseline,
                                      mde=a.mde, relative=a.mde_kind == "relative", alpha=a.alpha, power=a.power,
                                      arms=int(a.arms), daily_users=users, allocation=a.allocation,
                                      direction=a.direction, sides=a.sides, convention=a.variance,
@@ -677,10 +681,11 @@ def _energy(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[str,
     jobs = [("training", s.training)] if s.training is not None else []
     jobs += [(f"trainings.{job.name}", job) for job in s.trainings]
     for prefix, job in jobs:
-        if devices[job.accelerator].power is None:
+        power = devices[job.accelerator].power
+        if power is None:
             continue
         run = energy.energy(f"{prefix}.energy_per_run", "Energy per training run",
-                            so_far[f"{prefix}.accelerator_hours"].value, devices[job.accelerator].power, pue)
+                            so_far[f"{prefix}.accelerator_hours"].value, power, pue)
         steps |= _one(run)
         if intensity is not None:
             steps |= _one(energy.emissions(f"{prefix}.co2e_per_run", "CO2e per training run", run.value, intensity))
@@ -690,10 +695,11 @@ def _energy(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[str,
     fleets += [("llm", s.llm.accelerator)] if s.llm is not None else []
     parts = []
     for prefix, name in fleets:
-        if devices[name].power is None or f"{prefix}.accelerators" not in so_far:
+        power = devices[name].power
+        if power is None or f"{prefix}.accelerators" not in so_far:
             continue
         month = energy.energy(f"{prefix}.energy_per_month", "Energy per month",
-                              so_far[f"{prefix}.accelerators"].value * periods.month, devices[name].power, pue,
+                              so_far[f"{prefix}.accelerators"].value * periods.month, power, pue,
                               per="month")
         steps |= _one(month)
         parts.append(month)

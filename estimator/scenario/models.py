@@ -264,7 +264,7 @@ class Scenario(Strict):
 
     def prices(self) -> dict[str, dict[str, Price]]:
         """Unit prices by group and key: the bundled ones with this scenario's (and a price book's) on top."""
-        return layered(bundled_catalog(), self.catalog).prices
+        return {str(group): entries for group, entries in layered(bundled_catalog(), self.catalog).prices.items()}
 
     @property
     def source(self) -> YamlDocument | None:
