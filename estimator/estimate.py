@@ -15,7 +15,7 @@ import pint
 from estimator.calc import (availability, embeddings, experiment, feature_store, imbalance, index, inference,
                             labelling, llm, serving, storage, traffic, training)
 from estimator.catalog import DTYPE_BYTES, bundled_prices
-from estimator.conventions import Periods, normalise_time, periods_of
+from estimator.conventions import Periods, calendar_word, normalise_time, periods_of
 from estimator.errors import ScenarioError
 from estimator.expressions import ExpressionProblem, evaluate, names_in
 from estimator.ranges import at_medians
@@ -69,7 +69,7 @@ def estimate(scenario: Scenario) -> Estimate:
     steps |= _labelling(normalised, periods, steps)
     steps |= _availability(normalised, periods)
     steps |= _costs(periods, steps)
-    steps |= _derived(normalised, steps)
+    steps |= _derived(normalised, periods, steps)
     guardrails = tuple((g.metric, g.threshold) for g in scenario.experiments.guardrails) if scenario.experiments else ()
     return Estimate(scenario.name, scenario.conventions, periods, steps, guardrails)
 
@@ -390,11 +390,22 @@ def _costs(periods: Periods, so_far: dict[str, Step]) -> dict[str, Step]:
     return _one(egress) | _one(storage.total("cost.monthly_total", "Total monthly cost", [*parts, egress], per="month"))
 
 
-def _derived(s: Scenario, so_far: dict[str, Step]) -> dict[str, Step]:
-    """User-defined results, evaluated in dependency order."""
+def _derived(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[str, Step]:
+    """User-defined results, evaluated in dependency order.
+
+    A calendar word in an expression (``day``, ``months``, ``yr`` ...) is the scenario's period,
+    as it is in every input; ``seconds_per_day``, ``seconds_per_month`` and ``seconds_per_year``
+    name them too.
+    """
     if not s.derived:
         return {}
-    values = {key: result.value for key, result in so_far.items()} | dict(iter_quantities(s))
+    values = ({key: result.value for key, result in so_far.items()} | dict(iter_quantities(s))
+              | {f"seconds_per_{name}": periods.seconds(name) for name in ("day", "month", "year")})
+    for derived in s.derived:
+        for name in _located(s, s.derived.index(derived), "expr", lambda d=derived: names_in(d.expr)):
+            period = calendar_word(name)
+            if period and name not in values:
+                values[name] = periods.seconds(period)
     by_name = {d.name: (position, d) for position, d in enumerate(s.derived)}
     order = graphlib.TopologicalSorter()
     for name, (position, derived) in by_name.items():
@@ -413,7 +424,8 @@ def _derived(s: Scenario, so_far: dict[str, Step]) -> dict[str, Step]:
         if derived.unit:
             value = _located(s, position, "unit", lambda d=derived, v=value: v.to(parse_quantity(f"1 {d.unit}").units))
         values[name] = values[f"derived.{name}"] = value
-        inputs = {n: values[n] for n in names_in(derived.expr) if n in values}
+        # A calendar word stays a word in the working ("1 month"); the conventions say how long it is.
+        inputs = {n: values[n] for n in names_in(derived.expr) if n in values and not calendar_word(n)}
         steps[f"derived.{name}"] = step(f"derived.{name}", derived.label or name.replace("_", " ").capitalize(),
                                         derived.expr, value, **inputs)
     return steps

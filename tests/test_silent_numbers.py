@@ -1,0 +1,162 @@
+"""No silent wrong numbers: each kind of input that pint would read one way and a person another.
+
+Each test is named after the kind of fault; the scenarios are the shared cases written again here,
+with the values their headers give.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from estimator.errors import ScenarioError
+from estimator.estimate import estimate
+from estimator.scenario import load_scenario_text
+
+PHOTOS = """
+name: Photo upload sizes
+traffic:
+  daily_active_users: 10 million user
+  requests_per_user_per_day: 2 request/user/day
+  request_size: {size}
+data:
+  - name: photos
+    records_per_request: 1 record/request
+    record_size: {size}
+    retention: 1 year
+"""
+
+CONVENTIONS = """
+name: Conventions everywhere
+conventions:
+  day: 1e5 s
+  month: 30 day
+  year: 365 day
+  peak_factor: 1
+traffic:
+  requests: 2 million request/day
+  request_size: 1 KB
+data:
+  - name: events
+    records_per_request: 1 event/request
+    record_size: 1 KB
+    retention: 1 year
+derived:
+  - name: events_per_month
+    expr: storage.events.records_per_second * 1 month
+  - name: rate_check
+    expr: 100000 request / day
+    unit: request/s
+  - name: month_in_seconds
+    expr: seconds_per_month
+"""
+
+
+def _refusal(text: str, overrides: tuple[str, ...] = ()) -> str:
+    with pytest.raises(ScenarioError) as raised:
+        load_scenario_text(text, "case.yaml", list(overrides))
+    return str(raised.value.problems[0])
+
+
+# ------------------------------------------------------------ 1. spellings pint reads as absurd units
+
+def test_absurd_unit_spelling_lowercase_mb_is_refused_with_the_meant_units():
+    message = _refusal(PHOTOS.format(size="2 mb"))
+    assert "traffic.request_size" in message
+    assert "'mb' reads as millibit; write 'MB' for megabytes or 'Mbit' for megabits" in message
+
+
+def test_absurd_unit_spelling_written_as_meant_gives_the_published_values():
+    result = estimate(load_scenario_text(PHOTOS.format(size="2 MB"), "case.yaml"))
+    # 20 M requests/day × 2 MB = 40 TB/day, a year (twelve calendar months, 365.2425 days) of it ≈ 14.6 PB; peak ingress ≈ 926 MB/s
+    assert result["storage.photos.stored_per_day"].to("B").magnitude == pytest.approx(40e12)
+    assert result["storage.photos.footprint"].to("B").magnitude == pytest.approx(40e12 * 365.2425)
+    assert result["traffic.ingress_bandwidth"].to("MB/s").magnitude == pytest.approx(925.926, rel=1e-5)
+
+
+@pytest.mark.parametrize(("text", "read_as"), [
+    ("20 Gb", "gilbert"), ("2 pb", "picobit"), ("3 cB", "centibyte"), ("1 dB", "decibel"),
+])
+def test_absurd_unit_spelling_of_information_is_refused(text, read_as):
+    assert f"reads as {read_as}" in _refusal(PHOTOS.format(size=text))
+
+
+@pytest.mark.parametrize(("field", "text", "read_as"), [
+    ("daily_active_users", "10 muser", "milliuser"),
+    ("requests_per_user_per_day", "2 mrequest/user/day", "millirequest"),
+])
+def test_absurd_unit_spelling_of_counted_things_is_refused(field, text, read_as):
+    case = PHOTOS.format(size="2 MB").replace(
+        {"daily_active_users": "10 million user", "requests_per_user_per_day": "2 request/user/day"}[field], text)
+    message = _refusal(case)
+    assert f"traffic.{field}" in message and f"reads as {read_as} (a fraction of one" in message
+
+
+@pytest.mark.parametrize(("text", "bytes_"), [("2 Mb", 250_000), ("2 Mbit", 250_000), ("2 MB", 2e6),
+                                              ("2 MiB", 2 * 2**20), ("2 KB", 2000), ("2 kB", 2000)])
+def test_absurd_unit_spelling_keeps_the_spellings_people_use(text, bytes_):
+    scenario = load_scenario_text(PHOTOS.format(size=text), "case.yaml")
+    assert scenario.traffic.request_size.to("B").magnitude == pytest.approx(bytes_)
+
+
+def test_absurd_unit_spelling_in_a_derived_expression_is_refused():
+    case = CONVENTIONS + "  - name: bad\n    expr: traffic.request_size / 1 mb\n"
+    with pytest.raises(ScenarioError) as raised:
+        estimate(load_scenario_text(case, "case.yaml"))
+    assert "'mb' reads as millibit" in str(raised.value.problems[0])
+    assert "derived[3].expr" in str(raised.value.problems[0])
+
+
+# ------------------------------------------------- 2. numbers a person and the parser read apart
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("2 500 000 user", "numbers side by side in '2 500 000 user' (pint would read 0 user)"),
+    ("010 million user", "a leading zero in '010 million user'"),
+    ("1.000.000 user", "a second decimal point in '1.000.000 user' (pint would read 0 user)"),
+    ("5 < 3 user", "'<' in '5 < 3 user' is not part of a quantity (pint would read 15 user)"),
+])
+def test_ambiguous_number_in_a_quantity_is_refused_with_what_was_read(text, words):
+    case = PHOTOS.format(size="2 MB").replace("10 million user", text)
+    message = _refusal(case)
+    assert "traffic.daily_active_users" in message and words in message
+
+
+@pytest.mark.parametrize("text", ["2,500,000 user", "2_500_000 user", "2.5e6 user", "2.5 million user"])
+def test_ambiguous_number_digit_groups_follow_the_stated_rule(text):
+    case = PHOTOS.format(size="2 MB").replace("10 million user", text)
+    assert load_scenario_text(case, "case.yaml").traffic.daily_active_users.magnitude == 2.5e6
+
+
+@pytest.mark.parametrize("expr", ["traffic.peak_qps[2]", "traffic.peak_qps 2", "2 500 request/s"])
+def test_ambiguous_number_in_a_derived_expression_is_refused(expr):
+    case = CONVENTIONS + f"  - name: bad\n    expr: {expr}\n"
+    with pytest.raises(ScenarioError) as raised:
+        estimate(load_scenario_text(case, "case.yaml"))
+    assert "derived[3].expr" in str(raised.value.problems[0])
+
+
+@pytest.mark.parametrize(("value", "words"), [
+    ("010", "read differently (octal, binary or base 60)"), ("1:30", "read differently"),
+    ("0b11", "read differently"), ("no", "a yes/no word"), ("yes", "a yes/no word"),
+])
+def test_ambiguous_yaml_number_is_refused_where_it_is(value, words):
+    case = CONVENTIONS.replace("peak_factor: 1", f"peak_factor: {value}")
+    message = _refusal(case)
+    assert message.startswith("case.yaml:7:16: conventions.peak_factor: ") and words in message
+
+
+# ------------------------------------------------------------- 3. a calendar word means one thing
+
+def test_calendar_word_means_the_scenarios_period_everywhere():
+    result = estimate(load_scenario_text(CONVENTIONS, "case.yaml"))
+    assert result.periods.month.to("s").magnitude == pytest.approx(3.0e6)
+    assert result.periods.year.to("s").magnitude == pytest.approx(3.65e7)
+    assert result["traffic.requests_per_month"].to("request").magnitude == pytest.approx(6.0e7)
+    assert result["storage.events.footprint"].to("B").magnitude == pytest.approx(7.3e11)
+    assert result["derived.events_per_month"].to("event").magnitude == pytest.approx(6.0e7)
+    assert result["derived.rate_check"].to("request/s").magnitude == pytest.approx(1.0)
+    assert result["derived.month_in_seconds"].to("s").magnitude == pytest.approx(3.0e6)
+
+
+def test_calendar_word_cannot_define_itself():
+    message = _refusal(CONVENTIONS.replace("month: 30 day", "month: 1 month"))
+    assert "conventions.month is written in months" in message
