@@ -513,6 +513,8 @@ def format_quantity(quantity: Any, *, binary: bool = False, per: str | None = No
     if units.split("/")[0] == "USD":
         number, prefix = _scaled(magnitude, False, _MONEY_PREFIXES)
         return f"${number}{' ' + prefix if prefix else ''}{_per_text(denominator)}{suffix}"
+    if not units and 0 < magnitude < 1 and float(significant(magnitude)) >= 1:
+        return nines(magnitude) + suffix
     if magnitude.is_integer() and abs(magnitude) < 1000:
         number, prefix = str(int(magnitude)), ""
     elif units in _NO_SCALE_WORDS:
@@ -521,6 +523,38 @@ def format_quantity(quantity: Any, *, binary: bool = False, per: str | None = No
         number, prefix = _scaled(magnitude, False)
     # A product of units reads as "GPU·h" to a person; unit_text keeps pint's "*" for parsing.
     return " ".join(part for part in (number, prefix, units.replace("*", "·")) if part) + suffix
+
+
+MAX_NINES = 15  # a float cannot tell 1 − 1e-16 from 1
+
+
+def nines(fraction: float) -> str:
+    """A fraction just below 1 as a percentage with the nines it needs: ``0.9999`` → ``99.99 %``.
+
+    Three significant figures would show it as ``1.000``, and a working line such as
+    ``(1 − 1.000) × 86,400 s = 8.64 s`` would then contradict itself. Two significant figures
+    of what is missing from 1 are kept: ``99.95 %``, ``99.9999 %``.
+
+    Parameters
+    ----------
+    fraction : float
+        A number in (0, 1).
+
+    Returns
+    -------
+    str
+        The percentage, e.g. ``"99.9999 %"``.
+
+    Examples
+    --------
+    >>> nines(0.9999), nines(0.999999), nines(0.99995), nines(0.999999999)
+    ('99.99 %', '99.9999 %', '99.995 %', '99.9999999 %')
+    """
+    missing = float(f"{(1 - fraction) * 100:.2g}")  # in percent, two significant figures
+    decimals = min(max(1 - math.floor(math.log10(missing)), 1), MAX_NINES)
+    if decimals > 1 and f"{missing:.{decimals}f}".endswith("0"):  # 0.010 → 0.01: 99.99 %, not 99.990 %
+        decimals -= 1
+    return f"{fraction * 100:.{decimals}f} %"
 
 
 def _decimals(text: str) -> int:

@@ -6,7 +6,11 @@ with the values their headers give.
 
 from __future__ import annotations
 
+import re
+
 import pytest
+
+from conftest import SCENARIOS
 
 from estimator.errors import ScenarioError
 from estimator.estimate import estimate
@@ -160,3 +164,43 @@ def test_calendar_word_means_the_scenarios_period_everywhere():
 def test_calendar_word_cannot_define_itself():
     message = _refusal(CONVENTIONS.replace("month: 30 day", "month: 1 month"))
     assert "conventions.month is written in months" in message
+
+
+# ------------------------------------------------------- 4. and 5. what a report shows is what it means
+
+def _markdown_reports() -> dict[str, str]:
+    from estimator.report import to_markdown
+    from estimator.scenario import load_scenario
+    return {path.stem: to_markdown(estimate(load_scenario(path))) for path in SCENARIOS}
+
+
+# A ratio of two units of one dimension ("TB/MB", "GFLOP/TFLOP", "month/s"): the value was never reduced.
+_SAME_DIMENSION = re.compile(r"\b[kMGTPE]?i?(B|bit)/[kMGTPE]?i?(B|bit)\b|[kMGTPEZ]?FLOP/[kMGTPEZ]?FLOP\b"
+                             r"|(day|week|month|year)(·\w+)*/s\b")  # "record·month/s"; "h/day" is per day
+
+
+def test_unreduced_units_and_rounded_fractions_never_reach_a_bundled_report():
+    assert all(_SAME_DIMENSION.search(text) for text in ("675 TB/MB", "457 GFLOP/TFLOP", "144 record·month/s"))
+    for name, report in _markdown_reports().items():
+        assert not _SAME_DIMENSION.search(report), (name, _SAME_DIMENSION.search(report).group())
+        # A plain number below 1 never shows as 1.000 (or 1.00); "1.00 kB" is a rounded amount with its unit.
+        assert not re.search(r"(?<![\d.,])1\.0+(?!\d)(?!\s*[A-Za-zµ$%])", report), name
+
+
+@pytest.mark.parametrize(("unit", "shown"), [("TB/MB", "675 M"), ("GFLOP/TFLOP", "0.457"),
+                                             ("record*month/s", "355 M record")])
+def test_unreduced_units_cancel_in_every_result(unit, shown):
+    from estimator.trace import step
+    from estimator.units import Q_, format_quantity
+    assert format_quantity(step("derived.x", "x", "x", Q_(675 if unit == "TB/MB" else 457 if "FLOP" in unit else 135,
+                                                          unit)).value) == shown
+
+
+@pytest.mark.parametrize(("target", "shown"), [(0.9999, "99.99 %"), (0.999999, "99.9999 %"), (0.9995, "99.95 %")])
+def test_rounded_fraction_shows_the_nines_it_needs_in_value_and_working(target, shown):
+    case = PHOTOS.format(size="2 MB") + f"availability:\n  target: {target}\n"
+    result = estimate(load_scenario_text(case, "case.yaml"))
+    from estimator.report import show
+    downtime = result.steps["availability.downtime_per_day"]
+    assert show(result.steps["availability.system"], result) == shown
+    assert f"(1 − {shown}) × 86,400 s" in downtime.substituted()
