@@ -36,6 +36,9 @@ class Estimate:
     steps: dict[str, Step]
     # (metric, threshold) pairs an experiment must not cross: text, shown by every report.
     guardrails: tuple[tuple[str, str], ...] = ()
+    # (dotted path, quantity) of every input as read from the file, before conventions turn
+    # calendar words into seconds; a range as its median. Reports spell them out.
+    inputs: tuple[tuple[str, pint.Quantity], ...] = ()
 
     def __getitem__(self, key: str) -> pint.Quantity:
         return self.steps[key].value
@@ -72,7 +75,8 @@ def estimate(scenario: Scenario) -> Estimate:
     steps |= _costs(periods, steps)
     steps |= _derived(normalised, periods, steps)
     guardrails = tuple((g.metric, g.threshold) for g in scenario.experiments.guardrails) if scenario.experiments else ()
-    return Estimate(scenario.name, scenario.conventions, periods, check_finite(steps), guardrails)
+    return Estimate(scenario.name, scenario.conventions, periods, check_finite(steps), guardrails,
+                    tuple(iter_quantities(scenario)))
 
 
 class NonFiniteResult(ArithmeticError):

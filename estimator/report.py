@@ -14,7 +14,7 @@ import pint
 
 from estimator.estimate import Estimate
 from estimator.trace import Step
-from estimator.units import format_quantity, unit_text
+from estimator.units import format_quantity, in_words, unit_text
 
 if TYPE_CHECKING:
     from estimator.uncertainty import Interval, Spread
@@ -137,7 +137,18 @@ def to_markdown(estimate: Estimate, spread: Spread | None = None) -> str:
         lines += results_table(list(results), estimate)
         lines.append("")
     lines += guardrails_markdown(estimate)
+    lines += inputs_markdown(estimate)
     return "\n".join(lines + (intervals_markdown(estimate, spread) if spread else []))
+
+
+def inputs_markdown(estimate: Estimate) -> list[str]:
+    """Each input quantity as Envelope read it, in plain words ("2 megabytes"), for a reviewer."""
+    if not estimate.inputs:
+        return []
+    return ["## Inputs as read", "", "Every unit spelled out; a day, month and year are those of the conventions above, and a range is read "
+            "as its median.", "",
+            "| Input | Read as |", "| --- | --- |",
+            *[f"| `{path}` | {_cell(in_words(quantity))} |" for path, quantity in estimate.inputs], ""]
 
 
 def guardrails_markdown(estimate: Estimate) -> list[str]:

@@ -452,6 +452,55 @@ _LARGE_PREFIXES = ("kilo", "mega", "giga", "tera", "peta", "exa", "zetta", "yott
                    "kibi", "mebi", "gibi", "tebi", "pebi", "exbi", "zebi", "yobi")
 
 
+# ------------------------------------------------------------------------- in plain words
+# How each input was read, for a reviewer: "2 MB" as "2 megabytes", so that a millibit or a
+# pint month could never hide behind a symbol.
+_WORDS = {"KB": "kilobyte (KB = 1,000 B)", "kB": "kilobyte", "USD": "US dollar", "accelerator": "accelerator (GPU)",
+          "percent": "percent", "FLOP": "FLOP"}
+_NO_PLURAL = ("percent", "FLOP")
+
+
+def in_words(quantity: pint.Quantity) -> str:
+    """``quantity`` as a sentence fragment with every unit spelled out.
+
+    Parameters
+    ----------
+    quantity : pint.Quantity
+        An input as Envelope read it (a number magnitude).
+
+    Returns
+    -------
+    str
+        The number in full and the units by name, each denominator after "per".
+
+    Examples
+    --------
+    >>> in_words(parse_quantity("2 MB")), in_words(parse_quantity("10 million user"))
+    ('2 megabytes', '10,000,000 users')
+    >>> in_words(parse_quantity("2 request/user/day")), in_words(parse_quantity("2.5 USD/GPU/hour"))
+    ('2 requests per user per day', '2.5 US dollars per accelerator (GPU) per hour')
+    >>> in_words(parse_quantity("2 KB")), in_words(parse_quantity("1 GPU*hour"))
+    ('2 kilobytes (KB = 1,000 B)', '1 accelerator (GPU) × hour')
+    """
+    magnitude = float(quantity.magnitude)
+    number = f"{magnitude:,.0f}" if magnitude.is_integer() and abs(magnitude) < 1e15 else f"{magnitude:,.6g}"
+    numerator = [(name, power) for name, power in quantity.unit_items() if power > 0]
+    denominator = [(name, -power) for name, power in quantity.unit_items() if power < 0]
+    words = [_unit_word(name, power, plural=index == 0 and magnitude != 1) for index, (name, power) in
+             enumerate(numerator)]
+    text = " × ".join(words)
+    text += "".join(f" per {_unit_word(name, power, plural=False)}" for name, power in denominator)
+    return f"{number} {text.strip()}".strip()
+
+
+def _unit_word(name: str, power: float, *, plural: bool) -> str:
+    word = _WORDS.get(name, name.replace("_", " "))
+    if plural and name not in _NO_PLURAL and not word.endswith("s"):
+        head, _, rest = word.partition(" (")
+        word = f"{head}s" + (f" ({rest}" if rest else "")
+    return word if power == 1 else f"{word}^{_number(power)}"
+
+
 # ---------------------------------------------------------------------------- display
 
 _DECIMAL_PREFIXES = ["", "k", "M", "G", "T", "P", "E", "Z", "Y"]

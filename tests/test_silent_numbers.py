@@ -204,3 +204,11 @@ def test_rounded_fraction_shows_the_nines_it_needs_in_value_and_working(target, 
     downtime = result.steps["availability.downtime_per_day"]
     assert show(result.steps["availability.system"], result) == shown
     assert f"(1 − {shown}) × 86,400 s" in downtime.substituted()
+
+
+def test_absurd_unit_spelling_report_shows_each_input_as_read_in_words():
+    from estimator.report import to_markdown
+    report = to_markdown(estimate(load_scenario_text(PHOTOS.format(size="2 Mb"), "case.yaml")))
+    assert "| `traffic.request_size` | 2 megabits |" in report
+    assert "| `traffic.daily_active_users` | 10,000,000 users |" in report
+    assert "| `traffic.requests_per_user_per_day` | 2 requests per user per day |" in report
