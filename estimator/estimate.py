@@ -143,9 +143,13 @@ def _storage(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[str
     for dataset in s.data:
         prefix = f"storage.{dataset.name}"
         steps |= _dataset(prefix, dataset, periods, average)
-        steps |= _one(storage.storage_cost(f"{prefix}.monthly_cost", "Monthly storage cost",
-                                           steps[f"{prefix}.footprint"].value,
-                                           _price(periods, "storage", dataset.tier), periods.month))
+        price = _price(periods, "storage", dataset.tier)
+        steps |= _one(storage.storage_cost(f"{prefix}.monthly_cost", "Monthly storage cost at full retention",
+                                           steps[f"{prefix}.footprint"].value, price, periods.month))
+        for period, label in (("month", "Storage cost of the first month"), ("year", "Storage cost of the first year")):
+            steps |= _one(storage.cost_while_filling(f"{prefix}.first_{period}_cost", label,
+                                                     steps[f"{prefix}.stored_per_month"].value, dataset.retention,
+                                                     price, periods.month, periods.seconds(period)))
     names = [f"storage.{d.name}" for d in s.data]
     day_total = storage.total("storage.growth_per_day", "Storage growth per day",
                               [steps[f"{n}.stored_per_day"] for n in names], per="day")
@@ -162,8 +166,11 @@ def _storage(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[str
                           "seconds_per_day": periods.day}))
     steps |= _one(storage.total("storage.total_footprint", "Total storage footprint",
                                 [steps[f"{n}.footprint"] for n in names]))
-    steps |= _one(storage.total("storage.monthly_cost", "Monthly storage cost",
+    steps |= _one(storage.total("storage.monthly_cost", "Monthly storage cost at full retention",
                                 [steps[f"{n}.monthly_cost"] for n in names], per="month"))
+    for period, label in (("month", "Storage cost of the first month"), ("year", "Storage cost of the first year")):
+        steps |= _one(storage.total(f"storage.first_{period}_cost", label,
+                                    [steps[f"{n}.first_{period}_cost"] for n in names]))
     return steps
 
 
@@ -228,7 +235,8 @@ def _inference(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[s
                                [steps[f"{m}.monthly_cost"] for m in models], per="month")
     steps |= _one(cost_total)
     steps |= _one(inference.cost_per_thousand("serving.cost_per_1000_requests", cost_total.value,
-                                              so_far["traffic.requests_per_month"].value))
+                                              so_far["traffic.requests_per_month"].value,
+                                              "Serving cost per 1,000 requests (model accelerators only)"))
     return steps
 
 
@@ -374,7 +382,13 @@ def _llm(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[str, St
                          prompt_tokens=m.prompt_tokens, output_tokens=m.output_tokens, batch_size=m.batch_size,
                          device_memory=device.memory, bandwidth=device.memory_bandwidth, peak=device.peak[m.dtype],
                          utilisation=m.utilisation, bandwidth_utilisation=m.bandwidth_utilisation,
-                         target=target.to("request/s"), price=device.price, month=periods.month)
+                         target=target.to("request/s"), price=device.price, month=periods.month,
+                         served=served_on_average(target, so_far).to("request/s"))
+
+
+def served_on_average(target: pint.Quantity, so_far: dict[str, Step]) -> pint.Quantity:
+    """The load a fleet sized for ``target`` (a peak) serves on average: target × average_qps / peak_qps."""
+    return target * (so_far["traffic.average_qps"].value / so_far["traffic.peak_qps"].value).to("")
 
 
 def _labelling(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[str, Step]:
@@ -421,7 +435,10 @@ def _costs(periods: Periods, so_far: dict[str, Step]) -> dict[str, Step]:
                                      "features.offline.monthly_cost", "serving.stage_monthly_cost",
                                      "training.monthly_cost", "llm.monthly_cost", "labelling.monthly_cost")
              if key in so_far]
-    return _one(egress) | _one(storage.total("cost.monthly_total", "Total monthly cost", [*parts, egress], per="month"))
+    total = storage.total("cost.monthly_total", "Total monthly cost", [*parts, egress], per="month")
+    every = inference.cost_per_thousand("cost.per_1000_requests", total.value, so_far["traffic.requests_per_month"].value,
+                                        "Cost per 1,000 requests, all in (everything in the total monthly cost)")
+    return _one(egress) | _one(total) | _one(every)
 
 
 def _derived(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[str, Step]:

@@ -212,3 +212,57 @@ def test_absurd_unit_spelling_report_shows_each_input_as_read_in_words():
     assert "| `traffic.request_size` | 2 megabits |" in report
     assert "| `traffic.daily_active_users` | 10,000,000 users |" in report
     assert "| `traffic.requests_per_user_per_day` | 2 requests per user per day |" in report
+
+
+# ------------------------------------------------------------ 6. costs mean what their label says
+
+def _bundled(name: str):
+    from conftest import ROOT
+    from estimator.scenario import load_scenario
+    return estimate(load_scenario(ROOT / "scenarios" / f"{name}.yaml"))
+
+
+@pytest.mark.parametrize("name", ["llm_chat_assistant", "rag_question_answering"])
+def test_mislabelled_cost_per_token_divides_by_tokens_served_on_average(name):
+    result = _bundled(name)
+    per_million = result.steps["llm.cost_per_million_tokens"]
+    sized_for = result.steps["llm.replicas"].inputs["target_requests"]
+    served = sized_for * (result["traffic.average_qps"] / result["traffic.peak_qps"]).to("")
+    assert per_million.inputs["served_requests"].to("request/s").magnitude == pytest.approx(
+        served.to("request/s").magnitude)
+    assert served.to("request/s").magnitude < sized_for.to("request/s").magnitude
+    tokens = (served * per_million.inputs["output_tokens"] * result.periods.month).to("request*token").magnitude
+    assert per_million.value.to("USD").magnitude == pytest.approx(
+        result["llm.monthly_cost"].to("USD").magnitude / tokens * 1e6)
+
+
+def test_mislabelled_cost_per_token_llm_chat_is_twice_the_peak_rate_figure():
+    # $2.48 was the monthly cost over peak-rate tokens for a whole month; at average load (peak 2×): $4.97.
+    assert _bundled("llm_chat_assistant")["llm.cost_per_million_tokens"].to("USD").magnitude == pytest.approx(
+        2 * 2.48346, rel=1e-5)
+
+
+def test_mislabelled_cost_per_1000_requests_gives_all_in_and_serving_only():
+    result = _bundled("ad_click_prediction")
+    assert result["serving.cost_per_1000_requests"].to("USD").magnitude == pytest.approx(0.0000988, rel=1e-3)
+    assert result["cost.per_1000_requests"].to("USD").magnitude == pytest.approx(0.00134, rel=1e-2)
+    assert "model accelerators only" in result.steps["serving.cost_per_1000_requests"].label
+    assert "all in" in result.steps["cost.per_1000_requests"].label
+
+
+def test_mislabelled_storage_cost_says_full_retention_with_first_month_and_year():
+    result = _bundled("street_view_blurring")
+    blurred = "storage.blurred_images"
+    assert result.steps[f"{blurred}.monthly_cost"].label == "Monthly storage cost at full retention"
+    assert result[f"{blurred}.monthly_cost"].to("USD").magnitude == pytest.approx(4.2e6, rel=1e-2)
+    # Filling at a steady rate: the first month holds half a month of data on average.
+    per_month = result[f"{blurred}.stored_per_month"] * result.steps[f"{blurred}.monthly_cost"].inputs["price"] \
+        * result.periods.month
+    assert result[f"{blurred}.first_month_cost"].to("USD").magnitude == pytest.approx(
+        per_month.to("USD").magnitude / 2)
+    year = result.periods.year / result.periods.month  # months in a year; retention (5 years) is longer
+    assert result[f"{blurred}.first_year_cost"].to("USD").magnitude == pytest.approx(
+        per_month.to("USD").magnitude * year.to("").magnitude ** 2 / 2)
+    assert result["storage.first_year_cost"].to("USD").magnitude == pytest.approx(sum(
+        result[f"storage.{name}.first_year_cost"].to("USD").magnitude
+        for name in ("raw_images", "blurred_images", "detections")))

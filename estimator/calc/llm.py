@@ -33,8 +33,12 @@ def llm_steps(*, parameters: pint.Quantity, weight_bytes: int, layers: float, kv
               kv_bytes: int, prompt_tokens: pint.Quantity, output_tokens: pint.Quantity, batch_size: float,
               device_memory: pint.Quantity, bandwidth: pint.Quantity, peak: pint.Quantity, utilisation: float,
               bandwidth_utilisation: float, target: pint.Quantity, price: pint.Quantity,
-              month: pint.Quantity) -> dict[str, Step]:
+              month: pint.Quantity, served: pint.Quantity | None = None) -> dict[str, Step]:
     """All LLM serving results for one model at ``target`` requests per second.
+
+    The fleet is sized for ``target`` (the peak); the cost per million tokens divides its monthly
+    cost by the tokens ``served`` on average over the month (``target`` when not given), as a
+    per-unit price is quoted: a fleet sized for a 2× peak costs twice per token served.
 
     >>> r = llm_steps(parameters=Q_(70e9, "parameter"), weight_bytes=2, layers=80, kv_heads=8, head_dim=128,
     ...               kv_bytes=2, prompt_tokens=Q_(1000, "token"), output_tokens=Q_(200, "token"), batch_size=16,
@@ -86,10 +90,11 @@ def llm_steps(*, parameters: pint.Quantity, weight_bytes: int, layers: float, kv
     accelerators = step("llm.accelerators", "Accelerators for LLM serving", "llm.replicas × llm.tensor_parallel",
                         replicas.value.magnitude * tp.value, **{"llm.replicas": replicas.value, "llm.tensor_parallel": tp.value})
     cost = inference.monthly_cost("llm", accelerators.value, price, month)
-    out_tokens = (target * output_tokens / REQUEST * month).to("token")
-    per_million = step("llm.cost_per_million_tokens", "Cost per million output tokens",
-                       "llm.monthly_cost / (target_requests × output_tokens × seconds_per_month) × 10^6 token",
-                       (cost.value / out_tokens * Q_(1e6, "token")).to("USD"), target_requests=target,
+    served = target if served is None else served
+    out_tokens = (served * output_tokens / REQUEST * month).to("token")
+    per_million = step("llm.cost_per_million_tokens", "Cost per million output tokens served (average load)",
+                       "llm.monthly_cost / (served_requests × output_tokens × seconds_per_month) × 10^6 token",
+                       (cost.value / out_tokens * Q_(1e6, "token")).to("USD"), served_requests=served,
                        output_tokens=output_tokens, seconds_per_month=month, **{"llm.monthly_cost": cost.value})
     return {s.key: s for s in (weights, per_token, per_request, memory, tp, prefill_flops, prefill, decode, tokens,
                                 replica, replicas, accelerators, cost, per_million)}
