@@ -12,7 +12,9 @@ s.yaml:8:24: traffic.request_size: wrong dimension: given '2 request', expected 
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
+from typing import Iterable
 
 EXIT_USAGE = 2  # bad input: a scenario, an option, an output path
 
@@ -79,3 +81,42 @@ class OutputError(EnvelopeError):
 
 class UsageError(EnvelopeError):
     """A command-line option with a value Envelope cannot use."""
+
+
+def closest(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str | None:
+    """The choice ``word`` most likely meant: the one it abbreviates, else the closest spelling.
+
+    An abbreviation is the initials of a name's words (``dau`` → ``daily_active_users``); in a
+    dotted path, of the last part, the rest equal (``traffic.dau`` → ``traffic.daily_active_users``).
+    Otherwise ``difflib``'s closest match at ``cutoff``.
+
+    Parameters
+    ----------
+    word : str
+        What was written.
+    choices : iterable of str
+        The names or dotted paths that exist.
+    cutoff : float
+        ``difflib.get_close_matches`` similarity, 0 to 1.
+
+    Returns
+    -------
+    str or None
+        One choice, or None when nothing is close.
+
+    Examples
+    --------
+    >>> closest("dau", ["daily_active_users", "request_size"]), closest("reqest_size", ["request_size"])
+    ('daily_active_users', 'request_size')
+    >>> closest("traffic.dau", ["traffic.request_size", "traffic.daily_active_users"])
+    'traffic.daily_active_users'
+    """
+    choices = list(choices)
+    head, _, last = word.lower().rpartition(".")
+    for choice in choices:
+        choice_head, _, choice_last = choice.rpartition(".")
+        initials = "".join(part[0] for part in choice_last.split("_") if part)
+        if choice_head.lower() == head and "_" in choice_last and initials.lower() == last:
+            return choice
+    matches = difflib.get_close_matches(word, choices, n=1, cutoff=cutoff)
+    return matches[0] if matches else None

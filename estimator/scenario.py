@@ -7,7 +7,6 @@ dimension (see ``quantity_types``). ``load_scenario`` reads a file, ``load_scena
 
 from __future__ import annotations
 
-import difflib
 import re
 import types
 import typing
@@ -19,7 +18,7 @@ from pydantic_core import PydanticCustomError
 
 from diagrams_lib.kinds import COMPONENT_KINDS, FLOW_KINDS  # pure data: no Graphviz, no `diagrams`
 from estimator.catalog import Accelerator, Precision, Strict, bundled_accelerators
-from estimator.errors import Problem, ScenarioError
+from estimator.errors import Problem, ScenarioError, closest
 from estimator.llm_config import fill_llm_from_config
 from estimator.ml_sections import (LLM, Availability, Embeddings, Experiments, Imbalance, Index, Labelling,
                                    Serving, Training, reference_problems)
@@ -374,7 +373,21 @@ def _check_accelerators(scenario: Scenario, document: YamlDocument) -> None:
 
 
 def _origin(document: YamlDocument, loc: tuple[Any, ...], overrides: typing.Sequence[str]) -> YamlDocument:
-    """The file for a problem, or "--set" when the offending key came only from an override."""
+    r"""The file for a problem, or the ``--set`` option that wrote the offending value or key.
+
+    A problem at or below a path an override set is that option's, not the file's: the file
+    line that held the old value is not where the mistake is.
+
+    >>> doc = read_yaml("traffic:\n  request_size: 2 KB\n", "s.yaml")
+    >>> _origin(doc, ("traffic", "request_size"), ["traffic.request_size=5 kg"]).file
+    "--set 'traffic.request_size=5 kg'"
+    >>> _origin(doc, ("traffic", "request_size"), ["conventions.peak_factor=3"]).file
+    's.yaml'
+    """
+    for override in reversed(overrides):  # the last one written wins, as in apply_overrides
+        path = tuple(int(p) if p.isdigit() else p for p in re.split(r"[.\[\]]+", override.partition("=")[0]) if p)
+        if path and loc[:len(path)] == path:
+            return YamlDocument(f"--set {override!r}", None)
     if overrides and loc and loc[:1] not in document.positions and loc[:1] not in document.key_positions:
         return YamlDocument("--set", None)
     return document
@@ -428,8 +441,8 @@ def _given(value: Any) -> str:
 
 
 def _did_you_mean(word: str, choices: typing.Iterable[str]) -> str | None:
-    matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"did you mean '{matches[0]}'?" if matches else None
+    match = closest(word, choices)
+    return f"did you mean '{match}'?" if match else None
 
 
 def _fields_at(model: Any, loc: tuple[Any, ...]) -> list[str]:

@@ -23,13 +23,13 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 import pint
 
-from estimator.errors import UsageError
+from estimator.errors import ScenarioError, UsageError, closest
 from estimator.estimate import Estimate, estimate
 from estimator.ranges import Range, iter_ranges, resolve_ranges
 from estimator.units import Q_, parse_quantity, unit_text
@@ -235,9 +235,9 @@ def sweep_bounds(scenario: Any, spec: str, load: Callable[[list[str]], Any]) -> 
     path = path.strip()
     inputs = sweepable(scenario)
     if path not in inputs:
-        hint = difflib.get_close_matches(path, list(inputs), n=1, cutoff=0.5)
+        hint = closest(path, inputs, cutoff=0.5)
         raise UsageError(f"--param: no input named {path!r} in this scenario" + (
-            f"; did you mean {hint[0]!r}?" if hint else ""))
+            f"; did you mean {hint!r}?" if hint else ""))
     raw, current = inputs[path]
     sample = current.low if isinstance(current, Range) else current
     units = sample.units if isinstance(sample, pint.Quantity) else None
@@ -252,7 +252,12 @@ def sweep_bounds(scenario: Any, spec: str, load: Callable[[list[str]], Any]) -> 
             unitless = False  # the validator words the problem
         if unitless and units is not None and not Q_(1, units).dimensionless:
             text = f"{text} {unit_text(units)}"
-        return _at(load([f"{raw_text}={text}"]), path)
+        override = f"{raw_text}={text}"
+        try:
+            return _at(load([override]), path)
+        except ScenarioError as error:  # the bound came from --param, not from a --set or the file
+            raise ScenarioError([replace(p, file=f"--param {spec!r}") if p.file == f"--set {override!r}" else p
+                                 for p in error.problems]) from None
 
     return path, bound(low_text), bound(high_text)
 

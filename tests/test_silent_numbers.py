@@ -272,3 +272,32 @@ def test_mislabelled_storage_cost_says_full_retention_with_first_month_and_year(
     assert result["storage.first_year_cost"].to("USD").magnitude == pytest.approx(sum(
         result[f"storage.{name}.first_year_cost"].to("USD").magnitude
         for name in ("raw_images", "blurred_images", "detections")))
+
+
+# -------------------------------------------------------- 7. option problems point at the option
+
+def test_misplaced_blame_set_unknown_key_names_the_option_with_did_you_mean():
+    with pytest.raises(ScenarioError) as raised:
+        load_scenario_text(PHOTOS.format(size="2 MB"), "case.yaml", ["traffic.dau=5"])
+    assert str(raised.value) == "--set 'traffic.dau=5': traffic.dau: unknown key; did you mean 'daily_active_users'?"
+
+
+def test_misplaced_blame_set_bad_value_names_the_option_not_the_file_line():
+    with pytest.raises(ScenarioError) as raised:
+        load_scenario_text(PHOTOS.format(size="2 MB"), "case.yaml", ["traffic.request_size=5 kg"])
+    problem = raised.value.problems[0]
+    assert (problem.file, problem.line, problem.path) == ("--set 'traffic.request_size=5 kg'", None,
+                                                          "traffic.request_size")
+    assert "'kg' reads as kilogram" in problem.what
+
+
+def test_misplaced_blame_param_names_the_option():
+    from conftest import run_cli
+    result = run_cli("sweep", "scenarios/ad_click_prediction.yaml", "--param", "traffic.request_size=1 kg..5 KB",
+                     "--target", "traffic.peak_qps")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("--param 'traffic.request_size=1 kg..5 KB': traffic.request_size: 'kg' reads as")
+    result = run_cli("sweep", "scenarios/ad_click_prediction.yaml", "--param", "traffic.dau=1..5",
+                     "--target", "traffic.peak_qps")
+    assert result.returncode == 2
+    assert "did you mean 'traffic.daily_active_users'?" in result.stderr
