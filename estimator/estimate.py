@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import graphlib
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Any, Iterator
 
 import numpy as np
 import pint
@@ -27,6 +27,15 @@ from estimator.walk import iter_quantities, map_quantities
 
 
 @dataclass(frozen=True)
+class UnitPrice:
+    """A catalog price a cost used, as the catalog states it, and where it comes from."""
+
+    price: pint.Quantity
+    source: str
+    as_of: str
+
+
+@dataclass(frozen=True)
 class Estimate:
     """Named results with their derivations, and the conventions they were computed under."""
 
@@ -39,6 +48,8 @@ class Estimate:
     # (dotted path, quantity) of every input as read from the file, before conventions turn
     # calendar words into seconds; a range as its median. Reports spell them out.
     inputs: tuple[tuple[str, pint.Quantity], ...] = ()
+    # (catalog key, UnitPrice) of every unit price a cost used: reports name each with its source.
+    prices: tuple[tuple[str, UnitPrice], ...] = ()
 
     def __getitem__(self, key: str) -> pint.Quantity:
         return self.steps[key].value
@@ -60,23 +71,24 @@ def estimate(scenario: Scenario) -> Estimate:
     normalised = map_quantities(scenario, lambda _path, q: normalise_time(q, periods))
     steps: dict[str, Step] = {}
     steps |= _traffic(normalised, periods)
-    steps |= _storage(normalised, periods, steps)
-    steps |= _features(normalised, periods, steps)
-    steps |= _inference(normalised, periods, steps)
-    steps |= _serving(normalised, periods, steps)
+    used: dict[str, UnitPrice] = {}  # every catalog price a cost below uses, with its source
+    steps |= _storage(normalised, periods, steps, used)
+    steps |= _features(normalised, periods, steps, used)
+    steps |= _inference(normalised, periods, steps, used)
+    steps |= _serving(normalised, periods, steps, used)
     steps |= _embeddings(normalised)
     steps |= _index(normalised)
-    steps |= _training(normalised, periods)
+    steps |= _training(normalised, periods, used)
     steps |= _imbalance(normalised)
     steps |= _experiments(normalised, steps)
-    steps |= _llm(normalised, periods, steps)
-    steps |= _labelling(normalised, periods, steps)
+    steps |= _llm(normalised, periods, steps, used)
+    steps |= _labelling(normalised, periods, steps, used)
     steps |= _availability(normalised, periods)
-    steps |= _costs(periods, steps)
+    steps |= _costs(periods, steps, used)
     steps |= _derived(normalised, periods, steps)
     guardrails = tuple((g.metric, g.threshold) for g in scenario.experiments.guardrails) if scenario.experiments else ()
     return Estimate(scenario.name, scenario.conventions, periods, check_finite(steps), guardrails,
-                    tuple(iter_quantities(scenario)))
+                    tuple(iter_quantities(scenario)), tuple(sorted(used.items())))
 
 
 class NonFiniteResult(ArithmeticError):
@@ -131,11 +143,21 @@ def _dataset(prefix: str, dataset: Dataset, periods: Periods, average_qps: pint.
         day=periods.day, month=periods.month)
 
 
-def _price(periods: Periods, group: str, name: str) -> pint.Quantity:
-    return normalise_time(bundled_prices()[group][name].price, periods)
+def _price(periods: Periods, group: str, name: str, used: dict[str, UnitPrice]) -> pint.Quantity:
+    entry = bundled_prices()[group][name]
+    used[f"{group}.{name}"] = UnitPrice(entry.price, entry.source, str(entry.as_of))
+    return normalise_time(entry.price, periods)
 
 
-def _storage(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[str, Step]:
+def _device(s: Scenario, name: str, used: dict[str, UnitPrice]) -> Any:
+    """The accelerator ``name`` from the scenario's catalog; its price is recorded as used."""
+    device = s.accelerators()[name]
+    used[f"accelerators.{name}"] = UnitPrice(device.price, device.price_source or device.source,
+                                             str(device.price_as_of or device.as_of))
+    return device
+
+
+def _storage(s: Scenario, periods: Periods, so_far: dict[str, Step], used: dict[str, UnitPrice]) -> dict[str, Step]:
     if not s.data:
         return {}
     steps: dict[str, Step] = {}
@@ -143,7 +165,7 @@ def _storage(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[str
     for dataset in s.data:
         prefix = f"storage.{dataset.name}"
         steps |= _dataset(prefix, dataset, periods, average)
-        price = _price(periods, "storage", dataset.tier)
+        price = _price(periods, "storage", dataset.tier, used)
         steps |= _one(storage.storage_cost(f"{prefix}.monthly_cost", "Monthly storage cost at full retention",
                                            steps[f"{prefix}.footprint"].value, price, periods.month))
         for period, label in (("month", "Storage cost of the first month"), ("year", "Storage cost of the first year")):
@@ -178,7 +200,7 @@ def _one(result: Step) -> dict[str, Step]:
     return {result.key: result}
 
 
-def _features(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[str, Step]:
+def _features(s: Scenario, periods: Periods, so_far: dict[str, Step], used: dict[str, UnitPrice]) -> dict[str, Step]:
     steps: dict[str, Step] = {}
     online = s.features.online
     peak = so_far["traffic.peak_qps"].value
@@ -201,25 +223,24 @@ def _features(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[st
         steps |= _one(feature_store.lookups_per_second(peak, lookups))
         steps |= _one(feature_store.read_bandwidth(peak, per_request))
         steps |= _one(storage.storage_cost("features.online.monthly_cost", "Online feature store monthly cost",
-                                           size.value, _price(periods, "storage", "memory"), periods.month))
+                                           size.value, _price(periods, "storage", "memory", used), periods.month))
     if s.features.offline is not None:
         offline = s.features.offline
         steps |= _dataset("features.offline", offline, periods, so_far["traffic.average_qps"].value)
-        steps |= _one(storage.storage_cost("features.offline.monthly_cost", "Offline feature store monthly cost",
+        steps |= _one(storage.storage_cost("features.offline.monthly_cost", "Offline feature store monthly cost at full retention",
                                            steps["features.offline.footprint"].value,
-                                           _price(periods, "storage", offline.tier), periods.month))
+                                           _price(periods, "storage", offline.tier, used), periods.month))
     return steps
 
 
-def _inference(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[str, Step]:
+def _inference(s: Scenario, periods: Periods, so_far: dict[str, Step], used: dict[str, UnitPrice]) -> dict[str, Step]:
     if not s.models:
         return {}
-    catalog = s.accelerators()
     peak = so_far["traffic.peak_qps"].value
     steps: dict[str, Step] = {}
     for model in s.models:
         prefix = f"models.{model.name}"
-        device = catalog[model.accelerator]
+        device = _device(s, model.accelerator, used)
         flops = (inference.flops_from_parameters(prefix, model.parameters) if model.parameters is not None
                  else inference.flops_given(prefix, model.flops_per_inference))  # type: ignore[arg-type]
         rate = inference.inferences_per_second(prefix, peak, model.inferences_per_request)
@@ -266,12 +287,12 @@ def _index(s: Scenario) -> dict[str, Step]:
                              replication=i.replication, build_rate=i.build_rate)
 
 
-def _serving(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[str, Step]:
+def _serving(s: Scenario, periods: Periods, so_far: dict[str, Step], used: dict[str, UnitPrice]) -> dict[str, Step]:
     """Stages in order against the latency budget; a stage on its own hardware is sized and costed
     here, a stage that names one of ``models`` is sized and costed under models.<name> only."""
     if s.serving is None:
         return {}
-    catalog, models = s.accelerators(), {m.name: m for m in s.models}
+    models = {m.name: m for m in s.models}
     peak_qps = so_far["traffic.peak_qps"].value
     steps: dict[str, Step] = {}
     latencies, costs = [], []
@@ -279,7 +300,7 @@ def _serving(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[str
         prefix = f"serving.stages.{stage.name}"
         model = models.get(stage.model or "")
         name = model.accelerator if model else stage.accelerator
-        device = catalog[name] if name else None
+        device = _device(s, name, used) if name else None
         precision = model.precision if model else stage.precision
         utilisation = model.utilisation if model else stage.utilisation
         flops = (so_far[f"models.{model.name}.flops_per_inference"].value * Q_(1.0, "inference") if model
@@ -313,7 +334,7 @@ def _serving(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[str
     return steps
 
 
-def _training(s: Scenario, periods: Periods) -> dict[str, Step]:
+def _training(s: Scenario, periods: Periods, used: dict[str, UnitPrice]) -> dict[str, Step]:
     t = s.training
     if t is None:
         return {}
@@ -328,7 +349,7 @@ def _training(s: Scenario, periods: Periods) -> dict[str, Step]:
             steps |= _one(training.data_size(t.examples_per_day, t.window, t.example_size))  # type: ignore[arg-type]
     steps |= _one(flops) | _one(training.petaflop_s_days(flops.value))
     runs = training.runs_per_month(periods.month, t.retrain_every if t.retrain_every is not None else periods.month)
-    device = s.accelerators()[t.accelerator]
+    device = _device(s, t.accelerator, used)
     return steps | _one(runs) | training.run_steps(flops=flops.value, peak=device.peak[t.precision], mfu=t.mfu,
                                                    cluster=t.cluster_accelerators, price=device.price,
                                                    runs_per_month=runs.value.magnitude)
@@ -369,11 +390,11 @@ def _experiments(s: Scenario, so_far: dict[str, Step]) -> dict[str, Step]:
     return steps
 
 
-def _llm(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[str, Step]:
+def _llm(s: Scenario, periods: Periods, so_far: dict[str, Step], used: dict[str, UnitPrice]) -> dict[str, Step]:
     m = s.llm
     if m is None:
         return {}
-    device = s.accelerators()[m.accelerator]
+    device = _device(s, m.accelerator, used)
     target = (m.requests if m.requests is not None
               else m.tokens * Q_(1.0, "request") / m.output_tokens if m.tokens is not None
               else so_far["traffic.peak_qps"].value)
@@ -402,7 +423,7 @@ def served_on_average(target: pint.Quantity, so_far: dict[str, Step]) -> pint.Qu
     return target * (so_far["traffic.average_qps"].value / so_far["traffic.peak_qps"].value).to("")
 
 
-def _labelling(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[str, Step]:
+def _labelling(s: Scenario, periods: Periods, so_far: dict[str, Step], used: dict[str, UnitPrice]) -> dict[str, Step]:
     lab = s.labelling
     if lab is None:
         return {}
@@ -414,7 +435,7 @@ def _labelling(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[s
             steps, items = _one(sampled), sampled.value
         steps |= labelling.human_steps(items_per_second=items, seconds_per_item=lab.time_per_item,
                                        labels_per_item=lab.labels_per_item, hours_per_labeller=lab.hours_per_labeller,
-                                       price=_price(periods, "labelling", lab.price), day=periods.day,
+                                       price=_price(periods, "labelling", lab.price, used), day=periods.day,
                                        month=periods.month)
     if lab.natural is not None:
         steps |= labelling.pending_storage(lab.natural.examples_per_day, lab.natural.delay, lab.natural.example_size)
@@ -439,9 +460,9 @@ def _availability(s: Scenario, periods: Periods) -> dict[str, Step]:
     return steps
 
 
-def _costs(periods: Periods, so_far: dict[str, Step]) -> dict[str, Step]:
+def _costs(periods: Periods, so_far: dict[str, Step], used: dict[str, UnitPrice]) -> dict[str, Step]:
     egress = storage.transfer_cost("cost.egress_monthly", "Monthly egress cost", so_far["traffic.egress_per_month"].value,
-                                   _price(periods, "network", "egress"))
+                                   _price(periods, "network", "egress", used))
     parts = [so_far[key] for key in ("serving.monthly_cost", "storage.monthly_cost", "features.online.monthly_cost",
                                      "features.offline.monthly_cost", "serving.stage_monthly_cost",
                                      "training.monthly_cost", "llm.monthly_cost", "labelling.monthly_cost")

@@ -137,8 +137,20 @@ def to_markdown(estimate: Estimate, spread: Spread | None = None) -> str:
         lines += results_table(list(results), estimate)
         lines.append("")
     lines += guardrails_markdown(estimate)
+    lines += prices_markdown(estimate)
     lines += inputs_markdown(estimate)
     return "\n".join(lines + (intervals_markdown(estimate, spread) if spread else []))
+
+
+def prices_markdown(estimate: Estimate) -> list[str]:
+    """Each unit price a cost used (shown in that cost's working), with the catalog's source and date."""
+    if not estimate.prices:
+        return []
+    return ["## Unit prices used", "",
+            "Every cost above multiplies one of these; list prices from the catalog unless the scenario overrides them.",
+            "", "| Price | Unit price | Source | As of |", "| --- | --- | --- | --- |",
+            *[f"| `{key}` | {_cell(format_quantity(used.price))} | {_cell(used.source)} | {used.as_of} |"
+              for key, used in estimate.prices], ""]
 
 
 def inputs_markdown(estimate: Estimate) -> list[str]:

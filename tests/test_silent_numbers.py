@@ -301,3 +301,18 @@ def test_misplaced_blame_param_names_the_option():
                      "--target", "traffic.peak_qps")
     assert result.returncode == 2
     assert "did you mean 'traffic.daily_active_users'?" in result.stderr
+
+
+def test_mislabelled_cost_every_unit_price_is_named_with_its_source():
+    from estimator.catalog import bundled_prices
+    from estimator.report import to_markdown
+    result = _bundled("street_view_blurring")
+    used = dict(result.prices)
+    egress = bundled_prices()["network"]["egress"]
+    assert used["network.egress"].source == egress.source and used["network.egress"].as_of == str(egress.as_of)
+    assert set(used) == {"accelerators.A100-80GB", "accelerators.T4", "labelling.human_label_hour", "network.egress",
+                         "storage.object_store"}
+    report = to_markdown(result)
+    assert f"| `network.egress` | $0.0900/GB | {egress.source} | {egress.as_of} |" in report
+    # The unit price in a cost's working is the one listed with its source.
+    assert "× $0.0230/GB/month ×" in report and "| `storage.object_store` | $0.0230/GB/month |" in report
