@@ -316,3 +316,29 @@ def test_mislabelled_cost_every_unit_price_is_named_with_its_source():
     assert f"| `network.egress` | $0.0900/GB | {egress.source} | {egress.as_of} |" in report
     # The unit price in a cost's working is the one listed with its source.
     assert "× $0.0230/GB/month ×" in report and "| `storage.object_store` | $0.0230/GB/month |" in report
+
+
+def test_absurd_unit_spelling_every_short_information_symbol_is_information_or_refused():
+    # The class, not the one input: every prefix letter (either case) on b, B or bit that pint
+    # accepts is read as information of at least one bit, or refused with what pint read.
+    from estimator.units import UnitSpelling, check_unit_names, ureg
+    bit = ureg.get_dimensionality("bit")
+    accepted, refused = [], []
+    for letter in "kKmMgGtTpPeEzZyYuµnfdchaA":
+        for tail in ("b", "B", "bit", "byte", "ib", "iB"):
+            name = letter + tail
+            try:
+                ureg.get_name(name)
+            except Exception:
+                continue  # pint refuses it itself
+            try:
+                check_unit_names([name])
+            except UnitSpelling as error:
+                refused.append(name)
+                assert str(error).startswith(f"'{name}' reads as "), error
+                continue
+            accepted.append(name)
+            assert ureg.get_dimensionality(name) == bit, name
+            assert ureg.Quantity(1, name).to("bit").magnitude >= 1, name
+    assert {"kb", "kB", "KB", "Mb", "MB", "MiB", "Gbit", "GB", "GiB", "TB", "Pb"} <= set(accepted)
+    assert {"mb", "mB", "Gb", "pb", "cB", "dB", "nb", "ub"} <= set(refused)
