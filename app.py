@@ -19,6 +19,7 @@ from ui.charts import chart_ui
 from ui.diagram import diagram_ui, pictures
 from ui.downloads import downloads_ui
 from ui.inputs import Source, assumptions_ui, conventions_ui, diagram_options_ui, source_ui
+from ui.practice_ui import practice_tab_ui
 from ui.results import metrics_ui, table_ui, working_ui
 from ui.plan_ui import apply_pending_ui, plan_tab_ui
 from ui.uncertainty_ui import comparison_tab_ui, sensitivity_tab_ui, sweep_tab_ui, uncertainty_tab_ui
@@ -106,6 +107,7 @@ TABS: list[tuple[str, Callable[[View], None]]] = [
     ("Sweep", sweep_tab_ui),
     ("Compare", comparison_tab_ui),
     ("Plan", plan_tab_ui),
+    ("Practice", practice_tab_ui),
 ]
 
 
