@@ -336,7 +336,7 @@ def _number_type(kind: str, example: str, *, minimum: float, maximum: float | No
         try:
             number = float(parse_quantity(value).to("").magnitude) if isinstance(value, str) else float(value)
         except (QuantityShape, UnitSpelling) as error:
-            raise _fail("not_a_number", value, expected, what=str(error)) from None
+            raise _fail("not_a_number", value, expected, what=f"not a number: {error}") from None
         except Exception:
             raise _fail("not_a_number", value, expected) from None
         if not math.isfinite(number):

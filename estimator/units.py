@@ -101,6 +101,7 @@ def parse_quantity(text: str | float | int) -> pint.Quantity:
     """
     if isinstance(text, (int, float)):
         return Q_(float(text), "")
+    check_length(text)  # a bound before anything else reads the text
     text = checked_shape(text)
     quantity = bounded_parse(text)
     if not isinstance(quantity, pint.Quantity):  # a bare number such as "3"
@@ -149,10 +150,15 @@ def bounded_parse(text: str, **values: Any) -> Any:
     return ureg.parse_expression(text, **values)
 
 
-def bounded_tokens(text: str) -> tuple[list[tokenize.TokenInfo], str]:
-    """The tokens of ``text`` after pint's preprocessing, and that text; refuse costly text."""
+def check_length(text: str) -> None:
+    """Refuse text longer than any real quantity or expression (``CostlyExpression``)."""
     if len(text) > MAX_EXPRESSION_LENGTH:
         raise CostlyExpression(f"longer than {MAX_EXPRESSION_LENGTH} characters")
+
+
+def bounded_tokens(text: str) -> tuple[list[tokenize.TokenInfo], str]:
+    """The tokens of ``text`` after pint's preprocessing, and that text; refuse costly text."""
+    check_length(text)
     if "\n" in text or "\r" in text:
         raise CostlyExpression("spans several lines")
     for preprocess in ureg.preprocessors:
@@ -301,7 +307,7 @@ write a number and one unit, e.g. '5 B'
                             "pint as 10: write the number without it")
     number = _NUMBER.match(stripped)
     if number is None:
-        raise QuantityShape(f"{text!r} does not start with a number; write a number and one unit, e.g. '5 GB'")
+        raise QuantityShape(f"{text!r} does not start with a number")
     rest, position = stripped[number.end():], 0
     while position < len(rest):
         part = _UNIT_PART.match(rest, position)
