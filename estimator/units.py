@@ -303,8 +303,8 @@ write a number and one unit, e.g. '5 B'
     """
     stripped = text.strip()
     if re.match(r"[+-]?0\d", stripped):
-        raise QuantityShape(f"a leading zero in {text!r} ({_read_as(text)}); YAML 1.1 reads 010 as octal 8 and "
-                            "pint as 10: write the number without it")
+        raise QuantityShape(f"a leading zero in {text!r} ({_read_as(text)}; 010 is octal 8 to YAML 1.1); "
+                            "write the number without it")
     number = _NUMBER.match(stripped)
     if number is None:
         raise QuantityShape(f"{text!r} does not start with a number")
