@@ -13,8 +13,11 @@ s.yaml:8:24: traffic.request_size: wrong dimension: given '2 request', expected 
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
+
+__all__ = ["EXIT_USAGE", "EnvelopeError", "OptionError", "OutputError", "Problem", "ScenarioError", "UsageError",
+           "did_you_mean", "printable"]
 
 EXIT_USAGE = 2  # bad input: a scenario, an option, an output path
 
@@ -67,6 +70,47 @@ def printable(text: str) -> str:
     return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
 
 
+def did_you_mean(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str | None:
+    """The hint for a misspelt name: the name it abbreviates, else the closest of ``choices``.
+
+    An abbreviation is the initials of a name's words (``dau`` → ``daily_active_users``); in a
+    dotted path, of its last part, the rest equal (``traffic.dau`` → ``traffic.daily_active_users``).
+    Otherwise closeness is difflib's ratio (``difflib.get_close_matches``); ``cutoff`` is its threshold.
+
+    Parameters
+    ----------
+    word : str
+        The name as given.
+    choices : iterable of str
+        The names (or dotted paths) that exist.
+    cutoff : float
+        The least similarity (0 to 1) a suggestion needs.
+
+    Returns
+    -------
+    str or None
+        ``"did you mean 'x'?"``, for ``Problem.hint`` or the end of a message.
+
+    >>> did_you_mean("daily_active_user", ["daily_active_users", "requests"])
+    "did you mean 'daily_active_users'?"
+    >>> did_you_mean("zzz", ["daily_active_users"]) is None
+    True
+    >>> did_you_mean("dau", ["daily_active_users", "request_size"])
+    "did you mean 'daily_active_users'?"
+    >>> did_you_mean("traffic.dau", ["traffic.request_size", "traffic.daily_active_users"])
+    "did you mean 'traffic.daily_active_users'?"
+    """
+    choices = list(choices)
+    head, _, last = word.lower().rpartition(".")
+    for choice in choices:
+        choice_head, _, choice_last = choice.rpartition(".")
+        initials = "".join(part[0] for part in choice_last.split("_") if part)
+        if choice_head.lower() == head and "_" in choice_last and initials.lower() == last:
+            return f"did you mean '{choice}'?"
+    matches = difflib.get_close_matches(word, choices, n=1, cutoff=cutoff)
+    return f"did you mean '{matches[0]}'?" if matches else None
+
+
 class ScenarioError(EnvelopeError):
     """A scenario that cannot be loaded or estimated: one or more problems."""
 
@@ -83,40 +127,28 @@ class UsageError(EnvelopeError):
     """A command-line option with a value Envelope cannot use."""
 
 
-def closest(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str | None:
-    """The choice ``word`` most likely meant: the one it abbreviates, else the closest spelling.
+class OptionError(UsageError):
+    """A setting of a study (samples, target, param, steps) with a value Envelope cannot use.
 
-    An abbreviation is the initials of a name's words (``dau`` → ``daily_active_users``); in a
-    dotted path, of the last part, the rest equal (``traffic.dau`` → ``traffic.daily_active_users``).
-    Otherwise ``difflib``'s closest match at ``cutoff``.
+    The error carries fields, not front-end words: the CLI names the setting as its flag
+    (``--samples``), the app as its widget's label (``Samples``), through ``worded``.
 
-    Parameters
-    ----------
-    word : str
-        What was written.
-    choices : iterable of str
-        The names or dotted paths that exist.
-    cutoff : float
-        ``difflib.get_close_matches`` similarity, 0 to 1.
-
-    Returns
-    -------
-    str or None
-        One choice, or None when nothing is close.
-
-    Examples
-    --------
-    >>> closest("dau", ["daily_active_users", "request_size"]), closest("reqest_size", ["request_size"])
-    ('daily_active_users', 'request_size')
-    >>> closest("traffic.dau", ["traffic.request_size", "traffic.daily_active_users"])
-    'traffic.daily_active_users'
+    >>> error = OptionError("samples", given="0", expected="a whole number from 1 to 1,000,000")
+    >>> error.worded("--samples")
+    '--samples: given 0, expected a whole number from 1 to 1,000,000'
+    >>> print(OptionError("target", "no result named 'x'", hint="did you mean 'y'?"))
+    target: no result named 'x'; did you mean 'y'?
     """
-    choices = list(choices)
-    head, _, last = word.lower().rpartition(".")
-    for choice in choices:
-        choice_head, _, choice_last = choice.rpartition(".")
-        initials = "".join(part[0] for part in choice_last.split("_") if part)
-        if choice_head.lower() == head and "_" in choice_last and initials.lower() == last:
-            return choice
-    matches = difflib.get_close_matches(word, choices, n=1, cutoff=cutoff)
-    return matches[0] if matches else None
+
+    def __init__(self, option: str, what: str | None = None, *, given: str | None = None,
+                 expected: str | None = None, hint: str | None = None) -> None:
+        self.option, self.what, self.given, self.expected, self.hint = option, what, given, expected, hint
+        super().__init__(self.worded(option))
+
+    def worded(self, name: str) -> str:
+        """The message with the setting called ``name``."""
+        parts = [part for part in (self.what, f"given {self.given}" if self.given is not None else None) if part]
+        text = f"{name}: " + ", ".join(parts)
+        if self.expected is not None:
+            text += f", expected {self.expected}" if parts else f"expected {self.expected}"
+        return printable(text + (f"; {self.hint}" if self.hint else ""))

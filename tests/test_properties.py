@@ -26,7 +26,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import SCENARIOS
-from estimator.catalog import bundled_accelerators
+from estimator.scenario.catalog import bundled_accelerators
 from estimator.errors import ScenarioError
 from estimator.estimate import estimate
 from estimator.scenario import Scenario, load_scenario_text
@@ -237,7 +237,7 @@ def reparsed(text: str, per: str | None) -> Any:
 
 
 def _assert_shown_as_meant(result: Any) -> None:
-    from estimator.report import show
+    from estimator.display import show
     for key, found in result.steps.items():
         text = show(found, result)
         value = float(found.value.magnitude)

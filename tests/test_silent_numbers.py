@@ -200,7 +200,7 @@ def test_unreduced_units_cancel_in_every_result(unit, shown):
 def test_rounded_fraction_shows_the_nines_it_needs_in_value_and_working(target, shown):
     case = PHOTOS.format(size="2 MB") + f"availability:\n  target: {target}\n"
     result = estimate(load_scenario_text(case, "case.yaml"))
-    from estimator.report import show
+    from estimator.display import show
     downtime = result.steps["availability.downtime_per_day"]
     assert show(result.steps["availability.system"], result) == shown
     assert f"(1 − {shown}) × 86,400 s" in downtime.substituted()
@@ -304,7 +304,7 @@ def test_misplaced_blame_param_names_the_option():
 
 
 def test_mislabelled_cost_every_unit_price_is_named_with_its_source():
-    from estimator.catalog import bundled_prices
+    from estimator.scenario.catalog import bundled_prices
     from estimator.report import to_markdown
     result = _bundled("street_view_blurring")
     used = dict(result.prices)
