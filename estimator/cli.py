@@ -133,13 +133,20 @@ def _has_ranges(scenario) -> bool:  # type: ignore[no-untyped-def]
 
 @command()
 def validate(files: Annotated[list[Path], typer.Argument(help="Scenario files to check.", show_default=False)]) -> None:
-    """Check scenario files: exit 2 with the problems any other command would refuse them for."""
+    """Check scenario files: exit 2 with the problems any other command would refuse them for.
+
+    Loading checks the file; the point estimate checks the derived expressions; building the
+    architecture (without networkx or Graphviz) checks the ids in ``components:``.
+    """
+    from diagrams_lib.architecture import check_architecture
+    from estimator.estimate import estimate
     from estimator.scenario import load_scenario
 
     failed = False
     for file in files:
         try:
-            load_scenario(file)
+            scenario = load_scenario(file)
+            check_architecture(scenario, estimate(scenario))
         except EnvelopeError as error:
             typer.echo(str(error), err=True)
             failed = True

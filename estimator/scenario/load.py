@@ -21,7 +21,7 @@ from estimator.scenario.models import Scenario
 from estimator.scenario.problems import given_kind, origin, problem_of
 from estimator.scenario.source import YamlDocument, read_yaml
 
-__all__ = ["apply_overrides", "check_as_every_command_does", "load_scenario", "load_scenario_text",
+__all__ = ["apply_overrides", "load_scenario", "load_scenario_text",
            "reference_problems"]
 
 
@@ -50,24 +50,7 @@ def load_scenario_text(text: str | bytes, file: str, overrides: typing.Sequence[
                              for item in error.errors()]) from None
     _check_accelerators(scenario, document)
     scenario.read_from(document)
-    check_as_every_command_does(scenario)
     return scenario
-
-
-def check_as_every_command_does(scenario: Scenario) -> None:
-    """Refuse here what a command would refuse later, so ``validate`` agrees with every command.
-
-    The derived expressions (names, parse, dimension, finiteness) are checked by evaluating the
-    point estimate; the ids in ``components:`` by building the architecture into a Sketch (the
-    diagram's own code, without networkx or Graphviz). Both raise a located ``ScenarioError``.
-
-    The one import upward from the scenario layer, made when a file is loaded rather than at
-    import: the estimate and the architecture both import this package.
-    """
-    from diagrams_lib.architecture import Sketch, populate
-    from estimator.estimate import estimate
-
-    populate(Sketch(), scenario, estimate(scenario))
 
 
 def apply_overrides(data: dict[str, Any], overrides: typing.Sequence[str], file: str) -> dict[str, Any]:
