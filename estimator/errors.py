@@ -71,16 +71,18 @@ def printable(text: str) -> str:
 
 
 def did_you_mean(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str | None:
-    """The hint for a misspelt name: the closest of ``choices``, or None when none is close.
+    """The hint for a misspelt name: the name it abbreviates, else the closest of ``choices``.
 
-    Closeness is difflib's ratio (``difflib.get_close_matches``); ``cutoff`` is its threshold.
+    An abbreviation is the initials of a name's words (``dau`` → ``daily_active_users``); in a
+    dotted path, of its last part, the rest equal (``traffic.dau`` → ``traffic.daily_active_users``).
+    Otherwise closeness is difflib's ratio (``difflib.get_close_matches``); ``cutoff`` is its threshold.
 
     Parameters
     ----------
     word : str
         The name as given.
     choices : iterable of str
-        The names that exist.
+        The names (or dotted paths) that exist.
     cutoff : float
         The least similarity (0 to 1) a suggestion needs.
 
@@ -93,8 +95,19 @@ def did_you_mean(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str 
     "did you mean 'daily_active_users'?"
     >>> did_you_mean("zzz", ["daily_active_users"]) is None
     True
+    >>> did_you_mean("dau", ["daily_active_users", "request_size"])
+    "did you mean 'daily_active_users'?"
+    >>> did_you_mean("traffic.dau", ["traffic.request_size", "traffic.daily_active_users"])
+    "did you mean 'traffic.daily_active_users'?"
     """
-    matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=cutoff)
+    choices = list(choices)
+    head, _, last = word.lower().rpartition(".")
+    for choice in choices:
+        choice_head, _, choice_last = choice.rpartition(".")
+        initials = "".join(part[0] for part in choice_last.split("_") if part)
+        if choice_head.lower() == head and "_" in choice_last and initials.lower() == last:
+            return f"did you mean '{choice}'?"
+    matches = difflib.get_close_matches(word, choices, n=1, cutoff=cutoff)
     return f"did you mean '{matches[0]}'?" if matches else None
 
 

@@ -16,7 +16,7 @@ from estimator.display import show, show_input
 from estimator.estimate import Estimate
 from estimator.results import section_of, section_title
 from estimator.trace import Step
-from estimator.units import format_quantity, unit_text
+from estimator.units import format_quantity, in_words, unit_text
 
 if TYPE_CHECKING:
     from estimator.uncertainty import Interval, Spread
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 __all__ = ["choose_format", "compact_line", "conventions_json", "conventions_text", "guardrails_markdown",
            "interval_texts", "intervals_markdown", "intervals_table", "quantity_json", "result_json", "results_table",
            "section_key", "subject_label", "table_width", "to_compact", "to_json", "to_markdown", "to_table",
-           "unit_prices_markdown", "working"]
+           "inputs_markdown", "unit_prices_markdown", "working"]
 
 def section_key(result: Step) -> str:
     """The section of a result (``traffic`` for ``traffic.peak_qps``), to group results by."""
@@ -110,6 +110,7 @@ def to_markdown(estimate: Estimate, spread: Spread | None = None) -> str:
         lines.append("")
     lines += guardrails_markdown(estimate)
     lines += unit_prices_markdown(estimate)
+    lines += inputs_markdown(estimate)
     return "\n".join(lines + (intervals_markdown(estimate, spread) if spread else []))
 
 
@@ -120,6 +121,16 @@ def unit_prices_markdown(estimate: Estimate) -> list[str]:
     return ["## Unit prices", "", "| Item | Price | Source | As of |", "| --- | --- | --- | --- |",
             *[f"| {_cell(p.name)} (`{p.item}`) | {format_quantity(p.price)} | {_cell(p.source)} | {p.as_of} |"
               for p in estimate.unit_prices], ""]
+
+
+def inputs_markdown(estimate: Estimate) -> list[str]:
+    """Each input quantity as Envelope read it, in plain words ("2 megabytes"), for a reviewer."""
+    if not estimate.inputs:
+        return []
+    return ["## Inputs as read", "", "Every unit spelled out; a day, month and year are those of the conventions above, and a range is read "
+            "as its median.", "",
+            "| Input | Read as |", "| --- | --- |",
+            *[f"| `{path}` | {_cell(in_words(quantity))} |" for path, quantity in estimate.inputs], ""]
 
 
 def guardrails_markdown(estimate: Estimate) -> list[str]:

@@ -47,6 +47,32 @@ def as_quantity(value: Any) -> pint.Quantity:
     return value if isinstance(value, pint.Quantity) else Q_(value, "")
 
 
+def simplest(quantity: pint.Quantity) -> pint.Quantity:
+    """``quantity`` with one unit per dimension: ``675 TB/MB`` is a plain number, ``record·month/s`` a count.
+
+    Parameters
+    ----------
+    quantity : pint.Quantity
+        A result, magnitude a number or a numpy array.
+
+    Returns
+    -------
+    pint.Quantity
+        The same amount, units of one dimension cancelled (pint's ``to_reduced_units``);
+        a dimensionless result has no unit left at all.
+
+    Examples
+    --------
+    >>> simplest(Q_(675, "TB/MB")), simplest(Q_(457, "GFLOP/TFLOP"))
+    (<Quantity(6.75e+08, 'dimensionless')>, <Quantity(0.457, 'dimensionless')>)
+    >>> simplest(Q_(144, "record*s/s")), simplest(Q_(2.5, "USD/GPU/h"))
+    (<Quantity(144, 'record')>, <Quantity(2.5, 'USD / accelerator / hour')>)
+    """
+    reduced = quantity.to_reduced_units()
+    return reduced.to("") if reduced.dimensionless else reduced
+
+
 def step(key: str, label: str, formula: str, value: Any, *, per: str | None = None, **inputs: Any) -> Step:
-    """Build a Step; plain numbers become dimensionless quantities."""
-    return Step(key, label, formula, as_quantity(value), {k: as_quantity(v) for k, v in inputs.items()}, per)
+    """Build a Step; plain numbers become dimensionless quantities, units of one dimension cancel."""
+    return Step(key, label, formula, simplest(as_quantity(value)), {k: as_quantity(v) for k, v in inputs.items()},
+                per)

@@ -22,13 +22,13 @@ one pass, with no per-sample Python loop and no second copy of any formula.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 import pint
 
-from estimator.errors import OptionError, UsageError, did_you_mean
+from estimator.errors import OptionError, ScenarioError, UsageError, did_you_mean
 from estimator.estimate import Estimate, estimate
 from estimator.ranges import Range, iter_ranges, resolve_ranges
 from estimator.units import Q_, parse_quantity, unit_text
@@ -249,7 +249,12 @@ def sweep_bounds(scenario: Any, spec: str, load: Callable[[list[str]], Any]) -> 
             unitless = False  # the validator words the problem
         if unitless and units is not None and not Q_(1, units).dimensionless:
             text = f"{text} {unit_text(units)}"
-        return _at(load([f"{raw_text}={text}"]), path)
+        override = f"{raw_text}={text}"
+        try:
+            return _at(load([override]), path)
+        except ScenarioError as error:  # the bound came from --param, not from a --set or the file
+            raise ScenarioError([replace(p, file=f"--param {spec!r}") if p.file == f"--set {override!r}" else p
+                                 for p in error.problems]) from None
 
     return path, bound(low_text), bound(high_text)
 

@@ -82,6 +82,9 @@ class Serving:
     tpot_target: pint.Quantity | None = None
     tensor_parallel: float | None = None
     model_error: float | None = None
+    # The load served on average (the fleet is sized for ``target``, a peak); per-unit costs divide
+    # by it, as a per-unit price is quoted. None: ``target``.
+    served: pint.Quantity | None = None
 
 
 def largest_batch_within(time_of, target: float, ceiling, iterations: int = 60):  # type: ignore[no-untyped-def]
@@ -382,10 +385,11 @@ def _fleet(s: Serving, prefill: Step, tpot_key: str, tpot: pint.Quantity, tp: St
     accelerators = step("llm.accelerators", "Accelerators for LLM serving", "llm.replicas × llm.tensor_parallel",
                         replicas.value.magnitude * tp.value, **{"llm.replicas": replicas.value, "llm.tensor_parallel": tp.value})
     cost = inference.monthly_cost("llm", accelerators.value, s.price, s.month)
-    out_tokens = (s.target * s.output_tokens / REQUEST * s.month).to("token")
-    per_million = step("llm.cost_per_million_tokens", "Cost per million output tokens",
-                       "llm.monthly_cost / (target_requests × output_tokens × seconds_per_month) × 10^6 token",
-                       (cost.value / out_tokens * Q_(1e6, "token")).to("USD"), target_requests=s.target,
+    served = s.target if s.served is None else s.served
+    out_tokens = (served * s.output_tokens / REQUEST * s.month).to("token")
+    per_million = step("llm.cost_per_million_tokens", "Cost per million output tokens served (average load)",
+                       "llm.monthly_cost / (served_requests × output_tokens × seconds_per_month) × 10^6 token",
+                       (cost.value / out_tokens * Q_(1e6, "token")).to("USD"), served_requests=served,
                        output_tokens=s.output_tokens, seconds_per_month=s.month, **{"llm.monthly_cost": cost.value})
     return out + [replicas, accelerators, cost, per_million]
 

@@ -45,6 +45,18 @@ class Conventions(Strict):
         """Whether amounts of information are shown in powers of 1024 (GiB) rather than 1000 (GB)."""
         return self.storage_display == "binary"
 
+    @model_validator(mode="after")
+    def _periods_build_on_shorter_ones(self) -> Conventions:
+        # A month is built from the scenario's day, a year from its day or month (periods_of).
+        for name, longer in (("day", ("day", "week", "month", "year")), ("month", ("month", "year")),
+                             ("year", ("year",))):
+            value = getattr(self, name)
+            used = [unit for unit, _ in value.unit_items() if unit in longer] if value is not None else []
+            if used:
+                raise ValueError(f"conventions.{name} is written in {used[0]}s, which it defines; write it in "
+                                 "seconds or in shorter periods (a month in days, a year in days or months)")
+        return self
+
 
 class Traffic(Strict):
     """Who sends requests, how many, and how large."""

@@ -6,6 +6,7 @@ positions; unknown keys get a "did you mean" from the fields allowed where they 
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from typing import Any
@@ -19,7 +20,22 @@ __all__ = ["given_kind", "origin", "problem_of"]
 
 
 def origin(document: YamlDocument, loc: tuple[Any, ...], overrides: typing.Sequence[str]) -> YamlDocument:
-    """The file for a problem, or "--set" when the offending key came only from an override."""
+    r"""The file for a problem, or the ``--set`` option that wrote the offending value or key.
+
+    A problem at or below a path an override set is that option's, not the file's: the file
+    line that held the old value is not where the mistake is.
+
+    >>> from estimator.scenario.source import read_yaml
+    >>> doc = read_yaml("traffic:\n  request_size: 2 KB\n", "s.yaml")
+    >>> origin(doc, ("traffic", "request_size"), ["traffic.request_size=5 kg"]).file
+    "--set 'traffic.request_size=5 kg'"
+    >>> origin(doc, ("traffic", "request_size"), ["conventions.peak_factor=3"]).file
+    's.yaml'
+    """
+    for override in reversed(overrides):  # the last one written wins, as in apply_overrides
+        path = tuple(int(p) if p.isdigit() else p for p in re.split(r"[.\[\]]+", override.partition("=")[0]) if p)
+        if path and loc[:len(path)] == path:
+            return YamlDocument(f"--set {override!r}", None)
     if overrides and loc and loc[:1] not in document.positions and loc[:1] not in document.key_positions:
         return YamlDocument("--set", None)
     return document

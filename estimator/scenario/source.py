@@ -14,6 +14,7 @@ expanded so that an alias bomb is refused before it is built.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -195,8 +196,36 @@ def _check_key(key_node: yaml.Node, path: Path_, document: YamlDocument) -> None
                                                        "as a number, date or yes/no)")])
 
 
+# PyYAML reads YAML 1.1, where these plain scalars are numbers or booleans; YAML 1.2 (and most
+# editors and people) read them otherwise: 010 is 8 or 10, 1:30 is 90 or text, 0b11 is 3 or text,
+# no is false or text. A value that two readers read differently is refused, not guessed.
+_AMBIGUOUS = {
+    "tag:yaml.org,2002:int": (re.compile(r"[-+]?(0[0-9_]|0b|.*:)"),
+                              "a number YAML 1.1 and YAML 1.2 read differently (octal, binary or base 60)",
+                              "a decimal number such as '10' or '90', or text in quotes"),
+    "tag:yaml.org,2002:float": (re.compile(r".*:"), "a base-60 number, which YAML 1.2 reads as text",
+                                "a decimal number such as '90.5', or text in quotes"),
+    "tag:yaml.org,2002:bool": (re.compile(r"(?!(true|True|TRUE|false|False|FALSE)$)"),
+                               "a yes/no word, which YAML 1.1 reads as true or false and YAML 1.2 as text",
+                               "true or false, or text in quotes"),
+}
+
+
 def _check_scalar(node: yaml.ScalarNode, path: Path_, document: YamlDocument) -> None:
-    """Read a typed scalar (number, date ...) now, so a bad one is reported where it is."""
+    r"""Read a typed scalar (number, date ...) now, so a bad one is reported where it is.
+
+    A plain scalar that YAML 1.1 and 1.2 read differently (``010``, ``1:30``, ``0b11``, ``no``) is
+    refused:
+
+    >>> read_yaml("conventions:\n  peak_factor: 010\n", "s.yaml")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    estimator.errors.ScenarioError: s.yaml:2:16: conventions.peak_factor: a number YAML 1.1 and YAML 1.2 read ...
+    """
+    ambiguous = _AMBIGUOUS.get(node.tag)
+    if ambiguous and not node.style and ambiguous[0].match(node.value):  # plain: None, or '' from libyaml
+        raise ScenarioError([document.problem(path, ambiguous[1], given=repr(node.value)[:60],
+                                              expected=ambiguous[2])])
     if node.tag == _STR or node.tag not in _CONSTRUCTOR.yaml_constructors:
         return  # strings need no reading; an unknown tag is reported by the constructor, located
     if node.tag == _INT and len(node.value) > MAX_DIGITS:
