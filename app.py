@@ -11,15 +11,16 @@ from collections.abc import Callable
 import streamlit as st
 
 from estimator import report, views
-from estimator.edits import Edited, apply_edits, editable_inputs, edited_yaml, section_overrides
+from estimator.edits import Edited, apply_edits, reworded, section_overrides
 from estimator.errors import EnvelopeError
-from estimator.estimate import Estimate, estimate
-from estimator.scenario import Scenario, load_scenario_text
+from estimator.estimate import Estimate
+from estimator.scenario import Scenario
+from ui import cached
 from ui.charts import chart_ui
 from ui.diagram import diagram_ui, pictures
 from ui.downloads import downloads_ui
-from ui.inputs import Source, assumptions_ui, conventions_ui, diagram_options_ui, source_ui
-from ui.results import metrics_ui, table_ui, working_ui
+from ui.inputs import Source, assumptions_ui, conventions_ui, diagram_options_ui, sidebar_names, source_ui
+from ui.results import metrics_ui, stale_ui, table_ui, working_ui
 from ui.uncertainty_ui import comparison_tab_ui, sensitivity_tab_ui, sweep_tab_ui, uncertainty_tab_ui
 from ui.view import View
 
@@ -32,32 +33,43 @@ def problem_ui(message: str, title: str) -> None:
 
 def edits_ui(source: Source, original: Scenario) -> Edited:
     """The sidebar's edits applied to the file; refused values are shown under their fields."""
-    inputs = editable_inputs(original)
+    inputs = cached.inputs_of(source.text, source.file)
     base = section_overrides(source.text, source.file, "conventions", conventions_ui(original))
     texts, slots = assumptions_ui(inputs, source.id)
-    edited = apply_edits(source.text, source.file, inputs, texts, base)
+    edited = apply_edits(source.text, source.file, inputs, texts, base, load=cached.loaded)
     for path, message in edited.field_errors.items():
         slots[path].error(message)
     return edited
 
 
 def current_ui(source: Source, edited: Edited) -> tuple[Scenario, Estimate, tuple[str, ...]]:
-    """The edited scenario and its estimate, or the last good ones when the edits do not hold together."""
+    """The edited scenario and its estimate, or the last good ones when the edits do not hold together.
+
+    Whenever the numbers shown are not those of every value in the sidebar, the page says so,
+    naming the fields as the sidebar labels them.
+    """
     remembered = f"last-good:{source.id}"
+    names = sidebar_names(cached.inputs_of(source.text, source.file))
     try:
         if edited.scenario is None:
             raise EnvelopeError(edited.error or "")
-        result = (edited.scenario, estimate(edited.scenario), edited.overrides)
+        result = (edited.scenario, cached.estimated(source.text, source.file, edited.overrides), edited.overrides)
     except EnvelopeError as error:
-        problem_ui(str(error), "These values do not work together; showing the last estimate that did.")
+        stale_ui("These values do not work together, so the results below are those of the last values that "
+                 "did: they do not follow the sidebar until this is fixed.", reworded(str(error), names))
         overrides = st.session_state.get(remembered, ())
-        scenario = load_scenario_text(source.text, source.file, overrides)
-        return scenario, estimate(scenario), overrides
+        return (cached.loaded(source.text, source.file, overrides), cached.estimated(source.text, source.file, overrides),
+                overrides)
+    if edited.field_errors:
+        refused = ", ".join(names.get(path, path) for path in edited.field_errors)
+        stale_ui(f"Not in these results: {refused}. The value shown in the sidebar was refused (the reason is "
+                 "under the field), so the results use the value that was there before it.")
     st.session_state[remembered] = edited.overrides
     return result
 
 
 def overview_ui(view: View) -> None:
+    """The diagram, the cost, storage and latency charts and every result in a table."""
     drawn, problem = pictures(view.scenario, view.estimate, view.theme, view.direction)
     diagram_ui(drawn, problem)
     left, right = st.columns(2, gap="large")
@@ -69,11 +81,11 @@ def overview_ui(view: View) -> None:
     if latency is not None:
         chart_ui(latency, "")
     st.markdown("#### All results")
-    table_ui(views.result_rows(view.estimate))
+    table_ui(cached.results_table(view.text, view.file, view.overrides))
 
 
 def working_tab_ui(view: View) -> None:
-    working_ui(views.working_sections(view.estimate))
+    working_ui(cached.working(view.text, view.file, view.overrides))
 
 
 def scenario_tab_ui(view: View) -> None:
@@ -83,13 +95,14 @@ def scenario_tab_ui(view: View) -> None:
         if value:
             st.markdown(f"**{label}:** {value}")
     st.markdown("#### Scenario file, with your edits")
-    st.code(edited_yaml(view.text, view.file, view.overrides), language="yaml")
+    st.code(cached.edited_text(view.text, view.file, view.overrides), language="yaml")
 
 
 def downloads_tab_ui(view: View) -> None:
     drawn, problem = pictures(view.scenario, view.estimate, view.theme, view.direction)
-    downloads_ui(view.file, edited_yaml(view.text, view.file, view.overrides), report.to_markdown(view.estimate),
-                 report.to_json(view.estimate), drawn)
+    downloads_ui(view.file, cached.edited_text(view.text, view.file, view.overrides),
+                 cached.markdown_text(view.text, view.file, view.overrides),
+                 cached.json_text(view.text, view.file, view.overrides), drawn)
     if problem:
         st.caption(problem)
 
@@ -115,8 +128,8 @@ def main() -> None:
         st.info("Upload a scenario file in the sidebar, or pick a case study.")
         return
     try:
-        original = load_scenario_text(source.text, source.file)
-        baseline = estimate(original)
+        original = cached.loaded(source.text, source.file)
+        baseline = cached.estimated(source.text, source.file, ())
     except EnvelopeError as error:
         problem_ui(str(error), f"{source.file} cannot be estimated:")
         return
@@ -125,10 +138,14 @@ def main() -> None:
     view = View(source.file, source.text, overrides, original, scenario, result, baseline, theme, direction)
     st.title(scenario.name)
     st.caption(f"{scenario.summary}  \nConventions: {report.conventions_text(result)}")
-    metrics_ui(views.headline_metrics(result, baseline))
-    for tab, (_, draw) in zip(st.tabs([title for title, _ in TABS]), TABS, strict=True):
-        with tab:
-            draw(view)
+    metrics_ui(cached.cards(source.text, source.file, overrides, scenario.archetype))
+    # Only the tab on screen is drawn: switching tabs reruns the script (on_change="rerun"), and a
+    # tab's own widgets rerun only that tab (each tab is a fragment).
+    for tab, (_, draw) in zip(st.tabs([title for title, _ in TABS], key="tab", on_change="rerun"), TABS,
+                              strict=True):
+        if tab.open:
+            with tab:
+                st.fragment(draw)(view)
 
 
 main()

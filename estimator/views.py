@@ -12,6 +12,8 @@ Everything is a plain dataclass or dict of strings and floats, so it is tested w
 ['Peak QPS', 'Total storage', 'Feature store', 'Accelerators', 'Monthly cost']
 >>> headline_metrics(result, result)[0].delta is None
 True
+>>> [m.label for m in headline_metrics(result, result, "llm")]  # the cards an LLM scenario has
+['Peak QPS', 'Total storage', 'Monthly cost']
 """
 
 from __future__ import annotations
@@ -37,6 +39,16 @@ HEADLINES: tuple[tuple[str, str, DeltaColour], ...] = (
     ("serving.accelerators", "Accelerators", "inverse"),
     ("cost.monthly_total", "Monthly cost", "inverse"),
 )
+_PEAK_QPS, _STORAGE, _FEATURE_STORE, _ACCELERATORS, _MONTHLY_COST = HEADLINES
+
+# The cards of an archetype, in order; HEADLINES for one not listed. An LLM assistant is sized by
+# its own serving fleet (llm.accelerators, not the retrieval ranker's serving.accelerators), the
+# price of a million output tokens and the time to first token (the prefill time).
+ARCHETYPE_CARDS: dict[str, tuple[tuple[str, str, DeltaColour], ...]] = {
+    "llm": (_PEAK_QPS, _STORAGE, ("llm.accelerators", "Accelerators", "inverse"),
+            ("llm.cost_per_million_tokens", "$ per M tokens", "inverse"),
+            ("llm.prefill_time", "Time to first token", "inverse"), _MONTHLY_COST),
+}
 
 
 @dataclass(frozen=True)
@@ -49,10 +61,11 @@ class Metric:
     help: str
 
 
-def headline_metrics(current: Estimate, original: Estimate) -> list[Metric]:
-    """The headline numbers of ``current``, each with its change against ``original``."""
+def headline_metrics(current: Estimate, original: Estimate, archetype: str = "recommendation") -> list[Metric]:
+    """The headline numbers of ``current`` for its ``archetype`` (``ARCHETYPE_CARDS``), each with its
+    change against ``original``; a card whose result the estimate lacks is left out."""
     metrics = []
-    for key, label, colour in HEADLINES:
+    for key, label, colour in ARCHETYPE_CARDS.get(archetype, HEADLINES):
         if key not in current:
             continue
         result = current.steps[key]

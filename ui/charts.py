@@ -10,6 +10,9 @@ from estimator.views import BarChart
 BAR_COLOUR = "#4C78A8"
 LIMIT_COLOUR = "#D62728"
 BAND_PX = 26  # one bar and its gap; the chart grows with the number of bars
+# Plain numbers with thousands separators: the axis title already carries the scale ("$ k/month",
+# "ms"), so an SI suffix on each tick ("~s") said it twice ("1k" under "$ k/month", "0.5k ms").
+AXIS_FORMAT = ",~g"
 
 
 def bar_chart(chart: BarChart) -> alt.LayerChart:
@@ -20,7 +23,7 @@ def bar_chart(chart: BarChart) -> alt.LayerChart:
         y=alt.Y("name:N", sort=order, title=None, axis=alt.Axis(labelLimit=180)),
         tooltip=[alt.Tooltip("name:N", title="Part"), alt.Tooltip("text:N", title="Value")],
     )
-    axis = alt.X("start:Q", title=chart.unit, axis=alt.Axis(format="~s", tickCount=4),
+    axis = alt.X("start:Q", title=chart.unit, axis=alt.Axis(format=AXIS_FORMAT, tickCount=4),
                  scale=alt.Scale(domain=[0, chart.axis_end], nice=False))
     bars = base.mark_bar(color=BAR_COLOUR).encode(x=axis, x2="end:Q")
     labels = base.mark_text(align="left", dx=4, fontSize=11).encode(x="end:Q", text="text:N")
