@@ -45,7 +45,6 @@ def archetypes() -> dict[str, Any]:
 def populate(graph: Graph, scenario: Scenario, estimate: Estimate) -> Graph:
     """The scenario's architecture in ``graph``: archetype defaults, its models and datasets, its changes."""
     spec = archetypes()["archetypes"][scenario.archetype]
-    graph.graph.update(title=scenario.name, subtitle=subtitle(spec["subtitle"], estimate))
     context = {"replicas": _number(scenario.features.online.replication) if scenario.features.online else ""}
     for node in spec["nodes"]:
         if _has(scenario, node.get("needs")):
@@ -56,6 +55,10 @@ def populate(graph: Graph, scenario: Scenario, estimate: Estimate) -> Graph:
     for edge in spec["edges"]:
         _add_edge(graph, edge, estimate, context)
     apply_components(graph, scenario)
+    # After the scenario's changes: a subtitle that names a part the scenario removed would claim it.
+    described = next((text for node, text in spec.get("subtitle_without", {}).items() if node not in graph),
+                     spec["subtitle"])
+    graph.graph.update(title=scenario.name, subtitle=subtitle(described, estimate))
     return graph
 
 

@@ -224,3 +224,13 @@ def test_estimate_command_does_not_import_diagrams_lib():
             "assert r.exit_code == 0, r.output; "
             "assert 'diagrams' not in sys.modules and 'diagrams_lib.graph' not in sys.modules")
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
+
+
+def test_the_subtitle_claims_no_part_the_scenario_removed():
+    """The LLM archetype says "with retrieval-augmented generation" only while its retrieval index is drawn."""
+    for name, subtitle in (("llm_chat_assistant.yaml", "LLM assistant · "),  # removes ann_index
+                           ("rag_question_answering.yaml", "LLM assistant with retrieval-augmented generation · ")):
+        scenario = load_scenario(ROOT / "scenarios" / name)
+        graph = build_graph(scenario, estimate(scenario))
+        assert graph.graph["subtitle"].startswith(subtitle), graph.graph["subtitle"]
+        assert ("ann_index" in graph) == ("retrieval" in subtitle)
