@@ -62,8 +62,8 @@ def current_ui(source: Source, edited: Edited) -> tuple[Scenario, Estimate, tupl
                 overrides)
     if edited.field_errors:
         refused = ", ".join(names.get(path, path) for path in edited.field_errors)
-        stale_ui(f"Not in these results: {refused}. The value shown in the sidebar was refused (the reason is "
-                 "under the field), so the results use the value that was there before it.")
+        stale_ui(f"Not in these results: {refused}. The value in the sidebar was refused (the reason is under "
+                 "the field), so the results below use the file's value there.")
     st.session_state[remembered] = edited.overrides
     return result
 

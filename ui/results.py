@@ -11,9 +11,9 @@ from estimator.views import Metric, Working
 # Cards take the width their text needs and wrap onto a second row rather than cut it: at
 # 1280 px, five cards of equal width cut "20.0 k request/s" and its change with an ellipsis.
 _STYLE = """<style>
-[data-testid="stMetricValue"] { font-size: 1.6rem; }
+[data-testid="stMetricValue"] { font-size: 1.4rem; }
 [data-testid="stMetricValue"] > div, [data-testid="stMetricDelta"] > div { overflow: visible; text-overflow: clip; }
-[data-testid="stMetric"] { min-width: 10.5rem; }
+[data-testid="stMetric"] { min-width: 8rem; }
 .block-container { padding-top: 2.5rem; }
 </style>"""
 
