@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from estimator import report, views
+from estimator import report
 from estimator.edits import Edited, apply_edits, reworded, section_overrides
 from estimator.errors import EnvelopeError
 from estimator.estimate import Estimate
@@ -72,16 +72,17 @@ def current_ui(source: Source, edited: Edited) -> tuple[Scenario, Estimate, tupl
 
 def overview_ui(view: View) -> None:
     """The diagram, the cost, storage and latency charts and every result in a table."""
-    drawn, problem = pictures(view.scenario, view.estimate, view.theme, view.direction)
+    drawn, problem = pictures(lambda: cached.diagram_graph(view.text, view.file, view.overrides), view.theme,
+                              view.direction)
     diagram_ui(drawn, problem)
+    charts = cached.bar_specs(view.text, view.file, view.overrides)
     left, right = st.columns(2, gap="large")
     with left:
-        chart_ui(views.cost_by_component(view.estimate), "No costs in this scenario.")
+        chart_ui(charts["cost"], "No costs in this scenario.")
     with right:
-        chart_ui(views.storage_by_dataset(view.estimate), "No datasets in this scenario.")
-    latency = views.latency_by_stage(view.estimate)
-    if latency is not None:
-        chart_ui(latency, "")
+        chart_ui(charts["storage"], "No datasets in this scenario.")
+    if charts["latency"] is not None:
+        chart_ui(charts["latency"], "")
     st.markdown("#### All results")
     table_ui(cached.results_table(view.text, view.file, view.overrides))
 
@@ -101,7 +102,8 @@ def scenario_tab_ui(view: View) -> None:
 
 
 def downloads_tab_ui(view: View) -> None:
-    drawn, problem = pictures(view.scenario, view.estimate, view.theme, view.direction)
+    drawn, problem = pictures(lambda: cached.diagram_graph(view.text, view.file, view.overrides), view.theme,
+                              view.direction)
     downloads_ui(view.file, cached.edited_text(view.text, view.file, view.overrides),
                  cached.markdown_text(view.text, view.file, view.overrides),
                  cached.json_text(view.text, view.file, view.overrides), drawn)

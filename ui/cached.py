@@ -13,16 +13,20 @@ shows is plain rows and text, cached with ``st.cache_data``. A failing load is n
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import streamlit as st
 
 from estimator import report, views
 from estimator.edits import Input, editable_inputs, edited_yaml
 from estimator.estimate import Estimate, estimate
+from estimator.library import SCENARIOS_DIR, LibraryEntry, bundled_scenarios
 from estimator.scenario import Scenario, load_scenario_text
+from ui.charts import bar_spec
+from ui.diagram import graph_json
 
-__all__ = ["cards", "edited_text", "estimated", "inputs_of", "json_text", "loaded", "markdown_text", "results_table",
-           "working"]
+__all__ = ["bar_specs", "library", "cards", "diagram_graph", "edited_text", "estimated", "inputs_of", "json_text", "loaded",
+           "markdown_text", "results_table", "working"]
 
 ENTRIES = 256  # scenarios tried while typing: each edit, each trial of an edit, each case study
 
@@ -79,3 +83,29 @@ def json_text(text: bytes, file: str, overrides: tuple[str, ...]) -> str:
 def edited_text(text: bytes, file: str, overrides: tuple[str, ...]) -> str:
     """The scenario file with the edits, as the Scenario tab shows it and the download gives it."""
     return edited_yaml(text, file, overrides)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def bar_specs(text: bytes, file: str, overrides: tuple[str, ...]) -> dict[str, dict[str, Any] | None]:
+    """The Overview's charts as vega-lite specifications: cost, storage, latency (None: no such chart)."""
+    result = estimated(text, file, overrides)
+    charts = {"cost": views.cost_by_component(result), "storage": views.storage_by_dataset(result),
+              "latency": views.latency_by_stage(result)}
+    return {name: bar_spec(chart) if chart is not None else None for name, chart in charts.items()}
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def diagram_graph(text: bytes, file: str, overrides: tuple[str, ...]) -> str:
+    """The component graph as canonical JSON (the key of the rendered pictures)."""
+    return graph_json(loaded(text, file, overrides), estimated(text, file, overrides))
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _library(listing: tuple[tuple[str, int], ...]) -> list[LibraryEntry]:
+    return bundled_scenarios()
+
+
+def library() -> list[LibraryEntry]:
+    """The bundled scenarios, read again only when a file of the library is added, removed or changed
+    (parsing all of them took tens of milliseconds of every rerun)."""
+    return _library(tuple((path.name, path.stat().st_mtime_ns) for path in sorted(SCENARIOS_DIR.glob("*.yaml"))))

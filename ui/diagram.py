@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -55,14 +56,15 @@ def display_png(png: bytes) -> bytes:
     return scaled.getvalue()
 
 
-def pictures(scenario: Scenario, estimate: Estimate, theme: str, direction: str) -> tuple[dict[str, bytes], str | None]:
+def pictures(graph_of: Callable[[], str], theme: str, direction: str) -> tuple[dict[str, bytes], str | None]:
     """({format: bytes} for PNG and SVG, None) or ({}, why there is no picture).
 
-    A diagram that cannot be drawn must not take the numbers down with it, so any failure
+    ``graph_of`` gives the graph as ``graph_json`` writes it (the app caches it by scenario and
+    edits). A diagram that cannot be drawn must not take the numbers down with it, so any failure
     becomes a warning on the page (the AppTest tests fail on that warning).
     """
     try:
-        graph = graph_json(scenario, estimate)
+        graph = graph_of()
         return {fmt: render_cached(graph, fmt, theme, direction) for fmt in ("png", "svg")}, None
     except Exception as error:  # noqa: BLE001 - shown to the person, never swallowed silently
         return {}, f"The diagram could not be drawn: {type(error).__name__}: {error}"

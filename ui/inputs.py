@@ -14,9 +14,9 @@ from typing import Any
 import streamlit as st
 
 from estimator.edits import MAX_TEXT, Input
-from estimator.library import bundled_scenarios
 from estimator.scenario import Conventions, Scenario
 from estimator.source import MAX_BYTES
+from ui.cached import library
 from ui.view import scenario_id
 
 THEMES = ("onprem", "aws", "gcp", "azure")
@@ -46,7 +46,7 @@ def source_ui() -> Source | None:
     origin = st.sidebar.radio("Start from", ("Case study", "Upload a YAML file"), horizontal=True,
                               label_visibility="collapsed")
     if origin == "Case study":
-        entries = bundled_scenarios()
+        entries = library()
         index = st.sidebar.selectbox("Case study", range(len(entries)), format_func=lambda i: entries[i].name,
                                      help="The bundled scenario library (scenarios/*.yaml).")
         entry = entries[index]

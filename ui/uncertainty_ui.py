@@ -15,7 +15,6 @@ import streamlit as st
 from estimator.compare import compare, comparison_rows
 from estimator.errors import EnvelopeError
 from estimator.estimate import estimate
-from estimator.library import bundled_scenarios
 from estimator.scenario import load_scenario_text
 from estimator.uncertainty import (
     DEFAULT_SAMPLES,
@@ -42,7 +41,7 @@ from estimator.uncertainty_views import (
     sweep_defaults,
     tornado_chart,
 )
-from ui.cached import estimated
+from ui.cached import estimated, library
 from ui.charts import BAND_PX, BAR_COLOUR, LIMIT_COLOUR
 from ui.view import View
 
@@ -228,7 +227,7 @@ def comparison_tab_ui(view: View) -> None:
         if not view.overrides:
             st.caption("No edits yet: change an assumption in the sidebar to see what it moves.")
     else:
-        entries = [entry for entry in bundled_scenarios() if entry.path.name != view.file]
+        entries = [entry for entry in library() if entry.path.name != view.file]
         index = st.selectbox("Other case study", range(len(entries)), format_func=lambda i: entries[i].name,
                              key="compare:other")
         other = entries[index]
