@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from estimator.estimate import estimate
 from estimator.library import bundled_scenarios
 from estimator.report import show
+from estimator.uncertainty_views import sweep_defaults
 from estimator.scenario import load_scenario_text
 
 HEADLINES = ["Peak QPS", "Total storage", "Feature store", "Accelerators", "Monthly cost"]
@@ -104,10 +105,33 @@ def test_an_invalid_value_shows_an_error_next_to_it_and_the_page_keeps_working()
     assert len(errors) == 1
     assert errors[0].startswith("wrong dimension: given '2 user', expected an amount of information, e.g. ")
     assert metrics(app) == before, "the estimate of the last good values is still shown"
+    # ... and the page says that it does not follow the sidebar, naming the field as the sidebar does.
+    assert [w.value for w in app.main.warning] == [
+        "Not in these results: “Response size” (Traffic). The value in the sidebar was refused (the reason is "
+        "under the field), so the results below use the file's value there."]
     field(app, "Request size").set_value("4 KB").run()
     assert not app.exception
     assert len(app.sidebar.error) == 1, "the bad value stays reported while another edit applies"
     assert not app.main.error
+    assert len(app.main.warning) == 1
+    field(app, "Response size").set_value("1 KB").run()
+    assert not app.main.warning, "fixed: nothing is stale any more"
+
+
+def test_the_sweep_range_belongs_to_its_case_study():
+    """After switching case study the sweep starts from the new scenario's range, not the last one's."""
+    app = opened(started("ad_click_prediction.yaml"), "Sweep")
+    assert app.selectbox(key="sweep:input").value == "traffic.daily_active_users"
+    first = [(w.key, w.value) for w in app.text_input if w.key.startswith("sweep:")]
+    names = [e.path.name for e in bundled_scenarios()]
+    app.sidebar.selectbox[0].set_value(names.index("llm_chat_assistant.yaml")).run()
+    assert not app.exception and app.selectbox(key="sweep:input").value == "traffic.daily_active_users"
+    text = (ROOT / "scenarios" / "llm_chat_assistant.yaml").read_bytes()
+    expected = sweep_defaults(load_scenario_text(text, "llm_chat_assistant.yaml"), "traffic.daily_active_users",
+                              lambda more: load_scenario_text(text, "llm_chat_assistant.yaml", more))
+    now = [(w.key, w.value) for w in app.text_input if w.key.startswith("sweep:")]
+    assert [value for _, value in now] == list(expected) != [value for _, value in first]
+    assert {key for key, _ in now}.isdisjoint(key for key, _ in first)
 
 
 def test_downloads_exist_for_report_results_scenario_and_diagram():
