@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from estimator import report
 from estimator.edits import Edited, apply_edits, reworded, section_overrides
@@ -44,13 +45,18 @@ def edits_ui(source: Source, original: Scenario) -> Edited:
     return edited
 
 
+def last_good(source: Source) -> str:
+    """Session key of the edits of the last estimate shown for ``source``."""
+    return f"last-good:{source.id}"
+
+
 def current_ui(source: Source, edited: Edited) -> tuple[Scenario, Estimate, tuple[str, ...]]:
     """The edited scenario and its estimate, or the last good ones when the edits do not hold together.
 
     Whenever the numbers shown are not those of every value in the sidebar, the page says so,
     naming the fields as the sidebar labels them.
     """
-    remembered = f"last-good:{source.id}"
+    remembered = last_good(source)
     names = sidebar_names(cached.inputs_of(source.text, source.file))
     try:
         if edited.scenario is None:
@@ -126,6 +132,16 @@ TABS: list[tuple[str, Callable[[View], None]]] = [
 ]
 
 
+def header_ui(slot: DeltaGenerator, source: Source, overrides: tuple[str, ...]) -> None:
+    """The scenario's name, summary, conventions and headline cards with ``overrides``, in ``slot``."""
+    scenario = cached.loaded(source.text, source.file, overrides)
+    result = cached.estimated(source.text, source.file, overrides)
+    with slot.container():
+        st.title(scenario.name)
+        st.caption(f"{scenario.summary}  \nConventions: {report.conventions_text(result)}")
+        metrics_ui(cached.cards(source.text, source.file, overrides, scenario.archetype))
+
+
 def main() -> None:
     st.set_page_config(page_title="Envelope", page_icon="✉️", layout="wide")
     source = source_ui()
@@ -139,13 +155,16 @@ def main() -> None:
     except EnvelopeError as error:
         problem_ui(str(error), f"{source.file} cannot be estimated:")
         return
+    # The title and cards come first on the page but depend on the sidebar's ~70 fields. They are
+    # drawn at once with the edits the last run used (the file's own on a first visit: the first
+    # card shows before the sidebar is built), then again in the same place with the edits of now.
+    head = st.empty()
+    header_ui(head, source, st.session_state.get(last_good(source), ()))
     theme, direction = diagram_options_ui()
     apply_pending_ui()
     scenario, result, overrides = current_ui(source, edits_ui(source, original))
     view = View(source.file, source.text, overrides, original, scenario, result, baseline, theme, direction)
-    st.title(scenario.name)
-    st.caption(f"{scenario.summary}  \nConventions: {report.conventions_text(result)}")
-    metrics_ui(cached.cards(source.text, source.file, overrides, scenario.archetype))
+    header_ui(head, source, overrides)
     # Only the tab on screen is drawn: switching tabs reruns the script (on_change="rerun"), and a
     # tab's own widgets rerun only that tab (each tab is a fragment).
     for tab, (_, draw) in zip(st.tabs([title for title, _ in TABS], key="tab", on_change="rerun"), TABS,
