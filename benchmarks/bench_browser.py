@@ -91,11 +91,18 @@ def run(quick: bool) -> list[Row]:
                         page.close()
             finally:
                 browser.close()
+    first = Row(FIRST, median(firsts["app"]), median(firsts["trivial"]), "the one-widget app's page",
+                "median ≤ 1.5 s", ("median", 1.5), runs=len(firsts["app"]),
+                note=f"app runs {min(firsts['app']):.2f}–{max(firsts['app']):.2f} s")
+    if first.met is False:
+        first.note = (f"Gap: the one-widget app's page alone takes {first.baseline:.2f} s here (Streamlit's page, "
+                      f"scripts and websocket in Chromium on a shared machine), so the goal leaves the app "
+                      f"{max(1.5 - first.baseline, 0) * 1e3:.0f} ms; the app adds {(first.median - first.baseline) * 1e3:.0f} ms "
+                      "(not yet split between the server's first run and the browser drawing the page; the cards "
+                      "are sent before the sidebar's fields). " + first.note)
     return [
         Row(RERUN, median(reruns["app"]), median(reruns["trivial"]), "the same change in a one-widget app",
             "median ≤ 250 ms", ("median", 0.25), runs=len(reruns["app"]),
             note=f"app runs {min(reruns['app']) * 1e3:.0f}–{max(reruns['app']) * 1e3:.0f} ms"),
-        Row(FIRST, median(firsts["app"]), median(firsts["trivial"]), "the one-widget app's page",
-            "median ≤ 1.5 s", ("median", 1.5), runs=len(firsts["app"]),
-            note=f"app runs {min(firsts['app']):.2f}–{max(firsts['app']):.2f} s"),
+        first,
     ]
