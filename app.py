@@ -155,11 +155,12 @@ def main() -> None:
     except EnvelopeError as error:
         problem_ui(str(error), f"{source.file} cannot be estimated:")
         return
-    # The title and cards come first on the page but depend on the sidebar's ~70 fields. They are
-    # drawn at once with the edits the last run used (the file's own on a first visit: the first
-    # card shows before the sidebar is built), then again in the same place with the edits of now.
+    # The title and cards come first on the page but depend on the sidebar's ~70 fields. On a first
+    # visit (no edits yet) they are drawn at once with the file's own values, so the first card shows
+    # before the sidebar is built, and again in the same place once the fields are read.
     head = st.empty()
-    header_ui(head, source, st.session_state.get(last_good(source), ()))
+    if last_good(source) not in st.session_state:
+        header_ui(head, source, ())
     theme, direction = diagram_options_ui()
     apply_pending_ui()
     scenario, result, overrides = current_ui(source, edits_ui(source, original))

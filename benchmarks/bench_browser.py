@@ -100,9 +100,11 @@ def run(quick: bool) -> list[Row]:
                       f"{max(1.5 - first.baseline, 0) * 1e3:.0f} ms; the app adds {(first.median - first.baseline) * 1e3:.0f} ms "
                       "(not yet split between the server's first run and the browser drawing the page; the cards "
                       "are sent before the sidebar's fields). " + first.note)
-    return [
-        Row(RERUN, median(reruns["app"]), median(reruns["trivial"]), "the same change in a one-widget app",
-            "median ≤ 250 ms", ("median", 0.25), runs=len(reruns["app"]),
-            note=f"app runs {min(reruns['app']) * 1e3:.0f}–{max(reruns['app']) * 1e3:.0f} ms"),
-        first,
-    ]
+    rerun = Row(RERUN, median(reruns["app"]), median(reruns["trivial"]), "the same change in a one-widget app",
+                "median ≤ 250 ms", ("median", 0.25), runs=len(reruns["app"]),
+                note=f"app runs {min(reruns['app']) * 1e3:.0f}–{max(reruns['app']) * 1e3:.0f} ms")
+    if rerun.met is False:
+        rerun.note = ("Gap: the server's rerun is measured by the AppTest row above; the rest is the browser "
+                      "replacing ~70 sidebar fields, the results table and the charts, and the machine's load "
+                      "(runs spread widely). " + rerun.note)
+    return [rerun, first]
