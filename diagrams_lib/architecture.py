@@ -3,7 +3,7 @@
 The default graph of each archetype is data (archetypes.yaml); the scenario adds one node per
 model and dataset, and its `components:` section adds, removes and relabels components and
 flows. Annotations are estimate results shown exactly as the reports show them
-(estimator.report.show), and only results the estimate has appear.
+(estimator.display.show), and only results the estimate has appear.
 
 ``populate(graph, scenario, estimate)`` fills a ``networkx.DiGraph`` (diagrams_lib.graph) or a
 ``Sketch``, the few DiGraph methods it uses: ``load_scenario`` builds a Sketch to refuse a
@@ -20,16 +20,16 @@ import re
 from pathlib import Path
 from typing import Any
 
-
-from estimator.errors import Problem, ScenarioError
+from estimator.display import show
+from estimator.errors import Problem, ScenarioError, did_you_mean
 from estimator.estimate import Estimate
-from estimator.report import show
-from estimator.scenario import Scenario, _did_you_mean
-from estimator.source import safe_load
+from estimator.scenario import Scenario
+from estimator.scenario.source import safe_load
 from estimator.units import Q_, format_quantity
 
 ARCHETYPES_FILE = Path(__file__).with_name("archetypes.yaml")
-__all__ = ["Sketch", "annotate", "apply_components", "archetypes", "find_key", "humanise", "populate", "subtitle"]
+__all__ = ["Sketch", "annotate", "apply_components", "archetypes", "check_architecture", "find_key", "humanise",
+           "populate", "subtitle"]
 
 Graph = Any  # a networkx.DiGraph or a Sketch
 _PLACEHOLDER = re.compile(r"\{([^{}:]+)(?::(\w+))?\}")
@@ -61,6 +61,20 @@ def populate(graph: Graph, scenario: Scenario, estimate: Estimate) -> Graph:
                      spec["subtitle"])
     graph.graph.update(title=scenario.name, subtitle=subtitle(described, estimate))
     return graph
+
+
+def check_architecture(scenario: Scenario, estimate: Estimate) -> None:
+    """Refuse what drawing the scenario would refuse, without networkx or Graphviz.
+
+    ``envelope validate`` calls it so that it agrees with ``diagram`` and ``report``.
+
+    Raises
+    ------
+    ScenarioError
+        A ``components:`` change names no component, adds one that exists, or removes a flow
+        the diagram does not have (located at the change).
+    """
+    populate(Sketch(), scenario, estimate)
 
 
 class Sketch:
@@ -287,7 +301,7 @@ def apply_components(graph: Graph, scenario: Scenario) -> None:
         if node_id in graph:
             return True
         problems.append(_problem(scenario, ("components", *path), "no such component", repr(node_id),
-                                 "one of: " + ", ".join(sorted(graph)), _did_you_mean(node_id, graph)))
+                                 "one of: " + ", ".join(sorted(graph)), did_you_mean(node_id, graph)))
         return False
 
     for index, node_id in enumerate(changes.remove):

@@ -13,8 +13,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from estimator.vocabulary import ARCHETYPES
+
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
-ARCHETYPES = ("recommendation", "classification", "search", "llm")
 
 
 def starter_text(archetype: str, name: str) -> str:

@@ -21,7 +21,6 @@ one pass, with no per-sample Python loop and no second copy of any formula.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Sequence
@@ -29,7 +28,7 @@ from typing import Any, Callable, Mapping, Sequence
 import numpy as np
 import pint
 
-from estimator.errors import UsageError
+from estimator.errors import OptionError, UsageError, did_you_mean
 from estimator.estimate import Estimate, estimate
 from estimator.ranges import Range, iter_ranges, resolve_ranges
 from estimator.units import Q_, parse_quantity, unit_text
@@ -76,10 +75,10 @@ def check_samples(samples: int) -> int:
     >>> check_samples(0)
     Traceback (most recent call last):
     ...
-    estimator.errors.UsageError: --samples: given 0, expected a whole number from 1 to 1,000,000
+    estimator.errors.OptionError: samples: given 0, expected a whole number from 1 to 1,000,000
     """
     if not 1 <= samples <= MAX_SAMPLES:
-        raise UsageError(f"--samples: given {samples}, expected a whole number from 1 to {MAX_SAMPLES:,}")
+        raise OptionError("samples", given=str(samples), expected=f"a whole number from 1 to {MAX_SAMPLES:,}")
     return samples
 
 
@@ -134,9 +133,8 @@ def _percentile_rows(matrix: np.ndarray, percents: Sequence[float]) -> np.ndarra
 
 def _target(result: Estimate, target: str) -> None:
     if target not in result:
-        hint = difflib.get_close_matches(target, [s.key for s in result], n=1, cutoff=0.5)
-        raise UsageError(f"--target: no result named {target!r}" + (f"; did you mean {hint[0]!r}?" if hint else
-                                                                       "; see `envelope estimate FILE` for the keys"))
+        hint = did_you_mean(target, [s.key for s in result], cutoff=0.5)
+        raise OptionError("target", f"no result named {target!r}", hint=hint or "see the estimate for the keys")
 
 
 # ------------------------------------------------------------------------------ tornado
@@ -223,7 +221,7 @@ def sweepable(scenario: Any) -> dict[str, tuple[tuple[str | int, ...], Any]]:
 def sweep_bounds(scenario: Any, spec: str, load: Callable[[list[str]], Any]) -> tuple[str, Any, Any]:
     """``PATH=LOW..HIGH`` → (path, low, high) checked by the field's own validator.
 
-    ``load(overrides)`` re-reads the scenario with ``--set``-style overrides, so a bound
+    ``load(overrides)`` re-reads the scenario with ``PATH=VALUE`` overrides, so a bound
     with the wrong dimension gets the same message as a wrong value in the file. A bound
     without a unit takes the field's (``100M..1B`` for users); ``B`` is a byte, not a
     billion, for sizes.
@@ -231,14 +229,12 @@ def sweep_bounds(scenario: Any, spec: str, load: Callable[[list[str]], Any]) -> 
     path, sep, bounds = spec.partition("=")
     low_text, dots, high_text = bounds.partition("..")
     if not sep or not dots or not low_text.strip() or not high_text.strip():
-        raise UsageError(f"--param: given {spec!r}, expected PATH=LOW..HIGH, e.g. "
-                         "'traffic.daily_active_users=100M..1B'")
+        raise OptionError("param", given=repr(spec), expected="PATH=LOW..HIGH, e.g. 'traffic.daily_active_users=100M..1B'")
     path = path.strip()
     inputs = sweepable(scenario)
     if path not in inputs:
-        hint = difflib.get_close_matches(path, list(inputs), n=1, cutoff=0.5)
-        raise UsageError(f"--param: no input named {path!r} in this scenario" + (
-            f"; did you mean {hint[0]!r}?" if hint else ""))
+        hint = did_you_mean(path, inputs, cutoff=0.5)
+        raise OptionError("param", f"no input named {path!r} in this scenario", hint=hint)
     raw, current = inputs[path]
     sample = current.low if isinstance(current, Range) else current
     units = sample.units if isinstance(sample, pint.Quantity) else None
@@ -265,7 +261,7 @@ def _at(scenario: Any, path: str) -> Any:
 def sweep(scenario: Any, path: str, low: Any, high: Any, steps: int, target: str) -> Sweep:
     """``steps`` evenly spaced values of one input from ``low`` to ``high``, other ranges at medians."""
     if not 2 <= steps <= MAX_STEPS:
-        raise UsageError(f"--steps: given {steps}, expected a whole number from 2 to {MAX_STEPS:,}")
+        raise OptionError("steps", given=str(steps), expected=f"a whole number from 2 to {MAX_STEPS:,}")
     if isinstance(low, pint.Quantity):
         values: Any = Q_(np.linspace(low.magnitude, high.to(low.units).magnitude, steps), low.units)
     else:

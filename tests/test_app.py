@@ -10,9 +10,9 @@ from streamlit.testing.v1 import AppTest
 
 from estimator.estimate import estimate
 from estimator.library import bundled_scenarios
-from estimator.report import show
-from estimator.uncertainty_views import sweep_defaults
+from estimator.display import show
 from estimator.scenario import load_scenario_text
+from estimator.views.sweep import sweep_defaults
 
 HEADLINES = ["Peak QPS", "Total storage", "Feature store", "Accelerators", "Monthly cost"]
 LLM_CARDS = {"Peak QPS": "traffic.peak_qps", "Total storage": "storage.total_footprint",

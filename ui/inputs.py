@@ -14,8 +14,9 @@ from typing import Any
 import streamlit as st
 
 from estimator.edits import MAX_TEXT, Input
+from estimator.results import section_title
 from estimator.scenario import Conventions, Scenario
-from estimator.source import MAX_BYTES
+from estimator.scenario.source import MAX_BYTES
 from ui.cached import library
 from ui.view import scenario_id
 
@@ -101,9 +102,6 @@ def diagram_options_ui() -> tuple[str, str]:
     return theme, DIRECTIONS[direction]
 
 
-SECTION_TITLES = {"traffic": "Traffic", "data": "Data", "features": "Feature store", "models": "Models"}
-
-
 def assumptions_ui(inputs: Sequence[Input], key: str) -> tuple[dict[str, str], dict[str, Any]]:
     """One widget per assumption, grouped as in the file; returns ({path: text}, {path: error slot}).
 
@@ -115,7 +113,7 @@ def assumptions_ui(inputs: Sequence[Input], key: str) -> tuple[dict[str, str], d
     st.sidebar.header("Assumptions")
     st.sidebar.caption("Type values with units, e.g. `2 KB`, `600 million user`, `90 day`.")
     for section, items in groupby(inputs, key=lambda i: i.section):
-        title = SECTION_TITLES.get(section, section.replace("_", " ").capitalize())
+        title = section_title(section)  # the titles results are shown under; "data" reads "Data"
         with st.sidebar.expander(title, expanded=section == "traffic"):
             for group, members in groupby(items, key=lambda i: i.group):
                 if group:
@@ -144,7 +142,7 @@ def sidebar_names(inputs: Sequence[Input]) -> dict[str, str]:
     about ``data.0.record_size`` then reads *Record size* under *Data › watch_events*."""
     names: dict[str, str] = {}
     for item in inputs:
-        section = SECTION_TITLES.get(item.section, item.section.replace("_", " ").capitalize())
+        section = section_title(item.section)  # as assumptions_ui heads it
         name = f"“{item.label}” ({' › '.join(part for part in (section, item.group) if part)})"
         names[item.target] = names[item.path] = name
     return names

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from estimator.views import Metric, Working
+from estimator.views.results import Metric, Working
 
 # Cards take the width their text needs and wrap onto a second row rather than cut it: at
 # 1280 px, five cards of equal width cut "20.0 k request/s" and its change with an ellipsis.
