@@ -12,7 +12,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from estimator import report
-from estimator.edits import Edited, apply_edits, reworded, section_overrides
+from estimator.edits import Edited, apply_edits, price_book_overrides, reworded, section_overrides
 from estimator.errors import EnvelopeError
 from estimator.estimate import Estimate
 from estimator.scenario import Scenario
@@ -20,7 +20,7 @@ from ui import cached
 from ui.charts import chart_ui
 from ui.diagram import diagram_ui, pictures
 from ui.downloads import downloads_ui
-from ui.inputs import Source, assumptions_ui, conventions_ui, diagram_options_ui, sidebar_names, source_ui
+from ui.inputs import Source, assumptions_ui, conventions_ui, diagram_options_ui, price_book_ui, sidebar_names, source_ui
 from ui.plan_ui import apply_pending_ui, plan_tab_ui
 from ui.practice_ui import practice_tab_ui
 from ui.results import metrics_ui, stale_ui, table_ui, working_ui
@@ -34,10 +34,10 @@ def problem_ui(message: str, title: str) -> None:
     st.code(message, language=None, wrap_lines=True)
 
 
-def edits_ui(source: Source, original: Scenario) -> Edited:
-    """The sidebar's edits applied to the file; refused values are shown under their fields."""
-    inputs = cached.inputs_of(source.text, source.file)
-    base = section_overrides(source.text, source.file, "conventions", conventions_ui(original))
+def edits_ui(source: Source, original: Scenario, book: tuple[str, ...]) -> Edited:
+    """The sidebar's edits applied to the file (over a price book's entries); refused values are shown under their fields."""
+    inputs = cached.inputs_of(source.text, source.file, book)
+    base = [*book, *section_overrides(source.text, source.file, "conventions", conventions_ui(original))]
     texts, slots = assumptions_ui(inputs, source.id)
     edited = apply_edits(source.text, source.file, inputs, texts, base, load=cached.loaded)
     for path, message in edited.field_errors.items():
@@ -50,14 +50,14 @@ def last_good(source: Source) -> str:
     return f"last-good:{source.id}"
 
 
-def current_ui(source: Source, edited: Edited) -> tuple[Scenario, Estimate, tuple[str, ...]]:
+def current_ui(source: Source, edited: Edited, book: tuple[str, ...]) -> tuple[Scenario, Estimate, tuple[str, ...]]:
     """The edited scenario and its estimate, or the last good ones when the edits do not hold together.
 
     Whenever the numbers shown are not those of every value in the sidebar, the page says so,
     naming the fields as the sidebar labels them.
     """
     remembered = last_good(source)
-    names = sidebar_names(cached.inputs_of(source.text, source.file))
+    names = sidebar_names(cached.inputs_of(source.text, source.file, book))
     try:
         if edited.scenario is None:
             raise EnvelopeError(edited.error or "")
@@ -65,7 +65,7 @@ def current_ui(source: Source, edited: Edited) -> tuple[Scenario, Estimate, tupl
     except EnvelopeError as error:
         stale_ui("These values do not work together, so the results below are those of the last values that "
                  "did: they do not follow the sidebar until this is fixed.", reworded(str(error), names))
-        overrides = st.session_state.get(remembered, ())
+        overrides = st.session_state.get(remembered, book)
         return (cached.loaded(source.text, source.file, overrides), cached.estimated(source.text, source.file, overrides),
                 overrides)
     if edited.field_errors:
@@ -132,14 +132,15 @@ TABS: list[tuple[str, Callable[[View], None]]] = [
 ]
 
 
-def header_ui(slot: DeltaGenerator, source: Source, overrides: tuple[str, ...]) -> None:
-    """The scenario's name, summary, conventions and headline cards with ``overrides``, in ``slot``."""
+def header_ui(slot: DeltaGenerator, source: Source, overrides: tuple[str, ...], book: tuple[str, ...]) -> None:
+    """The scenario's name, summary, conventions and headline cards with ``overrides``, in ``slot``;
+    each card's change is against the file with the price book's entries (``book``) alone."""
     scenario = cached.loaded(source.text, source.file, overrides)
     result = cached.estimated(source.text, source.file, overrides)
     with slot.container():
         st.title(scenario.name)
         st.caption(f"{scenario.summary}  \nConventions: {report.conventions_text(result)}")
-        metrics_ui(cached.cards(source.text, source.file, overrides, scenario.archetype))
+        metrics_ui(cached.cards(source.text, source.file, overrides, book, scenario.archetype))
 
 
 def main() -> None:
@@ -149,9 +150,11 @@ def main() -> None:
         st.title("Envelope")
         st.info("Upload a scenario file in the sidebar, or pick a case study.")
         return
+    uploaded = price_book_ui()
     try:
-        original = cached.loaded(source.text, source.file)
-        baseline = cached.estimated(source.text, source.file, ())
+        book = tuple(price_book_overrides(*uploaded, source.text, source.file)) if uploaded else ()
+        original = cached.loaded(source.text, source.file, book)
+        baseline = cached.estimated(source.text, source.file, book)
     except EnvelopeError as error:
         problem_ui(str(error), f"{source.file} cannot be estimated:")
         return
@@ -160,12 +163,12 @@ def main() -> None:
     # before the sidebar is built, and again in the same place once the fields are read.
     head = st.empty()
     if last_good(source) not in st.session_state:
-        header_ui(head, source, ())
+        header_ui(head, source, book, book)
     theme, direction = diagram_options_ui()
     apply_pending_ui()
-    scenario, result, overrides = current_ui(source, edits_ui(source, original))
+    scenario, result, overrides = current_ui(source, edits_ui(source, original, book), book)
     view = View(source.file, source.text, overrides, original, scenario, result, baseline, theme, direction)
-    header_ui(head, source, overrides)
+    header_ui(head, source, overrides, book)
     # Only the tab on screen is drawn: switching tabs reruns the script (on_change="rerun"), and a
     # tab's own widgets rerun only that tab (each tab is a fragment).
     for tab, (_, draw) in zip(st.tabs([title for title, _ in TABS], key="tab", on_change="rerun"), TABS,

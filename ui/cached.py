@@ -48,15 +48,16 @@ def estimated(text: bytes, file: str, overrides: tuple[str, ...]) -> Estimate:
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def inputs_of(text: bytes, file: str) -> list[Input]:
-    """The editable assumptions of the file as written (the sidebar's fields)."""
-    return editable_inputs(loaded(text, file))
+def inputs_of(text: bytes, file: str, book: tuple[str, ...] = ()) -> list[Input]:
+    """The editable assumptions of the file as written, with a price book's entries (the sidebar's fields)."""
+    return editable_inputs(loaded(text, file, book))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def cards(text: bytes, file: str, overrides: tuple[str, ...], archetype: str) -> list[views.Metric]:
-    """The headline cards of the edited scenario, each with its change against the file as written."""
-    return views.headline_metrics(estimated(text, file, overrides), estimated(text, file, ()), archetype)
+def cards(text: bytes, file: str, overrides: tuple[str, ...], base: tuple[str, ...], archetype: str) -> list[views.Metric]:
+    """The headline cards of the edited scenario, each with its change against the file with ``base``
+    alone (a price book's entries; none without one)."""
+    return views.headline_metrics(estimated(text, file, overrides), estimated(text, file, base), archetype)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
