@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -55,21 +56,48 @@ def display_png(png: bytes) -> bytes:
     return scaled.getvalue()
 
 
-def pictures(scenario: Scenario, estimate: Estimate, theme: str, direction: str) -> tuple[dict[str, bytes], str | None]:
+def pictures(graph_of: Callable[[], str], theme: str, direction: str) -> tuple[dict[str, bytes], str | None]:
     """({format: bytes} for PNG and SVG, None) or ({}, why there is no picture).
 
-    A diagram that cannot be drawn must not take the numbers down with it, so any failure
+    ``graph_of`` gives the graph as ``graph_json`` writes it (the app caches it by scenario and
+    edits). A diagram that cannot be drawn must not take the numbers down with it, so any failure
     becomes a warning on the page (the AppTest tests fail on that warning).
     """
     try:
-        graph = graph_json(scenario, estimate)
+        graph = graph_of()
         return {fmt: render_cached(graph, fmt, theme, direction) for fmt in ("png", "svg")}, None
     except Exception as error:  # noqa: BLE001 - shown to the person, never swallowed silently
         return {}, f"The diagram could not be drawn: {type(error).__name__}: {error}"
 
 
+# Fitted to a 1280 px screen's main column, a diagram's labels were about 6 px high. By default it
+# is shown at the size it was drawn (up to STREAMLIT_MAX_WIDTH) in a box that scrolls both ways
+# (pan), with Streamlit's fullscreen button always shown rather than on hover; "Fit to width"
+# shows all of it at once.
+_DIAGRAM_STYLE = """<style>
+.st-key-diagram-full [data-testid="stImage"], .st-key-diagram-full [data-testid="stImage"] > div
+  { max-width: none !important; width: max-content !important; }
+.st-key-diagram-full [data-testid="stImage"] img { max-width: none !important; width: auto !important; }
+.st-key-diagram-full { overflow: auto !important; }
+.st-key-diagram-full [data-testid="stElementToolbar"], .st-key-diagram-fit [data-testid="stElementToolbar"]
+  { opacity: 1; }
+</style>"""
+DIAGRAM_HEIGHT = 560  # px of the scrolling box: the cards and the tabs stay on a 900 px screen
+
+
 def diagram_ui(drawn: dict[str, bytes], problem: str | None) -> None:
+    """The PNG, full size in a scrolling box (or fitted to the column), with its fullscreen button shown."""
     if problem or "png" not in drawn:
         st.warning(problem or "No diagram.")
         return
-    st.image(display_png(drawn["png"]), width="stretch")
+    st.html(_DIAGRAM_STYLE)
+    fit = st.toggle("Fit to width", key="diagram:fit",
+                    help="Off: the diagram at the size it was drawn; scroll to move around it. "
+                         "The ⛶ button at its top right shows it fullscreen.")
+    picture = display_png(drawn["png"])
+    if fit:
+        with st.container(key="diagram-fit"):
+            st.image(picture, width="stretch")
+        return
+    with st.container(key="diagram-full", height=DIAGRAM_HEIGHT, border=True):
+        st.image(picture)

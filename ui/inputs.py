@@ -5,7 +5,6 @@ Each function draws widgets and returns plain values; nothing here computes a re
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import groupby
@@ -15,10 +14,11 @@ from typing import Any
 import streamlit as st
 
 from estimator.edits import MAX_TEXT, Input
-from estimator.library import bundled_scenarios
 from estimator.results import section_title
 from estimator.scenario import Conventions, Scenario
 from estimator.scenario.source import MAX_BYTES
+from ui.cached import library
+from ui.view import scenario_id
 
 THEMES = ("onprem", "aws", "gcp", "azure")
 DIRECTIONS = {"Left to right": "LR", "Top to bottom": "TB"}
@@ -38,7 +38,7 @@ class Source:
     @property
     def id(self) -> str:
         """Names this scenario's widgets, so that another scenario starts from its own values."""
-        return hashlib.sha256(self.file.encode() + b"\0" + self.text).hexdigest()[:12]
+        return scenario_id(self.file, self.text)
 
 
 def source_ui() -> Source | None:
@@ -47,7 +47,7 @@ def source_ui() -> Source | None:
     origin = st.sidebar.radio("Start from", ("Case study", "Upload a YAML file"), horizontal=True,
                               label_visibility="collapsed")
     if origin == "Case study":
-        entries = bundled_scenarios()
+        entries = library()
         index = st.sidebar.selectbox("Case study", range(len(entries)), format_func=lambda i: entries[i].name,
                                      help="The bundled scenario library (scenarios/*.yaml).")
         entry = entries[index]
@@ -146,3 +146,14 @@ def _field(item: Input, key: str) -> tuple[str, Any]:
     else:
         value = st.text_input(item.label, item.text, max_chars=MAX_TEXT, key=widget_key, help=item.help or None)
     return value, st.empty()
+
+
+def sidebar_names(inputs: Sequence[Input]) -> dict[str, str]:
+    """How the sidebar names each input, keyed by its override path and its dotted path: a message
+    about ``data.0.record_size`` then reads *Record size* under *Data › watch_events*."""
+    names: dict[str, str] = {}
+    for item in inputs:
+        section = section_title(item.section)  # as assumptions_ui heads it
+        name = f"“{item.label}” ({' › '.join(part for part in (section, item.group) if part)})"
+        names[item.target] = names[item.path] = name
+    return names

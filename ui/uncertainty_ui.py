@@ -14,8 +14,7 @@ import streamlit as st
 
 from estimator.compare import compare
 from estimator.errors import EnvelopeError, OptionError
-from estimator.estimate import Estimate, estimate
-from estimator.library import bundled_scenarios
+from estimator.estimate import estimate
 from estimator.scenario import load_scenario_text
 from estimator.uncertainty import (
     DEFAULT_SAMPLES,
@@ -32,6 +31,7 @@ from estimator.views.compare import comparison_rows, comparison_summary
 from estimator.views.sweep import SweepChart, default_sweep_input, sweep_chart, sweep_defaults
 from estimator.views.uncertainty import Histogram, IntervalRow, TornadoChart, default_index, histogram, interval_rows, \
     tornado_chart
+from ui.cached import estimated, library
 from ui.charts import BAND_PX, BAR_COLOUR, LIMIT_COLOUR
 from ui.view import View
 
@@ -201,10 +201,11 @@ def sweep_tab_ui(view: View) -> None:
                              format_func=lambda key: f"{view.estimate.steps[key].label} ({key})")
     low_default, high_default = default_bounds(view.text, view.file, view.overrides, path)
     low_column, high_column, steps_column = st.columns([2, 2, 1])
-    # Keyed on the input, so that choosing another input starts from its own values.
-    low = low_column.text_input("From", low_default, key=f"sweep:low:{path}",
+    # Keyed on the scenario and the input, so that another case study or another input starts
+    # from its own range (not the last one typed for an input of the same name).
+    low = low_column.text_input("From", low_default, key=f"sweep:low:{view.id}:{path}",
                                 help="With a unit, or without one for the input's own; 100M, 2B shorthands.")
-    high = high_column.text_input("To", high_default, key=f"sweep:high:{path}")
+    high = high_column.text_input("To", high_default, key=f"sweep:high:{view.id}:{path}")
     steps = int(steps_column.number_input("Steps", min_value=2, max_value=min(MAX_STEPS, 200), value=20,
                                           key="sweep:steps"))
     try:
@@ -227,11 +228,11 @@ def comparison_tab_ui(view: View) -> None:
         if not view.overrides:
             st.caption("No edits yet: change an assumption in the sidebar to see what it moves.")
     else:
-        entries = [entry for entry in bundled_scenarios() if entry.path.name != view.file]
+        entries = [entry for entry in library() if entry.path.name != view.file]
         index = st.selectbox("Other case study", range(len(entries)), format_func=lambda i: entries[i].name,
                              key="compare:other")
         other = entries[index]
-        a, b, a_name, b_name = view.estimate, other_estimate(other.path.read_bytes(), other.path.name), \
+        a, b, a_name, b_name = view.estimate, estimated(other.path.read_bytes(), other.path.name, ()), \
             view.scenario.name, other.name
     rows = compare(a, b)
     st.markdown(f"**A:** {a_name} → **B:** {b_name}. {comparison_summary(rows)}")
@@ -240,8 +241,3 @@ def comparison_tab_ui(view: View) -> None:
                    "Relative": row["relative"], "Key": row["key"]} for row in shown],
                  hide_index=True, width="stretch")
 
-
-def other_estimate(text: bytes, file: str) -> Estimate:
-    """A bundled scenario's estimate (one point estimate: cheap, and not cached because an
-    Estimate holds pint quantities that st.cache_data would have to pickle)."""
-    return estimate(load_scenario_text(text, file))
