@@ -22,7 +22,7 @@ from estimator.derived import derived_steps
 from estimator.errors import ScenarioError
 from estimator.ranges import at_medians
 from estimator.scenario import Conventions, Dataset, Scenario
-from estimator.scenario.catalog import DTYPE_BYTES, bundled_prices
+from estimator.scenario.catalog import DTYPE_BYTES, LLM_ERROR_BAND, bundled_prices
 from estimator.trace import Step, step
 from estimator.units import Q_
 from estimator.walk import map_quantities
@@ -514,7 +514,7 @@ def _llm(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[str, St
         acceptance_rate=None if spec is None else spec.acceptance_rate,
         draft_tokens=None if spec is None else spec.draft_tokens, draft_cost=0.0 if spec is None else spec.draft_cost,
         ttft_target=m.ttft_target, tpot_target=m.tpot_target, tensor_parallel=m.tensor_parallel,
-        model_error=m.model_error)
+        model_error=m.model_error, error_band=LLM_ERROR_BAND)
     return llm.llm_steps(architecture, serving)
 
 

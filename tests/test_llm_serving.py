@@ -366,3 +366,35 @@ def test_model_error_band_divides_throughput_and_is_sampled():
     draws = sampled.draws
     ratio = (draws["llm.roofline_requests_per_second"] / draws["llm.replica_requests_per_second"]).to("").magnitude
     assert ratio.min() >= 0.81 - 1e-9 and ratio.max() <= 1.44 + 1e-9 and ratio.max() - ratio.min() > 0.5
+
+
+def test_calibrated_error_band_is_shown_beside_throughput_without_moving_it():
+    """With no model_error of its own, a scenario's report carries the roofline's calibrated band
+    (estimate / measured 0.81–1.44, docs/calibration.md): throughput ÷ 1.44 and ÷ 0.81, right after
+    llm.replica_requests_per_second, in the steps (hence JSON) and the Markdown; replicas still
+    follow the point estimate."""
+    from estimator.report import to_markdown
+
+    r = run(MIXTRAL_8X22B)
+    rate = r["llm.replica_requests_per_second"].to("request/s").magnitude
+    assert r["llm.calibrated_requests_per_second_low"].to("request/s").magnitude == pytest.approx(rate / 1.44)
+    assert r["llm.calibrated_requests_per_second_high"].to("request/s").magnitude == pytest.approx(rate / 0.81)
+    keys = list(r.steps)
+    at = keys.index("llm.replica_requests_per_second")
+    assert keys[at + 1:at + 3] == ["llm.calibrated_requests_per_second_low", "llm.calibrated_requests_per_second_high"]
+    assert r["llm.replicas"].magnitude == math.ceil(1 * 2 / rate)  # peak 2 request/s over the point rate
+    rows = [line for line in to_markdown(r).splitlines() if "calibrated error band" in line]
+    assert rows == [
+        "| Requests per second per replica, low end of the calibrated error band "
+        "(`llm.calibrated_requests_per_second_low`) | 0.173 request/s | llm.replica_requests_per_second / "
+        "calibrated_high = 0.250 request/s / 1.44 = 0.173 request/s |",
+        "| Requests per second per replica, high end of the calibrated error band "
+        "(`llm.calibrated_requests_per_second_high`) | 0.308 request/s | llm.replica_requests_per_second / "
+        "calibrated_low = 0.250 request/s / 0.810 = 0.308 request/s |"]
+
+
+def test_a_stated_model_error_replaces_the_shown_band():
+    """A scenario's own model_error already divides the throughput: the band is not shown again."""
+    r = run(MIXTRAL_8X22B.replace("  batch_size: 1", "  batch_size: 1\n  model_error: 1.25"))
+    assert "llm.calibrated_requests_per_second_low" not in r
+    assert "llm.calibrated_requests_per_second_high" not in r
