@@ -24,7 +24,7 @@ from estimator.derived import derived_steps
 from estimator.errors import ScenarioError
 from estimator.ranges import at_medians
 from estimator.scenario import Conventions, Dataset, Scenario, price_references
-from estimator.scenario.catalog import DTYPE_BYTES, FLEET_WORDS
+from estimator.scenario.catalog import DTYPE_BYTES, FLEET_WORDS, LLM_ERROR_BAND
 from estimator.scenario.sections import Training
 from estimator.trace import Step, step
 from estimator.units import Q_
@@ -624,7 +624,8 @@ def _llm(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[str, St
         acceptance_rate=None if spec is None else spec.acceptance_rate,
         draft_tokens=None if spec is None else spec.draft_tokens, draft_cost=0.0 if spec is None else spec.draft_cost,
         ttft_target=m.ttft_target, tpot_target=m.tpot_target, tensor_parallel=m.tensor_parallel,
-        model_error=m.model_error, served=served_on_average(target, so_far).to("request/s"))
+        model_error=m.model_error, served=served_on_average(target, so_far).to("request/s"),
+        error_band=LLM_ERROR_BAND)
     return llm.llm_steps(architecture, serving)
 
 
