@@ -23,7 +23,7 @@ from estimator.errors import Problem, ScenarioError
 from estimator.ml_sections import (LLM, Availability, Embeddings, Experiments, Imbalance, Index, Labelling,
                                    Serving, Training, reference_problems)
 from estimator.quantity_types import Amount, Count, CountRate, Factor, Fraction, Share
-from estimator.source import YamlDocument, read_yaml
+from estimator.source import STDIN_NAME, YamlDocument, read_capped, read_yaml
 from estimator.units import Q_
 
 Archetype = Literal["recommendation", "classification", "search", "llm"]
@@ -207,8 +207,11 @@ class CatalogOverrides(Strict):
     accelerators: dict[str, Accelerator] = {}
 
 
+NAME_MAX = 200  # characters of a scenario's name: a title, not a document
+
+
 class Scenario(Strict):
-    name: str = Field(min_length=1, max_length=200)
+    name: str = Field(min_length=1, max_length=NAME_MAX)
     summary: str = ""
     archetype: Archetype = "recommendation"
     framing: Framing = Framing()
@@ -256,12 +259,8 @@ class Scenario(Strict):
 
 def load_scenario(path: str | Path, overrides: typing.Sequence[str] = ()) -> Scenario:
     """Read and validate a scenario file. The file is only ever read."""
-    path = Path(path)
-    try:
-        text = path.read_bytes()
-    except OSError as error:
-        raise ScenarioError([Problem(str(path), None, None, "", f"cannot read file: {error.strerror}")]) from None
-    return load_scenario_text(text, str(path), overrides)
+    text = read_capped(path)  # at most the size cap plus one byte, whatever the file is
+    return load_scenario_text(text, "<stdin>" if str(path) == STDIN_NAME else str(path), overrides)
 
 
 def load_scenario_text(text: str | bytes, file: str, overrides: typing.Sequence[str] = ()) -> Scenario:

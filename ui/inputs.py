@@ -57,8 +57,10 @@ def source_ui() -> Source | None:
     if upload is None:
         return None
     # Only the base name is kept, for messages: it never becomes a path on this server.
-    # Size is checked by the loader (the CLI's message), after the server's own upload cap.
-    return Source(upload.getvalue(), Path(upload.name).name or "upload.yaml")
+    # Size is checked by the loader (the CLI's message), after the server's own upload cap; one byte
+    # past the cap is all the loader needs to refuse, so no more is copied.
+    upload.seek(0)
+    return Source(upload.read(MAX_BYTES + 1), Path(upload.name).name or "upload.yaml")
 
 
 def conventions_ui(scenario: Scenario) -> dict[str, Any]:
