@@ -83,6 +83,39 @@ def check_samples(samples: int) -> int:
     return samples
 
 
+MAX_SEED = 2**64 - 1  # numpy's generators take any non-negative integer; 64 bits is more than any seed needs
+
+
+def check_seed(seed: int) -> int:
+    """Refuse a seed numpy's generator cannot take (a negative one) with the option's name.
+
+    Parameters
+    ----------
+    seed : int
+        The ``--seed`` given.
+
+    Returns
+    -------
+    int
+        The seed, unchanged.
+
+    Raises
+    ------
+    UsageError
+        It is negative or larger than 64 bits.
+
+    Examples
+    --------
+    >>> check_seed(-1)
+    Traceback (most recent call last):
+    ...
+    estimator.errors.UsageError: --seed: given -1, expected a whole number from 0 to 18,446,744,073,709,551,615
+    """
+    if not 0 <= seed <= MAX_SEED:
+        raise UsageError(f"--seed: given {seed}, expected a whole number from 0 to {MAX_SEED:,}")
+    return seed
+
+
 def has_ranges(scenario: Any) -> bool:
     return bool(iter_ranges(scenario))
 
@@ -90,7 +123,7 @@ def has_ranges(scenario: Any) -> bool:
 def sample_estimate(scenario: Any, samples: int = DEFAULT_SAMPLES, seed: int = DEFAULT_SEED) -> Spread:
     """Draw every ranged input ``samples`` times (one generator, fixed ``seed``) and estimate once."""
     check_samples(samples)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed(seed))
     drawn = estimate(resolve_ranges(scenario, lambda _path, r: r.sample(samples, rng)))
     draws = {result.key: result.value for result in drawn}
     return Spread(estimate(scenario), samples, seed, percentiles(draws), draws)
@@ -191,7 +224,7 @@ def tornado_rows(rows: Sequence[TornadoRow], base: pint.Quantity) -> list[dict[s
 
 # -------------------------------------------------------------------------------- sweeps
 
-_SHORTHAND = re.compile(r"^\s*([0-9][0-9_.]*(?:[eE][+-]?[0-9]+)?)([kKMBGT])(?![A-Za-z])(.*)$")
+_SHORTHAND = re.compile(r"^\s*([+-]?[0-9][0-9_.]*(?:[eE][+-]?[0-9]+)?)([kKMBGT])(?![A-Za-z])(.*)$")
 _SCALE = {"k": "thousand", "K": "thousand", "M": "million", "B": "billion", "G": "billion", "T": "trillion"}
 
 
@@ -229,7 +262,8 @@ def sweep_bounds(scenario: Any, spec: str, load: Callable[[list[str]], Any]) -> 
     """
     path, sep, bounds = spec.partition("=")
     low_text, dots, high_text = bounds.partition("..")
-    if not sep or not dots or not low_text.strip() or not high_text.strip():
+    # `1...2` would read as 1 .. .2 (a sweep down to 0.2): three dots are a typo, not a bound.
+    if not sep or not dots or "..." in bounds or not low_text.strip() or not high_text.strip():
         raise UsageError(f"--param: given {spec!r}, expected PATH=LOW..HIGH, e.g. "
                          "'traffic.daily_active_users=100M..1B'")
     path = path.strip()

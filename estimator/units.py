@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 import tokenize
 from pathlib import Path
 from typing import Any
@@ -116,6 +117,9 @@ MAX_TOKENS = 200  # numbers, names, operators and brackets
 MAX_EXPONENT = 10.0  # an exponent is a plain number of at most this size, never a chain
 
 
+_SUPERSCRIPT_ON_NUMBER = re.compile(r"[0-9.]\s*[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+")
+
+
 class CostlyExpression(ValueError):
     """Text refused before evaluation: too long, not one line, or arithmetic that could explode."""
 
@@ -152,6 +156,10 @@ def bounded_tokens(text: str) -> tuple[list[tokenize.TokenInfo], str]:
         raise CostlyExpression(f"longer than {MAX_EXPRESSION_LENGTH} characters")
     if "\n" in text or "\r" in text:
         raise CostlyExpression("spans several lines")
+    on_number = _SUPERSCRIPT_ON_NUMBER.search(text)
+    if on_number:  # "2² B" reads as 4 B to pint, but is far more often a footnote mark than a power
+        raise CostlyExpression(f"a superscript power on a number ({on_number[0]!r}); write the number out, "
+                               "e.g. '4 B', or a power as '2**2 B'")
     for preprocess in ureg.preprocessors:
         text = preprocess(text)
     text = string_preprocessor(text)
@@ -167,6 +175,8 @@ def bounded_tokens(text: str) -> tuple[list[tokenize.TokenInfo], str]:
         rest = tokens[index + 1:index + 3]
         if rest and rest[0].string in ("-", "+"):
             rest = tokens[index + 2:index + 4]
+        if [t.string for t in tokens[index + 1:index + 4:2]] == ["(", ")"]:  # pint writes "s²" as s**(2)
+            rest = tokens[index + 2:index + 3] + tokens[index + 4:index + 5]
         if len(rest) > 1 and rest[1].string in ("**", "^"):
             raise CostlyExpression("chained exponents (a ** b ** c) are not allowed")
         if not rest or rest[0].type != tokenize.NUMBER or not abs(_literal(rest[0].string)) <= MAX_EXPONENT:

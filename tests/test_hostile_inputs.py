@@ -5,6 +5,7 @@ line, never an internal error."""
 from __future__ import annotations
 
 import subprocess
+import os
 import sys
 import tracemalloc
 from pathlib import Path
@@ -68,3 +69,87 @@ def test_a_file_exactly_at_the_cap_is_read_whole(tmp_path):
 def test_a_directory_cannot_be_read(tmp_path):
     result = invoke("validate", tmp_path)
     assert (result.exit_code, result.output) == (2, f"{tmp_path}: cannot read file: Is a directory\n")
+
+
+# ---------------------------------------------------------------- user mistakes are never "internal error"
+
+ENVIRONMENT = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+
+
+def run(*args: str | bytes, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
+    """A real process: arguments with bytes that are not UTF-8 cannot go through the in-process runner."""
+    return subprocess.run([*ENVELOPE, *args], capture_output=True, cwd=ROOT, timeout=120, env=env or ENVIRONMENT)
+
+
+def test_a_negative_seed_is_refused():
+    result = invoke("estimate", ROOT / "scenarios" / "ad_click_prediction.yaml", "--seed", "-1", "--samples", "10")
+    assert result.exit_code == 2
+    assert result.output == "--seed: given -1, expected a whole number from 0 to 18,446,744,073,709,551,615\n"
+
+
+def test_bytes_that_are_not_utf8_in_set_and_new_are_refused(tmp_path):
+    process = run("estimate", str(SCENARIO), "--set", b"traffic.daily_active_users=1\xff user", "-f", "compact")
+    assert (process.returncode, process.stdout) == (2, b"")
+    assert process.stderr == (b"--set: not UTF-8 text: given byte 0xff in 'traffic.daily_active_users=1\\xff user',"
+                              b" expected UTF-8 text\n")
+    process = run("new", b"caf\xe9", "-o", str(tmp_path / "x.yaml"))
+    assert process.returncode == 2
+    assert process.stderr == b"NAME: not UTF-8 text: given byte 0xe9 in 'caf\\xe9', expected UTF-8 text\n"
+    assert not (tmp_path / "x.yaml").exists()
+
+
+def test_an_ascii_stdout_degrades_to_escapes():
+    process = run("estimate", str(SCENARIO), "-f", "markdown", env={**os.environ, "PYTHONIOENCODING": "ascii"})
+    assert process.returncode == 0 and process.stderr == b""
+    process.stdout.decode("ascii")  # every byte ASCII
+    assert b"peak = 2 \\xd7 average" in process.stdout
+
+
+@pytest.mark.parametrize(("name", "message"), [
+    ("", "NAME: empty: given '', expected a name of 1 to 200 characters, e.g. 'Music recommendation'"),
+    (" \t ", "NAME: empty: given ' \\t ', expected a name of 1 to 200 characters, e.g. 'Music recommendation'"),
+    ("a" * 201, "NAME: too long: given 201 characters, expected at most 200"),
+    ("a\x1b[2Jb", "NAME: control characters are not allowed: given 'a\\x1b[2Jb', expected printable text"),
+    ("a\x00b", "NAME: control characters are not allowed: given 'a\\x00b', expected printable text"),
+])
+def test_new_refuses_a_name_no_scenario_may_have(tmp_path, name, message):
+    result = invoke("new", name, "-o", tmp_path / "s.yaml")
+    assert (result.exit_code, result.output) == (2, message + "\n")
+    assert not (tmp_path / "s.yaml").exists()
+
+
+@pytest.mark.parametrize("name", ["a" * 200, "Ünïcode “name”: v2", "x\n  y", "#1 - [draft]"])
+def test_every_starter_new_writes_validates(tmp_path, name):
+    target = tmp_path / "s.yaml"
+    assert invoke("new", name, "-o", target).exit_code == 0
+    assert invoke("validate", target).output == f"{target}: ok\n"
+
+
+def test_a_superscript_on_a_number_is_refused_for_what_it_is():
+    result = invoke("estimate", SCENARIO, "--set", "traffic.request_size=2² B", "-f", "compact")
+    assert result.exit_code == 2
+    assert result.output == (f"{SCENARIO}:29:17: traffic.request_size: a superscript power on a number ('2²'); "
+                             "write the number out, e.g. '4 B', or a power as '2**2 B': given '2² B', expected an "
+                             "amount of information, e.g. '2 KB'\n")
+
+
+def test_a_superscript_on_a_unit_is_a_power():
+    from estimator.units import parse_quantity
+
+    assert parse_quantity("3 B/s²") == parse_quantity("3 B/s**2")
+
+
+def test_three_dots_in_sweep_bounds_are_refused():
+    result = invoke("sweep", SCENARIO, "--param", "traffic.monthly_active_users=1...2", "--target",
+                    "traffic.peak_qps")
+    assert result.exit_code == 2
+    assert result.output == ("--param: given 'traffic.monthly_active_users=1...2', expected PATH=LOW..HIGH, "
+                             "e.g. 'traffic.daily_active_users=100M..1B'\n")
+
+
+def test_a_negative_shorthand_bound_is_called_negative():
+    result = invoke("sweep", SCENARIO, "--param", "traffic.monthly_active_users=-1B..2B", "--target",
+                    "traffic.peak_qps")
+    assert result.exit_code == 2
+    assert result.output == (f"{SCENARIO}:24:25: traffic.monthly_active_users: negative: given '-1 billion user', "
+                             "expected 0 or more, e.g. '300 million user'\n")
