@@ -164,7 +164,7 @@ def _has_ranges(scenario) -> bool:  # type: ignore[no-untyped-def]
 
 @command()
 def validate(files: Annotated[list[Path], typer.Argument(help="Scenario files to check.", show_default=False)]) -> None:
-    """Check scenario files without estimating; exit 2 if any has a problem."""
+    """Check scenario files: exit 2 with the problems any other command would refuse them for."""
     from estimator.scenario import load_scenario
 
     failed = False
@@ -371,8 +371,9 @@ def compare(
     first, second = run_estimate(load_scenario(a)), run_estimate(load_scenario(b))
     rows = run_compare(first, second)
     if format is Format.json:
-        sys.stdout.write(json.dumps({"a": first.scenario, "b": second.scenario, "results": comparison_json(rows)},
-                                    indent=2, ensure_ascii=False) + "\n")
+        from estimator.report import strict_json
+
+        sys.stdout.write(strict_json({"a": first.scenario, "b": second.scenario, "results": comparison_json(rows)}))
         return
     shown = comparison_rows(rows, binary=first.conventions.storage_display == "binary")
     if format is Format.markdown:

@@ -10,6 +10,7 @@ import graphlib
 from dataclasses import dataclass
 from typing import Iterator
 
+import numpy as np
 import pint
 
 from estimator.calc import (availability, embeddings, experiment, feature_store, imbalance, index, inference,
@@ -71,7 +72,36 @@ def estimate(scenario: Scenario) -> Estimate:
     steps |= _costs(periods, steps)
     steps |= _derived(normalised, steps)
     guardrails = tuple((g.metric, g.threshold) for g in scenario.experiments.guardrails) if scenario.experiments else ()
-    return Estimate(scenario.name, scenario.conventions, periods, steps, guardrails)
+    return Estimate(scenario.name, scenario.conventions, periods, check_finite(steps), guardrails)
+
+
+class NonFiniteResult(ArithmeticError):
+    """A result or an input of a step is NaN or infinite: a bug of Envelope, never the user's input.
+
+    Every input that could lead there is refused when the scenario loads (with a located problem)
+    or has a defined value in its calc function; this is the one check behind them, so no number
+    that leaves Envelope (table, Markdown, JSON, diagram, notes) is NaN or infinite.
+    """
+
+
+def check_finite(steps: dict[str, Step]) -> dict[str, Step]:
+    """``steps`` unchanged if every value and input is finite (arrays: every sample); else NonFiniteResult.
+
+    >>> check_finite({"a": step("a", "A", "x", Q_(1.0, "B"))})["a"].value
+    <Quantity(1.0, 'byte')>
+    >>> check_finite({"a": step("a", "A", "0 / 0", float("nan"))})
+    Traceback (most recent call last):
+    ...
+    estimator.estimate.NonFiniteResult: a is not finite (nan); this is a bug in Envelope
+    """
+    for key, result in steps.items():
+        for name, quantity in (("", result.value), *result.inputs.items()):
+            magnitude = np.asarray(quantity.magnitude, dtype=float)
+            if not np.all(np.isfinite(magnitude)):
+                where = f"{key} (input {name})" if name else key
+                raise NonFiniteResult(f"{where} is not finite ({magnitude[~np.isfinite(magnitude)].flat[0]}); "
+                                      "this is a bug in Envelope")
+    return steps
 
 
 def _traffic(s: Scenario, periods: Periods) -> dict[str, Step]:

@@ -8,19 +8,54 @@ must exist elsewhere (models, accelerators, prices), for ``load_scenario`` to lo
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, Literal
 
-from pydantic import Field, model_validator
+import numpy as np
+from pydantic import Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from estimator.calc.index import IndexKind
 from estimator.catalog import Precision, Strict
-from estimator.quantity_types import Amount, Count, Factor, Fraction, PositiveNumber, Share
+from estimator.quantity_types import NORMAL_REACHES_ZERO, Amount, Count, Factor, Fraction, PositiveNumber, Share
 from estimator.units import Q_
 from estimator.ranges import Range, highest, lowest
 
 IDENTIFIER = r"^[A-Za-z_][A-Za-z0-9_]*$"
 ZERO_S = Q_(0.0, "s")
 ZERO_B = Q_(0.0, "B")
+
+
+def bounded(value: Any, *, what: str, expected: str, floor: float | None = None,
+            below: float | None = None) -> Any:
+    """Refuse a value under ``floor`` or at or above ``below``; keep a range's samples inside.
+
+    For a limit beyond which a formula has no value (1/(M − 1) at M = 1, the normal quantile at
+    power 1). A range is checked at the end that could cross the limit (the problem is located
+    there), and since a 90 % interval (lognormal, normal) samples beyond its low and high, its
+    samples are clipped to the limit too.
+
+    >>> from estimator.ranges import Range
+    >>> bounded(Range(4.0, 64.0, "normal"), floor=2.0, what="w", expected="e").floor
+    2.0
+    >>> bounded(1.0, floor=2.0, what="too few links", expected="2 or more")
+    Traceback (most recent call last):
+    ...
+    pydantic_core._pydantic_core.PydanticCustomError: too few links
+    """
+    low, high = lowest(value), highest(value)
+    side = "low" if floor is not None and low < floor else "high" if below is not None and high >= below else None
+    if side is not None:
+        context = {"what": what, "given": f"{low if side == 'low' else high:g}", "expected": expected}
+        raise PydanticCustomError("out_of_range", "{what}", context | ({"at": side} if isinstance(value, Range) else {}))
+    if not isinstance(value, Range):
+        return value
+    return dataclasses.replace(
+        value, floor=value.floor if floor is None else max(value.floor or 0.0, floor),
+        ceiling=value.ceiling if below is None else min(float(np.nextafter(below, -np.inf)),
+                                                         value.ceiling if value.ceiling is not None else np.inf))
+
+
 
 
 def _unique(items: list[Any], what: str = "names") -> None:
@@ -46,7 +81,14 @@ class CategoricalFeature(Strict):
     cardinality: Count
     dim: Count
     dtype: Precision = "fp32"
-    hash_buckets: PositiveNumber | None = None
+    hash_buckets: PositiveNumber | None = None  # at least 2: one bucket holds every value
+
+    @field_validator("hash_buckets")
+    @classmethod
+    def _buckets(cls, value: Any) -> Any:
+        # The collision share takes log(1 − 1/hash_buckets): −∞ at one bucket, undefined below.
+        return bounded(value, floor=2.0, what="too few hash buckets to separate values",
+                       expected="2 or more buckets, e.g. 1000000")
 
 
 class Embeddings(Strict):
@@ -78,6 +120,13 @@ class Index(Strict):
     memory_per_node: Amount("[information]", "256 GB", positive=True) | None = None
     replication: Factor = 1.0
     build_rate: Amount("[vector] / [time]", "1 million vector/s", positive=True) | None = None
+
+    @field_validator("hnsw_m")
+    @classmethod
+    def _links(cls, value: Any) -> Any:
+        # The default level factor 1 + 1/(2(M − 1)) divides by M − 1.
+        return bounded(value, floor=2.0, what="HNSW needs at least 2 links per node",
+                       expected="2 or more, e.g. 32 (the level factor 1 + 1/(2(M − 1)) has no value at M = 1)")
 
     @model_validator(mode="after")
     def _ivf_needs_lists(self) -> Index:
@@ -120,6 +169,20 @@ class Stage(Strict):
                              "drop flops_per_item and accelerator")
         if self.model is None and highest(self.flops_per_item).magnitude and self.accelerator is None:
             raise ValueError("flops_per_item needs an accelerator to run on (or name one of models)")
+        # A stage sized on its own device divides by its compute time (effective utilisation) and
+        # by the compute it needs (accelerators): with no work both are 0, and 0 / 0 has no value.
+        if self.accelerator is not None and not lowest(self.flops_per_item).magnitude:
+            raise PydanticCustomError("no_work", "{what}", {
+                "what": "a stage on an accelerator needs work", "given": "no flops_per_item",
+                "expected": "flops_per_item above 0, e.g. '50 MFLOP' (or no accelerator for a stage without model work)"})
+        if self.accelerator is not None and not lowest(self.items):
+            raise PydanticCustomError("no_work", "{what}", {
+                "what": "a stage on an accelerator needs items", "given": f"items {lowest(self.items):g}",
+                "expected": "items above 0, e.g. 500 (the items it scores per request)"})
+        normal = [name for name in ("flops_per_item", "items") if getattr(getattr(self, name), "dist", "") == "normal"]
+        if self.accelerator is not None and normal:  # its tail would reach the 0 refused above
+            raise PydanticCustomError("range", "{what}", {"what": f"{normal[0]}: {NORMAL_REACHES_ZERO[0]}",
+                                                          "given": "'normal'", "expected": NORMAL_REACHES_ZERO[1]})
         return self
 
 
@@ -194,6 +257,13 @@ class ABTest(Strict):
     power: Share = 0.8
     arms: Count = 2.0
     allocation: Share = 1.0               # share of daily users in the experiment
+
+    @field_validator("power")
+    @classmethod
+    def _power(cls, value: Any) -> Any:
+        # z_power is the normal quantile of power: infinite at 1, so no sample size reaches it.
+        return bounded(value, below=1.0, what="a power of 100 % needs an infinite sample",
+                       expected="a power below 1, e.g. 0.8")
 
     @model_validator(mode="after")
     def _rate(self) -> ABTest:
@@ -277,6 +347,13 @@ class Component(Strict):
     name: str = Field(pattern=IDENTIFIER)
     availability: Fraction
     replicas: PositiveNumber = 1.0
+
+    @field_validator("availability")
+    @classmethod
+    def _never_down(cls, value: Any) -> Any:
+        # Nines are −log10(1 − availability): infinite for a part that is never down.
+        return bounded(value, below=1.0, what="an availability of 100 % allows no downtime",
+                       expected="below 100 %, e.g. '99.99 %'")
 
 
 class Availability(Strict):

@@ -74,11 +74,17 @@ RANGE_KEYS = ("low", "high", "dist", "mode")
 RANGE_EXPECTED = "a mapping with low and high, and optionally dist (" + ", ".join(DISTRIBUTIONS) + ") and mode"
 
 
+NORMAL_REACHES_ZERO = ("a normal range reaches 0 and below", "dist: lognormal (the default), uniform or triangular "
+                       "for a value that must stay above 0")
+
+
 def range_of(value: Any, validate_point: Any, example: str, *, floor: float | None = 0.0,
-             ceiling: float | None = None) -> Range:
+             ceiling: float | None = None, above_zero: bool = False) -> Range:
     """Check ``{low, high, dist, mode}``: each side as the field's point value, then their order.
 
     A problem in one side is reported at that side (``ctx["at"]``), in the field's own words.
+    ``above_zero`` fields (the ones results divide by) refuse ``dist: normal``: its samples cross
+    0 (clipped to the smallest double, they would overflow whatever divides by them).
     """
     if isinstance(value, Range):
         return value
@@ -97,6 +103,8 @@ def range_of(value: Any, validate_point: Any, example: str, *, floor: float | No
     if _number(low) > _number(high, low):
         raise _fail_at("low", "range low above high", f"low {_shown(value['low'])}, high {_shown(value['high'])}",
                        "low at most high")
+    if dist == "normal" and above_zero:
+        raise _fail_at("dist", NORMAL_REACHES_ZERO[0], _shown(dist), NORMAL_REACHES_ZERO[1])
     if dist == "lognormal" and _number(low) <= 0:
         raise _fail_at("low", "a log-normal range needs low above 0", _shown(value["low"]),
                        "low above 0, or dist: normal, uniform or triangular")
@@ -154,7 +162,7 @@ def quantity_validator(dimension: str, example: str, *, positive: bool = False,
 
     def validate(value: Any) -> pint.Quantity:
         if ranged and isinstance(value, (dict, Range)):
-            return range_of(value, validate, example, floor=_TINY if positive else 0.0)
+            return range_of(value, validate, example, floor=_TINY if positive else 0.0, above_zero=positive)
         if words and isinstance(value, str) and value.strip() in words:
             value = words[value.strip()]
         quantity = _parse_any(value, example, expected)
@@ -295,7 +303,8 @@ def _number_type(kind: str, example: str, *, minimum: float, maximum: float | No
     def validate(value: Any) -> float:
         if isinstance(value, (dict, Range)):
             floor = minimum + _TINY if exclusive_minimum else minimum
-            return range_of(value, validate, example, floor=floor, ceiling=maximum)  # type: ignore[return-value]
+            return range_of(value, validate, example, floor=floor, ceiling=maximum,  # type: ignore[return-value]
+                            above_zero=exclusive_minimum and minimum == 0)
         if isinstance(value, bool):
             raise _fail("not_a_number", value, expected)
         try:

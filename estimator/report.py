@@ -100,7 +100,25 @@ def to_json(estimate: Estimate, spread: Spread | None = None) -> str:
                 **({"sampling": {"samples": spread.samples, "seed": spread.seed}} if spread else {}),
                 "results": [result_json(result, intervals.get(result.key)) for result in estimate],
                 "guardrails": [{"metric": m, "threshold": t} for m, t in estimate.guardrails]}
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return strict_json(document)
+
+
+def strict_json(document: Any) -> str:
+    """The one way JSON leaves Envelope: strict (RFC 8259), so a NaN or an infinity is an error.
+
+    ``json.dumps`` writes ``NaN`` and ``Infinity`` by default, which no JSON parser reads;
+    estimate.check_finite makes that unreachable, and this refuses it if it ever happens.
+
+    >>> print(strict_json({"value": 1.5}), end="")
+    {
+      "value": 1.5
+    }
+    >>> strict_json({"value": float("nan")})
+    Traceback (most recent call last):
+    ...
+    ValueError: Out of range float values are not JSON compliant...
+    """
+    return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 # ------------------------------------------------------------------------------ Markdown

@@ -45,11 +45,13 @@ class Conventions(Strict):
 class Traffic(Strict):
     """Who sends requests, how many, and how large."""
 
-    daily_active_users: Amount("[user]", "100 million user") | None = None
-    monthly_active_users: Amount("[user]", "300 million user") | None = None
-    daily_active_fraction: Fraction | None = None
-    requests_per_user_per_day: Amount("[request] / [user] / [time]", "10 request/user/day") | None = None
-    requests: Amount("[request] / [time]", "10 million request/month") | None = None
+    # Above 0: results divide by the traffic (cost per 1,000 requests, days to an A/B sample).
+    daily_active_users: Amount("[user]", "100 million user", positive=True) | None = None
+    monthly_active_users: Amount("[user]", "300 million user", positive=True) | None = None
+    daily_active_fraction: Share | None = None
+    requests_per_user_per_day: Amount("[request] / [user] / [time]", "10 request/user/day",
+                                      positive=True) | None = None
+    requests: Amount("[request] / [time]", "10 million request/month", positive=True) | None = None
     write_fraction: Fraction = 0.0
     request_size: Amount("[information]", "2 KB") = Q_(0.0, "B")
     response_size: Amount("[information]", "20 KB") = Q_(0.0, "B")
@@ -278,7 +280,22 @@ def load_scenario_text(text: str | bytes, file: str, overrides: typing.Sequence[
                              for item in error.errors()]) from None
     _check_accelerators(scenario, document)
     scenario._source = document
+    check_as_every_command_does(scenario)
     return scenario
+
+
+def check_as_every_command_does(scenario: Scenario) -> None:
+    """Refuse here what a command would refuse later, so ``validate`` agrees with every command.
+
+    The derived expressions (names, parse, dimension, finiteness) are checked by evaluating the
+    point estimate; the ids in ``components:`` by building the architecture into a Sketch (the
+    diagram's own code, without networkx or Graphviz). Both raise a located ``ScenarioError``.
+    Imported here, not at the top: both modules import this one.
+    """
+    from diagrams_lib.architecture import Sketch, populate
+    from estimator.estimate import estimate
+
+    populate(Sketch(), scenario, estimate(scenario))
 
 
 def apply_overrides(data: dict[str, Any], overrides: typing.Sequence[str], file: str) -> dict[str, Any]:

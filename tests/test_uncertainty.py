@@ -123,7 +123,8 @@ def test_the_seed_fixes_the_samples():
      "traffic.daily_active_users.dist: unknown distribution: given 'gamma', expected one of: lognormal, normal, "
      "triangular, uniform"),
     ("{low: 300 million user}", "traffic.daily_active_users: range without high"),
-    ("{low: 0 user, high: 8 user}", "traffic.daily_active_users.low: a log-normal range needs low above 0"),
+    # daily_active_users must be above 0 (results divide by the traffic): the low side says so first
+    ("{low: 0 user, high: 8 user}", "traffic.daily_active_users.low: zero: given '0 user', expected more than 0"),
     ("{low: 1 user, high: 8 user, dist: triangular}", "traffic.daily_active_users.dist: a triangular range needs a mode"),
     ("{low: 1 user, high: 8 user, dist: triangular, mode: 9 user}", "traffic.daily_active_users.mode: mode outside"),
     ("{low: 1 user, hi: 8 user}", "traffic.daily_active_users.hi: unknown key in a range"),

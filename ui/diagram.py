@@ -22,7 +22,7 @@ def graph_json(scenario: Scenario, estimate: Estimate) -> str:
     from diagrams_lib.graph import build_graph
 
     data = nx.node_link_data(build_graph(scenario, estimate), edges="edges")
-    return json.dumps(data, sort_keys=True, ensure_ascii=False)
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, allow_nan=False)
 
 
 @st.cache_data(max_entries=64, show_spinner="Drawing the diagram…")

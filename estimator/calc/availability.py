@@ -36,10 +36,24 @@ def series(key: str, parts: list[float] | list[pint.Quantity], names: list[str] 
     return step(key, "Availability in series", " × ".join(names), value, **dict(zip(names, parts)))
 
 
+# A double cannot tell 1 − A below 2^−53 from 0 (replicas make 1 − (1 − A)^n round to 1).
+SMALLEST_UNAVAILABILITY = 2.0 ** -53
+
+
 def nines(availability: pint.Quantity | float) -> Step:
+    """−log10(1 − A) (system-design-primer, "Availability in numbers").
+
+    Defined value: an availability that rounds to 1 in floating point (three 99.9 % replicas in
+    parallel already give 1 − 10^−9; ten give 1 − 10^−30, which is 1.0) would have infinite nines;
+    the unavailability is floored at 2^−53, so nines are at most 15.95.
+
+    >>> float(nines(1 - (1 - 0.999) ** 10).value.magnitude)
+    15.954589770191003
+    """
+    unavailability = np.maximum(1 - np.asarray(getattr(availability, "magnitude", availability), dtype=float),
+                                SMALLEST_UNAVAILABILITY)
     return step("availability.nines", "Number of nines", "−log10(1 − availability.system)",
-                -np.log10(1 - np.asarray(getattr(availability, "magnitude", availability), dtype=float)),
-                **{"availability.system": availability})
+                -np.log10(unavailability), **{"availability.system": availability})
 
 
 # Downtime reads best in seconds per day, minutes per week or month, hours per year.

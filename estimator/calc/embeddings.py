@@ -41,6 +41,10 @@ def categorical_steps(prefix: str, *, cardinality: float, dim: float, dtype_byte
     The collision share is the fraction of values that share their bucket with at least one
     other value when ``cardinality`` values are hashed uniformly into ``buckets``:
     1 − (1 − 1/buckets)^(cardinality − 1) ≈ 1 − e^(−cardinality/buckets).
+
+    ``buckets`` is at least 2 (the scenario refuses fewer: the logarithm of 1 − 1/buckets has no
+    value at 1 bucket). Defined value: with 0 or 1 values nothing can collide, so the exponent is
+    floored at 0 and the share is 0 (not the negative share the formula gives at cardinality 0).
     """
     width = Q_(dtype_bytes, "B")
     steps = [
@@ -55,7 +59,7 @@ def categorical_steps(prefix: str, *, cardinality: float, dim: float, dtype_byte
                  (buckets * dim * width).to("B"), hash_buckets=buckets, dim=dim, dtype_bytes=width),
             step(f"{prefix}.collision_share", "Share of values sharing a bucket",
                  "1 − (1 − 1 / hash_buckets)^(cardinality − 1)",
-                 1 - np.exp((cardinality - 1) * np.log1p(-1 / buckets)),
+                 1 - np.exp(np.maximum(cardinality - 1, 0) * np.log1p(-1 / buckets)),
                  hash_buckets=buckets, cardinality=cardinality),
         ]
     return {s.key: s for s in steps}

@@ -27,6 +27,7 @@ import pint
 from estimator.trace import Step, step
 from estimator.units import Q_
 
+BELOW_ONE = float(np.nextafter(1.0, 0.0))  # the largest double below 1: a rate that is not certain
 VARIANCE_CONVENTION = "Evan Miller: baseline variance under H0, both arms' variances under H1"
 FORMULA = ("(z_{1−α/2} × √(2 × baseline × (1 − baseline)) + z_{power} × √(baseline × (1 − baseline) + "
            "treatment × (1 − treatment)))² / (treatment − baseline)²")
@@ -66,8 +67,18 @@ def ab_steps(*, baseline: float, mde: float, relative: bool, alpha: float, power
 
     ``allocation`` is the share of daily users in the experiment, split evenly over ``arms``; each
     day's users are counted as new samples (repeat visitors make the real figure longer).
+    The scenario keeps the divisions defined: mde above 0 (treatment ≠ baseline), power below 1
+    (its quantile is infinite at 1), daily users and allocation above 0, and a treatment rate
+    below 1 at the ranges' high ends. Defined value: a sampled tail beyond those ends could still
+    put the treatment at or above 100 %, where √(treatment × (1 − treatment)) has no value; the
+    treatment rate is capped at the largest double below 1 (such a sample needs an enormous n).
+
+    >>> r = ab_steps(baseline=np.array([0.2, 0.95]), mde=0.1, relative=False, alpha=0.05, power=0.8, arms=2,
+    ...              daily_users=None, allocation=1.0)
+    >>> bool(np.isfinite(r["experiments.ab_test.sample_size_exact"].value.magnitude).all())
+    True
     """
-    treatment = baseline * (1 + mde) if relative else baseline + mde
+    treatment = np.minimum(baseline * (1 + mde) if relative else baseline + mde, BELOW_ONE)
     z_alpha, z_power = normal_quantile(1 - alpha / 2), normal_quantile(power)
     exact = (z_alpha * np.sqrt(2 * baseline * (1 - baseline))
              + z_power * np.sqrt(baseline * (1 - baseline) + treatment * (1 - treatment))) ** 2 \

@@ -34,6 +34,9 @@ def default_level_factor(m: float) -> float:
     """Mean link count over the level-0 count for HNSW: level 0 has 2·M links, each of the
     1/(M − 1) expected upper levels has M, so (2M + M/(M − 1)) / 2M = 1 + 1/(2(M − 1)).
 
+    Defined for M ≥ 2 only: at M = 1 it divides by zero; the scenario refuses hnsw_m below 2
+    (ml_sections.Index) and keeps a range's samples at 2 or more.
+
     >>> round(default_level_factor(32), 4)
     1.0161
     """

@@ -59,5 +59,6 @@ def monthly_cost(prefix: str, devices: pint.Quantity, price: pint.Quantity, mont
 
 
 def cost_per_thousand(key: str, cost: pint.Quantity, requests: pint.Quantity) -> Step:
+    """Monthly cost over requests per month; the scenario's traffic fields are above 0, so this is defined."""
     return step(key, "Cost per 1,000 requests", "monthly_cost / requests_per_month × 1000 request",
                 (cost / requests * Q_(1000.0, "request")).to("USD"), monthly_cost=cost, requests_per_month=requests)
