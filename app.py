@@ -26,7 +26,7 @@ from ui.view import View
 
 def problem_ui(message: str, title: str) -> None:
     """A user error, word for word as the CLI prints it."""
-    st.error(title)
+    st.error(report.markdown_text(title))  # file names and text from the file are shown, never rendered
     st.code(message, language=None, wrap_lines=True)
 
 
@@ -37,7 +37,7 @@ def edits_ui(source: Source, original: Scenario) -> Edited:
     texts, slots = assumptions_ui(inputs, source.id)
     edited = apply_edits(source.text, source.file, inputs, texts, base)
     for path, message in edited.field_errors.items():
-        slots[path].error(message)
+        slots[path].error(report.markdown_text(message))
     return edited
 
 
@@ -81,7 +81,7 @@ def scenario_tab_ui(view: View) -> None:
     for label, value in (("Goal", framing.goal), ("ML task", framing.task), ("Objective", framing.objective),
                          ("Labels", framing.labels)):
         if value:
-            st.markdown(f"**{label}:** {value}")
+            st.markdown(f"**{label}:** {report.markdown_text(value)}")
     st.markdown("#### Scenario file, with your edits")
     st.code(edited_yaml(view.text, view.file, view.overrides), language="yaml")
 
@@ -91,7 +91,7 @@ def downloads_tab_ui(view: View) -> None:
     downloads_ui(view.file, edited_yaml(view.text, view.file, view.overrides), report.to_markdown(view.estimate),
                  report.to_json(view.estimate), drawn)
     if problem:
-        st.caption(problem)
+        st.caption(report.markdown_text(problem))
 
 
 # Each tab is a title and a function of the View; other views of the estimate add theirs here.
@@ -123,8 +123,8 @@ def main() -> None:
     theme, direction = diagram_options_ui()
     scenario, result, overrides = current_ui(source, edits_ui(source, original))
     view = View(source.file, source.text, overrides, original, scenario, result, baseline, theme, direction)
-    st.title(scenario.name)
-    st.caption(f"{scenario.summary}  \nConventions: {report.conventions_text(result)}")
+    st.title(report.markdown_text(scenario.name))
+    st.caption(f"{report.markdown_text(scenario.summary)}  \nConventions: {report.conventions_text(result)}")
     metrics_ui(views.headline_metrics(result, baseline))
     for tab, (_, draw) in zip(st.tabs([title for title, _ in TABS]), TABS, strict=True):
         with tab:

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import yaml
 
 from diagrams_lib.kinds import CLUSTERS, COMPONENT_KINDS, FLOW_KINDS, THEMES
+from estimator.errors import printable
 
 if TYPE_CHECKING:  # networkx is only needed by whoever builds the graph
     import networkx as nx  # type: ignore[import-untyped]
@@ -235,11 +236,14 @@ def _html_text(text: str) -> str:
     HTML labels are XML, so &, <, > and quotes become entities. Graphviz still expands
     \N, \G, \E... (node, graph, edge name) inside them and turns \\ into one backslash,
     after decoding entities, so every backslash is doubled. Newlines become <BR/>;
-    other control characters are not valid XML and are dropped.
+    other control characters are not valid XML and are dropped; format characters (bidi
+    overrides, zero-width marks) are written as their escapes (``errors.printable``).
     """
     text = str(text).replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
-    text = text.replace("\\", "\\\\")
     text = "".join(ch for ch in text if ch == "\n" or unicodedata.category(ch) != "Cc")
+    # Bidi overrides and other format characters would reorder what the reader sees: shown escaped.
+    text = "\n".join(printable(line) for line in text.split("\n"))
+    text = text.replace("\\", "\\\\")
     return "<BR/>".join(html.escape(line, quote=True) for line in text.split("\n"))
 
 

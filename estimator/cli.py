@@ -377,10 +377,12 @@ def compare(
         return
     shown = comparison_rows(rows, binary=first.conventions.storage_display == "binary")
     if format is Format.markdown:
-        lines = [f"# {first.scenario} (A) → {second.scenario} (B)", "",
+        from estimator.report import markdown_text
+
+        lines = [f"# {markdown_text(first.scenario)} (A) → {markdown_text(second.scenario)} (B)", "",
                  "| Result | A | B | Change | Relative |", "| --- | --- | --- | --- | --- |"]
-        lines += [f"| {r['result']} (`{r['key']}`) | {r['a']} | {r['b']} | {r['change']} | {r['relative']} |"
-                  for r in shown]
+        lines += [f"| {markdown_text(r['result'])} (`{r['key']}`) | {r['a']} | {r['b']} | {r['change']} | "
+                  f"{r['relative']} |" for r in shown]
         sys.stdout.write("\n".join(lines) + "\n")
         return
     from rich.console import Console
@@ -388,12 +390,15 @@ def compare(
 
     from rich import box
 
-    table = Table(title=f"A: {first.scenario}  →  B: {second.scenario}", box=box.SIMPLE_HEAD, show_edge=False)
+    from estimator.report import terminal_text
+
+    table = Table(title=f"A: {terminal_text(first.scenario)}  →  B: {terminal_text(second.scenario)}",
+                  box=box.SIMPLE_HEAD, show_edge=False)
     table.add_column("Result", overflow="fold")
     for name in ("A", "B", "Change", "Relative"):
         table.add_column(name, justify="right")
     for r in shown:
-        table.add_row(r["key"], r["a"], r["b"], r["change"], r["relative"])
+        table.add_row(terminal_text(r["key"]), r["a"], r["b"], r["change"], r["relative"])
     Console().print(table)
 
 

@@ -12,6 +12,7 @@ s.yaml:8:24: traffic.request_size: wrong dimension: given '2 request', expected 
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 EXIT_USAGE = 2  # bad input: a scenario, an option, an output path
@@ -52,17 +53,112 @@ class Problem:
         return printable(text)
 
 
+# Characters that act on a terminal or a reader instead of showing: C0/C1 controls (ESC starts a
+# terminal command), format characters (the bidi overrides U+202A–U+202E and isolates U+2066–U+2069
+# that make "evil" read "live", U+200E/U+200F marks, zero-width characters), line and paragraph
+# separators, surrogates, private-use and unassigned code points (Unicode general categories).
+UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+
+
+def is_unsafe(char: str) -> bool:
+    """Whether one character would act on a terminal or reader rather than be shown.
+
+    >>> [is_unsafe(c) for c in ("a", " ", "\u00e9", "\x1b", "\u202e", "\u2066", "\u200f", "\x85")]
+    [False, False, False, True, True, True, True, True]
+    """
+    return unicodedata.category(char) in UNSAFE_CATEGORIES
+
+
 def printable(text: str) -> str:
-    r"""Escape what a terminal would not show as one line (newlines, control characters).
+    r"""Escape what would act on a terminal, a report or a diagram instead of showing as text.
 
-    Keys, values and file names come from the input, which may hold anything.
+    Keys, values, names and file names come from the input, which may hold anything: a name
+    with ``\x1b[2J`` clears the terminal, a newline forges an output line, U+202E reverses the
+    text after it. Each such character becomes its Python escape; other text (accents, CJK,
+    spaces) is kept. This is the one helper for every place input text is shown.
 
+    Parameters
+    ----------
+    text : str
+        Text from an input file, an option or a file name.
+
+    Returns
+    -------
+    str
+        The same text with each unsafe character (``is_unsafe``) written as ``\xNN``/``\uNNNN``.
+
+    Examples
+    --------
     >>> print(printable("traffic.\rusers\x1e: unknown key"))
     traffic.\rusers\x1e: unknown key
+    >>> print(printable("\x1b[2J\x1b]0;owned\x07 caf\u00e9 \u202elive\u202c"))
+    \x1b[2J\x1b]0;owned\x07 café \u202elive\u202c
     """
-    if text.isprintable():
+    if text.isprintable():  # the common case, fast: isprintable is False for every unsafe character
         return text
-    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
+    return text.translate(str.maketrans({char: repr(char)[1:-1] for char in set(text) if is_unsafe(char)}))
+
+
+def json_printable(document: str) -> str:
+    r"""JSON text with every unsafe character written as a ``\uNNNN`` escape: the same data.
+
+    ``json.dumps(..., ensure_ascii=False)`` escapes C0 controls but writes C1 controls and the
+    bidi characters as they are, which act on the terminal the JSON is printed to.
+
+    >>> import json
+    >>> text = json_printable(json.dumps({"name": "\u202eevil\x85"}, ensure_ascii=False))
+    >>> text, json.loads(text)["name"] == "\u202eevil\x85"
+    ('{"name": "\\u202eevil\\u0085"}', True)
+    """
+    if document.isprintable():
+        return document
+    unsafe = {char: f"\\u{ord(char):04x}" for char in set(document) if char not in "\n\t" and is_unsafe(char)}
+    return document.translate(str.maketrans(unsafe)) if unsafe else document
+
+
+# Letters of other scripts drawn like Latin ones, from Unicode's confusables list
+# (https://www.unicode.org/Public/security/latest/confusables.txt): a key or unit typed with one
+# looks right and is not found. Compatibility characters (the Kelvin sign U+212A, fullwidth
+# letters, the micro sign) are found by NFKC normalisation instead.
+_CONFUSABLE = dict(zip(
+    "аеорсухіјѕԁһӏԛԝАВЕКМНОРСТХУІЈЅαοκνρτυχΑΒΕΖΗΙΚΜΝΟΡΤΥΧ",
+    "aeopcyxijsdhlqwABEKMHOPCTXYIJSaoKvptuxABEZHIKMNOPTYX"))
+
+
+def lookalikes(text: str) -> str | None:
+    """Name the look-alike characters in ``text``: letters that read as Latin ones and are not.
+
+    A message saying "no unit named 'KB'" when the text shows ``KB`` contradicts itself unless
+    it says which character is not what it seems.
+
+    Parameters
+    ----------
+    text : str
+        A key, a unit or a name that was not found.
+
+    Returns
+    -------
+    str or None
+        ``"'K' is U+212A KELVIN SIGN, not 'K'"`` (several joined by ``; ``), or None when every
+        character is what it looks like.
+
+    Examples
+    --------
+    >>> lookalikes("2 \u212aB")
+    "'\u212a' is U+212A KELVIN SIGN, not 'K'"
+    >>> lookalikes("daily_\u0430ctive_users")
+    "'а' is U+0430 CYRILLIC SMALL LETTER A, not 'a'"
+    >>> lookalikes("café") is None
+    True
+    """
+    found: dict[str, str] = {}
+    for char in text:
+        if char.isascii() or char in found:
+            continue
+        plain = _CONFUSABLE.get(char) or unicodedata.normalize("NFKC", char)
+        if plain != char and plain.isascii() and plain.isprintable():
+            found[char] = f"'{char}' is U+{ord(char):04X} {unicodedata.name(char, 'unnamed')}, not '{plain}'"
+    return "; ".join(found.values()) or None
 
 
 class ScenarioError(EnvelopeError):

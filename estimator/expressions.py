@@ -22,6 +22,7 @@ import numpy as np
 import pint
 from pint.pint_eval import tokenizer
 
+from estimator.errors import lookalikes
 from estimator.units import Q_, CostlyExpression, bounded_parse, bounded_tokens, drop_scale_words, ureg
 
 
@@ -76,7 +77,9 @@ def evaluate(expr: str, values: Mapping[str, pint.Quantity]) -> pint.Quantity:
     for name, _, _ in names:  # in reading order, so the message names the first unknown one
         if name not in values and ("." in name or not _is_unit(name)):
             hint = difflib.get_close_matches(name, list(values), n=1, cutoff=0.6)
-            raise ExpressionProblem(f"unknown name '{name}'" + (f"; did you mean '{hint[0]}'?" if hint else ""))
+            similar = lookalikes(name)
+            raise ExpressionProblem(f"unknown name '{name}'" + (f"; did you mean '{hint[0]}'?" if hint else "")
+                                    + (f"; {similar}" if similar else ""))
     text, placeholders = expr, {}
     for number, (name, start, end) in reversed(list(enumerate(names))):  # from the end: columns stay valid
         if name in values:

@@ -21,6 +21,7 @@ from pydantic import BaseModel, PlainSerializer, PlainValidator, WithJsonSchema
 from pydantic.json_schema import GenerateJsonSchema
 from pydantic_core import PydanticCustomError
 
+from estimator.errors import lookalikes
 from estimator.ranges import DISTRIBUTIONS, Range
 from estimator.units import CostlyExpression, parse_quantity, unit_text, ureg
 
@@ -372,7 +373,10 @@ def _parse_any(value: Any, example: str, expected: str) -> pint.Quantity:
     try:
         quantity = parse_quantity(value)
     except pint.errors.UndefinedUnitError as error:
-        raise _fail("unknown_unit", value, f"{expected} (no unit named {', '.join(map(repr, error.unit_names))})") from None
+        named = ", ".join(map(repr, error.unit_names))
+        similar = lookalikes(str(value))
+        raise _fail("unknown_unit", value, f"{expected} (no unit named {named}"
+                                           + (f"; {similar})" if similar else ")")) from None
     except CostlyExpression as error:  # "9**9**9 B": refused before pint evaluates it
         raise _fail("costly", value, expected, what=str(error)) from None
     except OverflowError:

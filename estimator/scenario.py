@@ -19,7 +19,7 @@ from pydantic_core import PydanticCustomError
 
 from diagrams_lib.kinds import COMPONENT_KINDS, FLOW_KINDS  # pure data: no Graphviz, no `diagrams`
 from estimator.catalog import Accelerator, Precision, Strict, bundled_accelerators
-from estimator.errors import Problem, ScenarioError
+from estimator.errors import Problem, ScenarioError, lookalikes
 from estimator.ml_sections import (LLM, Availability, Embeddings, Experiments, Imbalance, Index, Labelling,
                                    Serving, Training, reference_problems)
 from estimator.quantity_types import Amount, Count, CountRate, Factor, Fraction, Share
@@ -415,7 +415,8 @@ def _given(value: Any) -> str:
 
 def _did_you_mean(word: str, choices: typing.Iterable[str]) -> str | None:
     matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"did you mean '{matches[0]}'?" if matches else None
+    hints = [f"did you mean '{matches[0]}'?" if matches else None, lookalikes(word)]
+    return "; ".join(hint for hint in hints if hint) or None
 
 
 def _fields_at(model: Any, loc: tuple[Any, ...]) -> list[str]:

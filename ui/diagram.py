@@ -12,6 +12,7 @@ import json
 import streamlit as st
 
 from estimator.estimate import Estimate
+from estimator.report import markdown_text
 from estimator.scenario import Scenario
 
 
@@ -70,6 +71,6 @@ def pictures(scenario: Scenario, estimate: Estimate, theme: str, direction: str)
 
 def diagram_ui(drawn: dict[str, bytes], problem: str | None) -> None:
     if problem or "png" not in drawn:
-        st.warning(problem or "No diagram.")
+        st.warning(markdown_text(problem) if problem else "No diagram.")
         return
     st.image(display_png(drawn["png"]), width="stretch")

@@ -16,6 +16,7 @@ from estimator.compare import compare, comparison_rows
 from estimator.errors import EnvelopeError
 from estimator.estimate import Estimate, estimate
 from estimator.library import bundled_scenarios
+from estimator.report import markdown_text
 from estimator.scenario import load_scenario_text
 from estimator.uncertainty import (
     DEFAULT_SAMPLES,
@@ -209,7 +210,7 @@ def sweep_tab_ui(view: View) -> None:
     try:
         chart = sweep_view(view.text, view.file, view.overrides, f"{path}={low}..{high}", steps, target)
     except EnvelopeError as error:
-        st.error(str(error))
+        st.error(markdown_text(str(error)))
         return
     st.altair_chart(sweep_line(chart), width="stretch")
     with st.expander("Values"):
@@ -233,7 +234,7 @@ def comparison_tab_ui(view: View) -> None:
         a, b, a_name, b_name = view.estimate, other_estimate(other.path.read_bytes(), other.path.name), \
             view.scenario.name, other.name
     rows = compare(a, b)
-    st.markdown(f"**A:** {a_name} → **B:** {b_name}. {comparison_summary(rows)}")
+    st.markdown(f"**A:** {markdown_text(a_name)} → **B:** {markdown_text(b_name)}. {comparison_summary(rows)}")
     shown = comparison_rows(rows, binary=a.conventions.storage_display == "binary")
     st.dataframe([{"Result": row["result"], "A": row["a"], "B": row["b"], "Change": row["change"],
                    "Relative": row["relative"], "Key": row["key"]} for row in shown],
