@@ -18,10 +18,26 @@ from estimator.source import safe_load
 
 CATALOG_DIR = Path(__file__).with_name("catalog")
 
+# Precisions an accelerator computes in (its ``peak`` keys); NumberFormat adds the storage-only
+# formats of quantised weights. The bits of each live in catalog/dtypes.yaml (one home).
 Precision = Literal["fp32", "tf32", "bf16", "fp16", "fp8", "int8"]
+NumberFormat = Literal["fp32", "tf32", "bf16", "fp16", "fp8", "int8", "int4", "fp4", "nvfp4", "mxfp4", "nf4"]
 
-# Bytes a value of each precision takes: a definition, not a measured figure.
-DTYPE_BYTES: dict[str, int] = {"fp32": 4, "tf32": 4, "bf16": 2, "fp16": 2, "fp8": 1, "int8": 1}
+
+def _dtype_table() -> dict[str, dict]:
+    return safe_load((CATALOG_DIR / "dtypes.yaml").read_text(encoding="utf-8"))
+
+
+_DTYPES = _dtype_table()
+
+# Bytes a value of each format takes, block scales included (catalog/dtypes.yaml): whole formats
+# stay integers, so results of 16- and 8-bit models print as they always have.
+DTYPE_BYTES: dict[str, float] = {
+    name: (int(entry["bits"]) // 8 if entry["bits"] % 8 == 0 else entry["bits"] / 8) for name, entry in _DTYPES.items()}
+
+# The precision a format computes in where the accelerator lists no peak for the format itself
+# (4-bit weights are dequantised in the kernel and multiplied at 16 bits).
+DTYPE_COMPUTE: dict[str, str] = {name: entry["compute"] for name, entry in _DTYPES.items()}
 
 
 class Strict(BaseModel):

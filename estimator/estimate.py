@@ -365,12 +365,24 @@ def _llm(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[str, St
     target = (m.requests if m.requests is not None
               else m.tokens * Q_(1.0, "request") / m.output_tokens if m.tokens is not None
               else so_far["traffic.peak_qps"].value)
-    return llm.llm_steps(parameters=m.parameters, weight_bytes=DTYPE_BYTES[m.dtype], layers=m.layers,
-                         kv_heads=m.kv_heads, head_dim=m.head_dim, kv_bytes=DTYPE_BYTES[m.kv_dtype],
-                         prompt_tokens=m.prompt_tokens, output_tokens=m.output_tokens, batch_size=m.batch_size,
-                         device_memory=device.memory, bandwidth=device.memory_bandwidth, peak=device.peak[m.dtype],
-                         utilisation=m.utilisation, bandwidth_utilisation=m.bandwidth_utilisation,
-                         target=target.to("request/s"), price=device.price, month=periods.month)
+    spec = m.speculative
+    architecture = llm.Architecture(
+        parameters=m.parameters, weight_bytes=DTYPE_BYTES[m.dtype], layers=m.layers, kv_heads=m.kv_heads,
+        head_dim=m.head_dim, kv_bytes=DTYPE_BYTES[m.kv_dtype], heads=m.heads, kv_lora_rank=m.kv_lora_rank,
+        qk_rope_head_dim=m.qk_rope_head_dim, sliding_window=m.sliding_window, local_layers=m.local_layers,
+        active_parameters=m.active_parameters, experts=m.experts, experts_per_token=m.experts_per_token,
+        expert_parameters=m.expert_parameters,
+        expert_bytes=None if m.expert_dtype is None else DTYPE_BYTES[m.expert_dtype])
+    serving = llm.Serving(
+        prompt_tokens=m.prompt_tokens, output_tokens=m.output_tokens, batch_size=m.batch_size,
+        device_memory=device.memory, bandwidth=device.memory_bandwidth, peak=device.peak[m.compute_precision(device.peak)],
+        utilisation=m.utilisation, bandwidth_utilisation=m.bandwidth_utilisation, target=target.to("request/s"),
+        price=device.price, month=periods.month, prefix_cache_hit_rate=m.prefix_cache_hit_rate, scheduling=m.scheduling,
+        acceptance_rate=None if spec is None else spec.acceptance_rate,
+        draft_tokens=None if spec is None else spec.draft_tokens, draft_cost=0.0 if spec is None else spec.draft_cost,
+        ttft_target=m.ttft_target, tpot_target=m.tpot_target, tensor_parallel=m.tensor_parallel,
+        model_error=m.model_error)
+    return llm.llm_steps(architecture, serving)
 
 
 def _labelling(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[str, Step]:

@@ -16,7 +16,7 @@ from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from estimator.calc.index import IndexKind
-from estimator.catalog import Precision, Strict
+from estimator.catalog import DTYPE_COMPUTE, NumberFormat, Precision, Strict
 from estimator.quantity_types import NORMAL_REACHES_ZERO, Amount, Count, Factor, Fraction, PositiveNumber, Share
 from estimator.units import Q_
 from estimator.ranges import Range, highest, lowest
@@ -291,28 +291,97 @@ class Experiments(Strict):
 
 # ------------------------------------------------------------------------------------ llm
 
+class Speculative(Strict):
+    """Speculative decoding (Leviathan et al. 2023): a draft model proposes ``draft_tokens`` tokens,
+    the target model checks them in one step and keeps each with probability ``acceptance_rate``."""
+
+    acceptance_rate: Fraction                 # α, the chance the target accepts a draft token
+    draft_tokens: PositiveNumber              # γ, tokens the draft proposes per target step
+    draft_cost: Fraction = 0.0                # c, one draft step's time over one target step's
+
+    @model_validator(mode="after")
+    def _below_one(self) -> Speculative:
+        if highest(self.acceptance_rate) >= 1:
+            raise ValueError("acceptance_rate must stay below 1 (every draft token accepted is no longer a draft)")
+        return self
+
+
 class LLM(Strict):
+    """One model served for generation. Architecture fields may come from a Hugging Face
+    ``config.json`` (``config``, a local path relative to the scenario file); fields written here win."""
+
+    config: str | None = Field(default=None, max_length=500)
     parameters: Amount("[parameter]", "70 billion parameter", positive=True)
-    dtype: Precision = "fp16"
+    dtype: NumberFormat = "fp16"               # weights (all of them, or all but the routed experts)
     kv_dtype: Precision = "fp16"
+    compute: Precision | None = None           # tensor-core precision of prefill (default: from dtype)
     layers: PositiveNumber
+    heads: PositiveNumber | None = None        # query heads: adds the attention term to prefill FLOPs
     kv_heads: PositiveNumber
     head_dim: PositiveNumber
+    # multi-head latent attention (DeepSeek-V2/V3): the cache holds one latent vector and one rotary key
+    kv_lora_rank: PositiveNumber | None = None
+    qk_rope_head_dim: PositiveNumber | None = None
+    # sliding-window attention on ``local_layers`` of the layers (all of them when not given)
+    sliding_window: Amount("[token]", "4096 token", positive=True) | None = None
+    local_layers: Count | None = None
+    # mixture of experts: memory from all parameters, FLOPs from the active ones
+    active_parameters: Amount("[parameter]", "39 billion parameter", positive=True) | None = None
+    experts: PositiveNumber | None = None              # routed experts per MoE layer
+    experts_per_token: PositiveNumber | None = None    # routed experts each token uses
+    expert_parameters: Amount("[parameter]", "17 billion parameter", positive=True) | None = None  # one expert, all layers
+    expert_dtype: NumberFormat | None = None           # e.g. mxfp4 experts beside bf16 attention
     prompt_tokens: Amount("[token]", "1000 token")
     output_tokens: Amount("[token]", "200 token", positive=True)
     batch_size: PositiveNumber = 16.0
     accelerator: str = "H100-SXM"
+    tensor_parallel: PositiveNumber | None = None   # devices per replica as deployed (at least what memory needs)
     utilisation: Share = 0.4              # prefill: compute-bound
     bandwidth_utilisation: Share = 0.6    # decode: memory-bound
     requests: Amount("[request] / [time]", "10 request/s", positive=True) | None = None
     tokens: Amount("[token] / [time]", "5000 token/s", positive=True) | None = None
+    prefix_cache_hit_rate: Fraction | None = None      # share of prompt tokens whose KV is already cached
+    scheduling: Literal["serial", "chunked", "disaggregated"] = "serial"
+    speculative: Speculative | None = None
+    ttft_target: Amount("[time]", "500 ms", positive=True) | None = None
+    tpot_target: Amount("[time]", "50 ms", positive=True) | None = None
+    # the roofline's estimate / measured throughput; a range such as {low: 0.81, high: 1.44} (the
+    # calibrated band for dense models, docs/calibration.md) is carried by the uncertainty sampling
+    model_error: PositiveNumber | None = None
 
     @model_validator(mode="after")
     def _target(self) -> LLM:
         if self.requests is not None and self.tokens is not None:
             raise ValueError("give requests or tokens (output tokens per second), not both; "
                              "with neither, traffic.peak_qps is the target")
+        if (self.kv_lora_rank is None) != (self.qk_rope_head_dim is None):
+            raise ValueError("latent attention needs both kv_lora_rank and qk_rope_head_dim (e.g. 512 and 64)")
+        if self.local_layers is not None and self.sliding_window is None:
+            raise ValueError("local_layers needs sliding_window (the tokens a local layer attends to)")
+        if self.local_layers is not None and highest(self.local_layers) > lowest(self.layers):
+            raise ValueError(f"local_layers ({highest(self.local_layers):g}) cannot exceed layers")
+        moe = (self.experts, self.experts_per_token, self.expert_parameters)
+        if any(x is not None for x in moe) and any(x is None for x in moe):
+            raise ValueError("a mixture of experts needs experts, experts_per_token and expert_parameters together "
+                             "(or active_parameters alone)")
+        if self.experts is not None and highest(self.experts_per_token) > lowest(self.experts):
+            raise ValueError("experts_per_token cannot exceed experts")
+        if self.expert_dtype is not None and self.experts is None:
+            raise ValueError("expert_dtype needs experts, experts_per_token and expert_parameters")
+        if self.experts is not None and (highest(self.experts) * highest(self.expert_parameters).magnitude
+                                         >= lowest(self.parameters).magnitude):
+            raise ValueError("experts × expert_parameters must stay below parameters (attention and embeddings "
+                             "are parameters too)")
+        if self.active_parameters is not None and highest(self.active_parameters) > lowest(self.parameters):
+            raise ValueError("active_parameters cannot exceed parameters")
         return self
+
+    def compute_precision(self, offered: Any) -> str:
+        """The precision prefill computes in: ``compute`` if given, else the weights' format when the
+        accelerator offers it, else the format's fallback (4-bit weights are multiplied at 16 bits)."""
+        if self.compute is not None:
+            return self.compute
+        return self.dtype if self.dtype in offered else DTYPE_COMPUTE[self.dtype]
 
 
 # ------------------------------------------------------------------------------ labelling
@@ -403,5 +472,9 @@ def reference_problems(scenario: Any, accelerators: dict[str, Any]) -> list[dict
     if scenario.training is not None:
         device(("training",), scenario.training.accelerator, scenario.training.precision)
     if scenario.llm is not None:
-        device(("llm",), scenario.llm.accelerator, scenario.llm.dtype)
+        m = scenario.llm
+        offered = accelerators[m.accelerator].peak if m.accelerator in accelerators else {}
+        device(("llm",), m.accelerator, m.compute_precision(offered) if offered else None)
+        if problems and problems[-1]["path"] == ("llm", "precision"):  # name the field that chose it
+            problems[-1]["path"] = ("llm", "compute" if m.compute is not None else "dtype")
     return problems

@@ -20,6 +20,7 @@ from pydantic_core import PydanticCustomError
 from diagrams_lib.kinds import COMPONENT_KINDS, FLOW_KINDS  # pure data: no Graphviz, no `diagrams`
 from estimator.catalog import Accelerator, Precision, Strict, bundled_accelerators
 from estimator.errors import Problem, ScenarioError, lookalikes
+from estimator.llm_config import fill_llm_from_config
 from estimator.ml_sections import (LLM, Availability, Embeddings, Experiments, Imbalance, Index, Labelling,
                                    Serving, Training, reference_problems)
 from estimator.quantity_types import Amount, Count, CountRate, Factor, Fraction, Share
@@ -272,7 +273,7 @@ def load_scenario_text(text: str | bytes, file: str, overrides: typing.Sequence[
         given = "an empty file" if document.data is None else _KINDS.get(type(document.data).__name__, "a value")
         raise ScenarioError([document.problem((), "not a scenario", given=given,
                                               expected="a mapping with at least name and traffic")])
-    data = apply_overrides(document.data, overrides, file)
+    data = fill_llm_from_config(apply_overrides(document.data, overrides, file), document, text)
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as error:
