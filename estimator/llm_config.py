@@ -141,11 +141,11 @@ def fill_llm_from_config(data: dict[str, Any], document: YamlDocument, text: str
             raise ScenarioError([document.problem(where, "config file too large", given=f"{size:,} bytes",
                                                   expected=f"at most {MAX_CONFIG_BYTES:,} bytes")])
         with open(path, "rb") as handle:  # the cap plus one byte at most, should the file grow meanwhile
-            data = handle.read(MAX_CONFIG_BYTES + 1)
-        if len(data) > MAX_CONFIG_BYTES:
+            content = handle.read(MAX_CONFIG_BYTES + 1)
+        if len(content) > MAX_CONFIG_BYTES:
             raise ScenarioError([document.problem(where, "config file too large", given=f"more than {MAX_CONFIG_BYTES:,} "
                                                   "bytes", expected=f"at most {MAX_CONFIG_BYTES:,} bytes")])
-        text = data.decode("utf-8")
+        text = content.decode("utf-8")
     except (OSError, UnicodeDecodeError):
         raise ScenarioError([document.problem(where, "cannot read config file", given=repr(section["config"]),
                                               expected="a readable UTF-8 JSON file, relative to the scenario's "
