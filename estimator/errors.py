@@ -161,12 +161,49 @@ def lookalikes(text: str) -> str | None:
     return "; ".join(found.values()) or None
 
 
+MAX_SHOWN_PROBLEMS = 20  # a screenful: the first problems are the ones to fix first; thousands help no one
+
+
+def shown_problems(problems: list[Problem], limit: int = MAX_SHOWN_PROBLEMS) -> str:
+    """The first ``limit`` problems, one a line, and a count of the rest.
+
+    A generated file can hold thousands of mistakes; printing each (8,400 lines, 1 MB) buries the
+    first one, which often causes the others.
+
+    Parameters
+    ----------
+    problems : list of Problem
+        Every problem found, in file order.
+    limit : int
+        How many to show.
+
+    Returns
+    -------
+    str
+        At most ``limit + 1`` lines.
+
+    Examples
+    --------
+    >>> many = [Problem("s.yaml", n, 1, f"x{n}", "unknown key") for n in range(1, 24)]
+    >>> print(shown_problems(many, 2))
+    s.yaml:1:1: x1: unknown key
+    s.yaml:2:1: x2: unknown key
+    ... and 21 more problems (23 in all); fix these first, they may cause the rest
+    """
+    lines = [str(problem) for problem in problems[:limit]]
+    rest = len(problems) - limit
+    if rest > 0:
+        lines.append(f"... and {rest:,} more problem{'s' if rest > 1 else ''} ({len(problems):,} in all); "
+                     "fix these first, they may cause the rest")
+    return "\n".join(lines)
+
+
 class ScenarioError(EnvelopeError):
     """A scenario that cannot be loaded or estimated: one or more problems."""
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
-        super().__init__("\n".join(str(problem) for problem in problems))
+        super().__init__(shown_problems(problems))
 
 
 class OutputError(EnvelopeError):

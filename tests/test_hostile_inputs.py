@@ -153,3 +153,16 @@ def test_a_negative_shorthand_bound_is_called_negative():
     assert result.exit_code == 2
     assert result.output == (f"{SCENARIO}:24:25: traffic.monthly_active_users: negative: given '-1 billion user', "
                              "expected 0 or more, e.g. '300 million user'\n")
+
+
+def test_error_output_is_the_first_20_problems_and_a_count(tmp_path):
+    path = tmp_path / "many.yaml"
+    path.write_text("name: t\ntraffic:\n  daily_active_users: 5 user\n"
+                    + "".join(f"  unknown_{n:02d}: 1\n" for n in range(30)), encoding="utf-8")
+    result = invoke("validate", path)
+    assert result.exit_code == 2
+    lines = result.output.splitlines()
+    assert len(lines) == 21
+    assert lines[0] == f"{path}:4:3: traffic.unknown_00: unknown key"
+    assert lines[19] == f"{path}:23:3: traffic.unknown_19: unknown key"
+    assert lines[20] == "... and 10 more problems (30 in all); fix these first, they may cause the rest"
