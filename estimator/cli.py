@@ -449,12 +449,31 @@ def _degrade_to_ascii() -> None:
             stream.reconfigure(errors="backslashreplace")
 
 
+def _exit_cleanly_on_signals() -> None:
+    """Make SIGTERM and SIGHUP unwind like Ctrl-C instead of ending the process on the spot.
+
+    Python's default for SIGTERM stops at once: a running Graphviz ``dot`` was left with parent 1
+    and the temporary directory stayed. Raised as SystemExit in the main thread, the signal
+    unwinds every ``with`` and ``finally``: ``subprocess.run`` kills its child, temporary
+    directories and half-written outputs are removed. Exit status 128 + signal, as a shell says.
+    """
+    import signal
+
+    def stop(signum: int, _frame: Any) -> None:
+        raise SystemExit(128 + signum)
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), stop)
+
+
 def main() -> None:
     # pydantic scans every installed package's entry points for plugins on its first model,
     # ~7 % of `envelope estimate` (benchmarks/bench_cli_cold_start.py); Envelope uses none.
     # A user who wants plugins can set the variable (even to "") to keep this out.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     _degrade_to_ascii()
+    _exit_cleanly_on_signals()
     try:
         app()
     except Exception as error:  # a bug of ours, not the user's input: say so in one line
