@@ -166,3 +166,43 @@ def test_error_output_is_the_first_20_problems_and_a_count(tmp_path):
     assert lines[0] == f"{path}:4:3: traffic.unknown_00: unknown key"
     assert lines[19] == f"{path}:23:3: traffic.unknown_19: unknown key"
     assert lines[20] == "... and 10 more problems (30 in all); fix these first, they may cause the rest"
+
+
+# ---------------------------------------------------------------- sampling and conventions at their edges
+
+def test_a_normal_range_reaching_zero_under_a_division_fails_located_when_sampled(tmp_path):
+    path = tmp_path / "zero.yaml"
+    path.write_text("name: t\ntraffic:\n  daily_active_users: 1000 user\n"
+                    "  requests_per_user_per_day: 5 request/user/day\n"
+                    "  request_size: {low: 0 B, high: 1000 B, dist: normal}\n"
+                    "derived:\n  - name: per_byte\n    expr: traffic.peak_qps / traffic.request_size\n",
+                    encoding="utf-8")
+    assert invoke("estimate", path, "--samples", "0", "-f", "compact").exit_code == 0  # the median is 500 B
+    result = invoke("estimate", path, "--samples", "1000", "--seed", "1", "-f", "compact")
+    assert result.exit_code == 2
+    assert result.output == (
+        f"{path}:8:11: derived[0].expr: the expression divides by zero or overflows for 51 of 1,000 sampled "
+        "values (a range's draws are clipped at its field's floor, 0 for an amount); give that range a low "
+        "above 0 or dist: lognormal\n")
+
+
+@pytest.mark.parametrize(("conventions", "message"), [
+    ("{day: 1e-320 s}", "conventions.day: not a plausible day: given '9.99989e-321 s', expected from 43,200 s to "
+                        "172,800 s (the calendar's 86,400 s within a factor of 2)"),
+    ("{month: 1 day}", "conventions.month: not a plausible month: given '1 d', expected from 1,314,873 s to "
+                       "5,259,492 s (the calendar's 2,629,746 s within a factor of 2)"),
+])
+def test_conventions_outside_a_sane_range_are_refused(tmp_path, conventions, message):
+    path = tmp_path / "c.yaml"
+    path.write_text(f"name: t\nconventions: {conventions}\ntraffic:\n  daily_active_users: 5 user\n"
+                    "  requests_per_user_per_day: 5 request/user/day\n", encoding="utf-8")
+    result = invoke("estimate", path, "-f", "compact")
+    assert result.exit_code == 2
+    assert result.output.split(": ", 1)[1] == message + "\n"
+
+
+def test_published_conventions_stay_accepted(tmp_path):
+    path = tmp_path / "c.yaml"
+    path.write_text("name: t\nconventions: {day: 1e5 s, month: 2.5e6 s, year: 3e7 s}\ntraffic:\n"
+                    "  daily_active_users: 5 user\n  requests_per_user_per_day: 5 request/user/day\n", encoding="utf-8")
+    assert invoke("validate", path).exit_code == 0

@@ -149,7 +149,11 @@ def uncertainty_tab_ui(view: View) -> None:
                              format_func=lambda n: f"{n:,}", key="uncertainty:samples")
     seed = int(right.number_input("Seed", min_value=0, max_value=2**32 - 1, value=DEFAULT_SEED, step=1,
                                   key="uncertainty:seed"))
-    shown = spread_view(view.text, view.file, view.overrides, samples, seed)
+    try:  # a range whose draws break a result (a division by zero) is the file's to fix: say where
+        shown = spread_view(view.text, view.file, view.overrides, samples, seed)
+    except EnvelopeError as error:
+        st.error(markdown_text(str(error)))
+        return
     st.caption(f"{shown.samples:,} samples, seed {shown.seed}. Each range is a 90 % interval (log-normal unless "
                "the file says otherwise); the point estimate puts every range at its median.")
     st.dataframe([{"Result": row.label, "p5": row.p5, "p50": row.p50, "p95": row.p95, "Point estimate": row.point,
@@ -175,7 +179,11 @@ def sensitivity_tab_ui(view: View) -> None:
     keys = [result.key for result in view.estimate]
     target = st.selectbox("Result", keys, index=default_index(keys), key="sensitivity:target",
                           format_func=lambda key: f"{view.estimate.steps[key].label} ({key})")
-    chart = tornado_view(view.text, view.file, view.overrides, target)
+    try:
+        chart = tornado_view(view.text, view.file, view.overrides, target)
+    except EnvelopeError as error:
+        st.error(markdown_text(str(error)))
+        return
     st.caption(f"Each input from its low to its high, the others at their medians; largest swing first. "
                f"With every range at its median: {chart.base_text}. Light bars: the input at its low; "
                "dark bars: at its high.")
