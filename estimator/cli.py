@@ -263,15 +263,24 @@ def report(
     if check_directory(output):
         for path in (notes_path, diagram_path):  # refuse before writing either file
             check_writable(path, force=force)
-    picture = _diagram_bytes(scenario, result, "png", theme, "LR")
+    from diagrams_lib.graph import build_graph
+    from diagrams_lib.render import too_large
+
+    skipped = too_large(build_graph(scenario, result))
+    picture = None if skipped else _diagram_bytes(scenario, result, "png", theme, "LR")
     try:
         output.mkdir(parents=True, exist_ok=True)
-        write_output(diagram_path, picture, force=force)
-        write_output(notes_path, to_notes(scenario, result, diagram_path.name).encode("utf-8"), force=force)
+        if picture is not None:
+            write_output(diagram_path, picture, force=force)
+        write_output(notes_path, to_notes(scenario, result, None if skipped else diagram_path.name).encode("utf-8"),
+                     force=force)
     except OSError as error:
         raise OutputError(f"{output}: cannot create directory: {error.strerror}") from None
     _wrote(notes_path)
-    _wrote(diagram_path)
+    if skipped:
+        typer.echo(f"no diagram: {skipped}", err=True)
+    else:
+        _wrote(diagram_path)
 
 
 @command()
