@@ -6,8 +6,10 @@ theme, direction and format. An edit that leaves the graph unchanged is not re-r
 
 from __future__ import annotations
 
+import functools
 import io
 import json
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -56,21 +58,39 @@ def display_png(png: bytes) -> bytes:
     return scaled.getvalue()
 
 
-def pictures(scenario: Scenario, estimate: Estimate, theme: str, direction: str) -> tuple[dict[str, bytes], str | None]:
-    """({format: bytes} for PNG and SVG, None) or ({}, why there is no picture).
+Picture = bytes | Callable[[], bytes]
+
+
+def pictures(scenario: Scenario, estimate: Estimate, theme: str, direction: str) -> tuple[dict[str, Picture], str | None]:
+    """({"png": bytes, "svg": a function drawing it}, None) or ({}, why there is no picture).
+
+    The page shows the PNG, so only the PNG is drawn on each run; the SVG is drawn when its
+    download button is pressed (Streamlit calls the function then), not on every run: Graphviz
+    ran twice per change, which a large scenario pays in seconds.
 
     A diagram that cannot be drawn must not take the numbers down with it, so any failure
     becomes a warning on the page (the AppTest tests fail on that warning).
     """
     try:
         graph = graph_json(scenario, estimate)
-        return {fmt: render_cached(graph, fmt, theme, direction) for fmt in ("png", "svg")}, None
+        return {"png": render_cached(graph, "png", theme, direction),
+                "svg": functools.partial(_render, graph, "svg", theme, direction)}, None
     except Exception as error:  # noqa: BLE001 - shown to the person, never swallowed silently
         return {}, f"The diagram could not be drawn: {type(error).__name__}: {error}"
 
 
-def diagram_ui(drawn: dict[str, bytes], problem: str | None) -> None:
-    if problem or "png" not in drawn:
+def _render(graph: str, fmt: str, theme: str, direction: str) -> bytes:
+    """``render_cached`` without Streamlit's cache: download callbacks run outside the script."""
+    import networkx as nx  # type: ignore[import-untyped]
+
+    from diagrams_lib.render import render
+
+    return render(nx.node_link_graph(json.loads(graph), edges="edges"), fmt=fmt, theme=theme, direction=direction)
+
+
+def diagram_ui(drawn: dict[str, Picture], problem: str | None) -> None:
+    png = drawn.get("png")
+    if problem or not isinstance(png, bytes):
         st.warning(markdown_text(problem) if problem else "No diagram.")
         return
-    st.image(display_png(drawn["png"]), width="stretch")
+    st.image(display_png(png), width="stretch")
