@@ -19,7 +19,9 @@ from ui.charts import chart_ui
 from ui.diagram import diagram_ui, pictures
 from ui.downloads import downloads_ui
 from ui.inputs import Source, assumptions_ui, conventions_ui, diagram_options_ui, source_ui
+from ui.practice_ui import practice_tab_ui
 from ui.results import metrics_ui, table_ui, working_ui
+from ui.plan_ui import apply_pending_ui, plan_tab_ui
 from ui.uncertainty_ui import comparison_tab_ui, sensitivity_tab_ui, sweep_tab_ui, uncertainty_tab_ui
 from ui.view import View
 
@@ -104,6 +106,8 @@ TABS: list[tuple[str, Callable[[View], None]]] = [
     ("Sensitivity", sensitivity_tab_ui),
     ("Sweep", sweep_tab_ui),
     ("Compare", comparison_tab_ui),
+    ("Plan", plan_tab_ui),
+    ("Practice", practice_tab_ui),
 ]
 
 
@@ -121,6 +125,7 @@ def main() -> None:
         problem_ui(str(error), f"{source.file} cannot be estimated:")
         return
     theme, direction = diagram_options_ui()
+    apply_pending_ui()
     scenario, result, overrides = current_ui(source, edits_ui(source, original))
     view = View(source.file, source.text, overrides, original, scenario, result, baseline, theme, direction)
     st.title(report.markdown_text(scenario.name))

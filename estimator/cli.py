@@ -342,8 +342,10 @@ def sweep(
     table = Table(title=f"{target} as {path} moves")
     table.add_column(path, justify="right", no_wrap=True)
     table.add_column(target, justify="right", no_wrap=True)
-    for x, y in zip(swept.values, swept.results):
-        table.add_row(format_quantity(x), format_quantity(y))
+    if any(swept.flags):
+        table.add_column("above the utilisation knee")
+    for i, (x, y) in enumerate(zip(swept.values, swept.results)):
+        table.add_row(format_quantity(x), format_quantity(y), *([swept.flags[i]] if any(swept.flags) else []))
     Console().print(table)
     if csv_path is not None:
         _wrote(csv_path)
@@ -359,10 +361,59 @@ def _write_sweep_csv(path: Path, swept, force: bool) -> None:  # type: ignore[no
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([f"{swept.path} [{unit_of(swept.values)}]", f"{swept.target} [{unit_of(swept.results)}]"])
-    writer.writerows([list(row.values()) for row in sweep_rows(swept)])
+    flagged = any(swept.flags)
+    writer.writerow([f"{swept.path} [{unit_of(swept.values)}]", f"{swept.target} [{unit_of(swept.results)}]",
+                     *(["above the utilisation knee"] if flagged else [])])
+    writer.writerows([[*row.values(), *([swept.flags[i]] if flagged else [])]
+                      for i, row in enumerate(sweep_rows(swept))])
     # Atomic and never over an existing file without --force: `--csv scenario.yaml` must not eat the input.
     write_output(path, buffer.getvalue().encode("utf-8"), force=force)
+
+
+class PlanFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+@command()
+def plan(
+    file: ScenarioFile,
+    format: Annotated[PlanFormat, typer.Option("--format", "-f", help="Output format (csv: the frontier).")] = (
+        PlanFormat.table),
+    accelerator: Annotated[Optional[list[str]], typer.Option(
+        "--accelerator", help="Search only these catalog accelerators (repeatable); default: the whole catalog.",
+        show_default=False)] = None,
+    set_: SetOption = None,
+) -> None:
+    """The cheapest configuration within the latency budget, the cost–latency frontier and what to change.
+
+    Searches accelerator, precision and batch size per model and stage, and every input written
+    as {choose: [...]}; replicas are sized for the load as the scenario says (serving.size_by).
+    """
+    from estimator.plan import plan as run_plan
+    from estimator.plan import plan_csv, plan_json, plan_tables
+    from estimator.scenario import load_scenario
+
+    scenario = load_scenario(file, set_ or [])
+    if accelerator:
+        unknown = [a for a in accelerator if a not in scenario.accelerators()]
+        if unknown:
+            from estimator.errors import UsageError
+
+            raise UsageError(f"--accelerator: no accelerator {unknown[0]!r} in the catalog; expected one of: "
+                             + ", ".join(scenario.accelerators()))
+    result = run_plan(scenario, accelerator or None)
+    if format is PlanFormat.json:
+        sys.stdout.write(json.dumps(plan_json(result), indent=2, allow_nan=False) + "\n")
+    elif format is PlanFormat.csv:
+        sys.stdout.write(plan_csv(result))
+    else:
+        from rich.console import Console
+
+        console = Console()
+        for block in plan_tables(result):
+            console.print(block)
 
 
 @command()
@@ -439,6 +490,46 @@ def new(
     load_scenario_text(text, str(path))  # a starter that would not validate is never written
     write_output(path, text.encode("utf-8"), force=force)
     _wrote(path)
+
+
+@command()
+def practice(
+    file: Annotated[Optional[Path], typer.Argument(
+        help="A scenario file (default: a bundled case study, picked by --seed).", show_default=False)] = None,
+    seed: Annotated[Optional[int], typer.Option(
+        "--seed", help="Pick the scenario and questions reproducibly: the same seed asks the same questions.",
+        show_default=False)] = None,
+    answers: Annotated[Optional[Path], typer.Option(
+        "--answers", help="Answer from a YAML file of question key: answer text (for scripts and tests).",
+        show_default=False)] = None,
+    time_: Annotated[bool, typer.Option("--time", help="Time each answer and the session.")] = False,
+    history: Annotated[bool, typer.Option("--history", help="Show past attempts: error per kind of question, "
+                                                            "the kinds missed most first.")] = False,
+) -> None:
+    """Rehearse the interview: estimate headline results with units, then see the grade and the working."""
+    from estimator.practice import terminal
+
+    if history:
+        _practice_history()
+        return
+    terminal.practice_command(file, seed, answers, time_, typer.echo)
+
+
+def _practice_history() -> None:
+    from rich.console import Console
+
+    from estimator.practice import history as store
+    from estimator.practice import terminal
+
+    path = store.database_path()
+    try:
+        summaries = store.summarise(store.load(path))
+    except store.HistoryUnavailable as error:
+        typer.echo(f"No practice history: {error}")
+        return
+    if summaries:
+        Console().print(terminal.history_table(summaries))
+    typer.echo(store.missed_most_line(summaries))
 
 
 @command()

@@ -108,6 +108,9 @@ def _input(path: str, raw: tuple[str | int, ...], value: Any, info: Any, acceler
 def range_text(value: Range) -> str:
     """A range as the file writes it, a YAML flow mapping: ``{low: 700 million user, high: ...}``."""
     show: dict[bool, Any] = {True: quantity_text, False: number_text}
+    options = getattr(value, "options", ())  # a design choice (estimator.choices)
+    if options:
+        return "{choose: [" + ", ".join(show[isinstance(o, pint.Quantity)](o) for o in options) + "]}"
     parts = [f"low: {show[isinstance(value.low, pint.Quantity)](value.low)}",
              f"high: {show[isinstance(value.high, pint.Quantity)](value.high)}", f"dist: {value.dist}"]
     if value.mode is not None:

@@ -14,7 +14,7 @@ import numpy as np
 import pint
 
 from estimator.calc import (availability, embeddings, experiment, feature_store, imbalance, index, inference,
-                            labelling, llm, serving, storage, traffic, training)
+                            labelling, llm, queueing, serving, storage, traffic, training)
 from estimator.catalog import DTYPE_BYTES, bundled_prices
 from estimator.conventions import Periods, normalise_time, periods_of
 from estimator.errors import ScenarioError
@@ -47,10 +47,13 @@ class Estimate:
         return iter(self.steps.values())
 
 
-def estimate(scenario: Scenario) -> Estimate:
+def estimate(scenario: Scenario, *, refuse_overload: bool = True) -> Estimate:
     """The point estimate; a range counts as its median (estimator.uncertainty samples them).
 
     Inputs may also be pint quantities wrapping numpy arrays: every result is then an array.
+    A stage fleet that cannot keep up under load (``serving.size_by``) is refused with a located
+    problem; ``refuse_overload=False`` (the planner) keeps such elements as ``inf`` for the caller
+    to discard, and they never leave Envelope.
     """
     scenario = at_medians(scenario)
     periods = periods_of(scenario.conventions)
@@ -61,6 +64,7 @@ def estimate(scenario: Scenario) -> Estimate:
     steps |= _features(normalised, periods, steps)
     steps |= _inference(normalised, periods, steps)
     steps |= _serving(normalised, periods, steps)
+    steps |= _under_load(normalised, periods, steps, refuse_overload)
     steps |= _embeddings(normalised)
     steps |= _index(normalised)
     steps |= _training(normalised, periods)
@@ -72,7 +76,10 @@ def estimate(scenario: Scenario) -> Estimate:
     steps |= _costs(periods, steps)
     steps |= _derived(normalised, steps)
     guardrails = tuple((g.metric, g.threshold) for g in scenario.experiments.guardrails) if scenario.experiments else ()
-    return Estimate(scenario.name, scenario.conventions, periods, check_finite(steps), guardrails)
+    # The planner's infeasible configurations are inf by design and are discarded before anything
+    # leaves Envelope (plan.py); every other estimate is checked here.
+    checked = check_finite(steps) if refuse_overload else steps
+    return Estimate(scenario.name, scenario.conventions, periods, checked, guardrails)
 
 
 class NonFiniteResult(ArithmeticError):
@@ -217,11 +224,15 @@ def _inference(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[s
                                                 model.utilisation, model.headroom)
         cost = inference.monthly_cost(prefix, devices.value, device.price, periods.month)
         steps |= {x.key: x for x in (flops, rate, need, devices, cost)}
+    return steps | _model_totals(s, so_far | steps)
+
+
+def _model_totals(s: Scenario, so_far: dict[str, Step]) -> dict[str, Step]:
     models = [f"models.{m.name}" for m in s.models]
-    steps |= _one(storage.total("serving.accelerators", "Accelerators for serving",
-                                [steps[f"{m}.accelerators"] for m in models]))
+    steps = _one(storage.total("serving.accelerators", "Accelerators for serving",
+                               [so_far[f"{m}.accelerators"] for m in models]))
     cost_total = storage.total("serving.monthly_cost", "Monthly serving cost",
-                               [steps[f"{m}.monthly_cost"] for m in models], per="month")
+                               [so_far[f"{m}.monthly_cost"] for m in models], per="month")
     steps |= _one(cost_total)
     steps |= _one(inference.cost_per_thousand("serving.cost_per_1000_requests", cost_total.value,
                                               so_far["traffic.requests_per_month"].value))
@@ -262,7 +273,7 @@ def _serving(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[str
     catalog, models = s.accelerators(), {m.name: m for m in s.models}
     peak_qps = so_far["traffic.peak_qps"].value
     steps: dict[str, Step] = {}
-    latencies, costs = [], []
+    latencies = []
     for stage in s.serving.stages:
         prefix = f"serving.stages.{stage.name}"
         model = models.get(stage.model or "")
@@ -293,12 +304,96 @@ def _serving(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[str
                                                     effective.value.magnitude, stage.headroom)
             cost = inference.monthly_cost(prefix, devices.value, device.price, periods.month)
             steps |= {x.key: x for x in (effective, rate, need, devices, cost)}
-            costs.append(cost)
     steps |= serving.budget_steps([st.name for st in s.serving.stages], latencies, s.serving.latency_budget)
-    if costs:
-        steps |= _one(storage.total("serving.stage_monthly_cost", "Monthly cost of stages on their own hardware",
-                                    costs, per="month"))
+    return steps | _stage_totals(s, steps)
+
+
+def _stage_totals(s: Scenario, so_far: dict[str, Step]) -> dict[str, Step]:
+    assert s.serving is not None
+    costs = [so_far[key] for key in (f"serving.stages.{st.name}.monthly_cost" for st in s.serving.stages)
+             if key in so_far]
+    if not costs:
+        return {}
+    return _one(storage.total("serving.stage_monthly_cost", "Monthly cost of stages on their own hardware",
+                              costs, per="month"))
+
+
+def _under_load(s: Scenario, periods: Periods, so_far: dict[str, Step], refuse: bool) -> dict[str, Step]:
+    """Latency under load of each stage with a device, when the scenario asks (``serving.size_by``).
+
+    The stage's roofline model time is its service time; its fleet is its model's (or its own), a
+    fixed ``replicas``, or with ``size_by: p99`` the smallest fleet whose percentile response time
+    leaves the stage an equal share of the zero-load slack. Stage percentiles are summed: an upper
+    bound on the end-to-end percentile.
+    """
+    if s.serving is None or s.serving.size_by is None:
+        return {}
+    catalog, models = s.accelerators(), {m.name: m for m in s.models}
+    peak = so_far["traffic.peak_qps"].value
+    quantile, name = s.serving.quantile, s.serving.percentile
+    queued = [st for st in s.serving.stages if f"serving.stages.{st.name}.model_time" in so_far]
+    share = so_far["serving.latency_slack"].value / max(len(queued), 1)
+    steps: dict[str, Step] = {}
+    for stage in queued:
+        prefix = f"serving.stages.{stage.name}"
+        owner = f"models.{stage.model}" if stage.model else prefix
+        service = so_far[f"{prefix}.model_time"].value
+        devices = so_far[f"{owner}.accelerators"].value
+        if stage.replicas is not None or s.serving.size_by == "p99":
+            if stage.replicas is not None:
+                fleet = step(f"{owner}.accelerators", "Accelerators (fixed fleet)", "replicas", stage.replicas,
+                             replicas=stage.replicas)
+            else:
+                offered = (peak * service / Q_(1.0, "request")).to("")
+                wanted = queueing.servers_for_quantile(quantile, offered.magnitude, service.to("s").magnitude,
+                                                       (service + share).to("s").magnitude)
+                fleet = step(f"{owner}.accelerators", f"Accelerators for the {name} target",
+                             f"smallest fleet whose {name} response time ≤ service_time + slack_share", Q_(wanted, "GPU"),
+                             service_time=service, slack_share=share, offered_load=offered)
+            device = catalog[models[stage.model].accelerator if stage.model else stage.accelerator]  # type: ignore[index]
+            devices = fleet.value
+            steps |= _one(fleet) | _one(inference.monthly_cost(owner, devices, device.price, periods.month))
+        steps |= queueing.load_steps(prefix, service_time=service, arrival_rate=peak, devices=devices,
+                                     zero_load_latency=so_far[f"{prefix}.latency"].value, percentile=quantile)
+    merged = so_far | steps
+    if s.models:
+        steps |= _model_totals(s, merged)
+    steps |= _stage_totals(s, merged)
+    tails = [(merged.get(f"serving.stages.{st.name}.{name}_latency") or merged[f"serving.stages.{st.name}.latency"]).value
+             for st in s.serving.stages]
+    total = sum(tails[1:], tails[0]).to("ms")
+    steps |= _one(step(f"serving.{name}_latency_total", f"{name} latency under load, stages summed",
+                       f"Σ stage {name} latency (an upper bound on the end-to-end {name})", total))
+    steps |= _one(step(f"serving.{name}_slack", f"{name} slack under load", f"latency_budget − serving.{name}_latency_total",
+                       (s.serving.latency_budget - total).to("ms"), latency_budget=s.serving.latency_budget,
+                       **{f"serving.{name}_latency_total": total}))
+    if refuse:
+        _refuse_overload(s, queued, merged | steps, name)
     return steps
+
+
+def _refuse_overload(s: Scenario, queued: list, steps: dict[str, Step], name: str) -> None:  # type: ignore[type-arg]
+    """A fleet that cannot keep up has no finite latency: one located problem per such stage."""
+    from estimator.errors import Problem
+
+    problems = []
+    for stage in queued:
+        prefix = f"serving.stages.{stage.name}"
+        tail = steps[f"{prefix}.{name}_latency"].value.magnitude
+        owner = f"models.{stage.model}" if stage.model else prefix
+        if np.all(np.isfinite(tail)) and np.all(np.isfinite(steps[f"{owner}.accelerators"].value.magnitude)):
+            continue
+        rho = np.max(steps[f"{prefix}.utilisation"].value.magnitude)
+        sized = s.serving.size_by == "p99" and stage.replicas is None  # type: ignore[union-attr]
+        what = (f"stage {stage.name!r}: no fleet meets its {name} share of the budget (the budget is spent "
+                "before queueing)" if sized else f"stage {stage.name!r} cannot keep up: utilisation {rho:.3g} on its fleet")
+        path = ("serving", "size_by")
+        detail = dict(given=f"size_by: {s.serving.size_by}", expected="utilisation below 1: more replicas, a faster "  # type: ignore[union-attr]
+                      "accelerator, a larger batch, or size_by: p99")
+        problems.append(s.source.problem(path, what, **detail) if s.source is not None else
+                        Problem("<scenario>", None, None, "serving.size_by", what, **detail))
+    if problems:
+        raise ScenarioError(problems)
 
 
 def _training(s: Scenario, periods: Periods) -> dict[str, Step]:

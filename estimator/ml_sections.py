@@ -161,6 +161,9 @@ class Stage(Strict):
     feature_fetch: Amount("[time]", "5 ms") = ZERO_S
     network_hops: Count = 0.0
     hop_latency: Amount("[time]", "0.5 ms") = Q_(0.5, "ms")  # a round trip within a datacenter
+    # A fixed fleet for this stage's device (its model's, when it names one): latency under load then
+    # shows how that fleet copes as traffic moves, instead of a fleet resized at every load.
+    replicas: Amount("[accelerator]", "8 GPU", positive=True) | None = None
 
     @model_validator(mode="after")
     def _one_model(self) -> Stage:
@@ -188,8 +191,17 @@ class Stage(Strict):
 
 class Serving(Strict):
     latency_budget: Amount("[time]", "100 ms", positive=True)
-    percentile: str = "p99"
+    percentile: str = Field("p99", pattern=r"^p(50|90|95|99|99\.9)$")
     stages: list[Stage] = Field(min_length=1)
+    # Latency under load (estimator.calc.queueing). Absent: stages are timed at zero load, as before.
+    # headroom: fleets sized by headroom, with their utilisation and p50/p99 under load shown;
+    # p99: each device stage's fleet is the smallest meeting its share of the budget at the percentile.
+    size_by: Literal["headroom", "p99"] | None = None
+
+    @property
+    def quantile(self) -> float:
+        """The budget's percentile as a fraction: p99 → 0.99."""
+        return float(self.percentile[1:]) / 100
 
     @model_validator(mode="after")
     def _names(self) -> Serving:
@@ -306,9 +318,23 @@ class Speculative(Strict):
         return self
 
 
+def _architecture_from_config(schema: dict[str, Any]) -> None:
+    """JSON schema of the LLM section: the architecture fields a ``config`` file can fill are
+    required only when no ``config`` is named (the loader fills them before validation)."""
+    fillable = [name for name in LLM_CONFIG_FILLS if name in schema.get("required", [])]
+    schema["required"] = [name for name in schema.get("required", []) if name not in fillable]
+    schema["anyOf"] = [{"required": ["config"]}, {"required": fillable}]
+
+
+# The required architecture fields that llm.config can fill (estimator/llm_config.py reads them).
+LLM_CONFIG_FILLS = ("layers", "kv_heads", "head_dim")
+
+
 class LLM(Strict):
     """One model served for generation. Architecture fields may come from a Hugging Face
     ``config.json`` (``config``, a local path relative to the scenario file); fields written here win."""
+
+    model_config = Strict.model_config | {"json_schema_extra": _architecture_from_config}
 
     config: str | None = Field(default=None, max_length=500)
     parameters: Amount("[parameter]", "70 billion parameter", positive=True)
@@ -335,7 +361,10 @@ class LLM(Strict):
     output_tokens: Amount("[token]", "200 token", positive=True)
     batch_size: PositiveNumber = 16.0
     accelerator: str = "H100-SXM"
-    tensor_parallel: PositiveNumber | None = None   # devices per replica as deployed (at least what memory needs)
+    # Devices per replica as deployed, at least: more than the memory needs splits each step wider
+    # (faster prefill and decode per replica). Absent: the smallest power of two that holds weights
+    # and KV cache.
+    tensor_parallel: Factor | None = None
     utilisation: Share = 0.4              # prefill: compute-bound
     bandwidth_utilisation: Share = 0.6    # decode: memory-bound
     requests: Amount("[request] / [time]", "10 request/s", positive=True) | None = None
@@ -343,6 +372,8 @@ class LLM(Strict):
     prefix_cache_hit_rate: Fraction | None = None      # share of prompt tokens whose KV is already cached
     scheduling: Literal["serial", "chunked", "disaggregated"] = "serial"
     speculative: Speculative | None = None
+    # Latency targets: time to first token (prefill) and time per output token (a decode step). The
+    # estimate gives the slack against each; envelope plan keeps only configurations that meet them.
     ttft_target: Amount("[time]", "500 ms", positive=True) | None = None
     tpot_target: Amount("[time]", "50 ms", positive=True) | None = None
     # the roofline's estimate / measured throughput; a range such as {low: 0.81, high: 1.44} (the

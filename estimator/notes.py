@@ -52,6 +52,12 @@ def to_notes(scenario: Scenario, estimate: Estimate, diagram: str | None = None)
         "6. Deployment and serving": [f"![Architecture of {_text(scenario.name)}]({diagram})"] if diagram else [],
         "7. Monitoring": [_line("Online metrics", ", ".join(framing.online_metrics))],
     }
+    from estimator.practice.questions import framework  # the interviewer's questions per step, as data
+
+    for step in framework(scenario.archetype):
+        if step.questions:
+            prose.setdefault(step.title, []).append(
+                "**The interviewer asks:**\n\n" + "\n".join(f"- {_text(q)}" for q in step.questions))
     lines = [f"# {_text(scenario.name)}", ""]
     if scenario.summary:
         lines += [_text(scenario.summary), ""]

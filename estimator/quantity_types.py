@@ -21,6 +21,7 @@ from pydantic import BaseModel, PlainSerializer, PlainValidator, WithJsonSchema
 from pydantic.json_schema import GenerateJsonSchema
 from pydantic_core import PydanticCustomError
 
+from estimator.choices import MAX_OPTIONS
 from estimator.errors import lookalikes
 from estimator.ranges import DISTRIBUTIONS, Range
 from estimator.units import CostlyExpression, parse_quantity, unit_text, ureg
@@ -89,6 +90,8 @@ def range_of(value: Any, validate_point: Any, example: str, *, floor: float | No
     """
     if isinstance(value, Range):
         return value
+    if "choose" in value:
+        return choice_of(value, validate_point, example, floor=floor, ceiling=ceiling)
     unknown = [key for key in value if key not in RANGE_KEYS]
     if unknown:
         raise _fail_at(str(unknown[0]), "unknown key in a range", repr(unknown[0]), RANGE_EXPECTED)
@@ -119,6 +122,21 @@ def range_of(value: Any, validate_point: Any, example: str, *, floor: float | No
     return Range(low, high, dist, mode, floor=floor, ceiling=ceiling)
 
 
+def choice_of(value: Any, validate_point: Any, example: str, *, floor: float | None,
+              ceiling: float | None) -> Range:
+    """Check ``{choose: [a, b, ...]}``: a short list of the field's point values (estimator.choices)."""
+    from estimator.choices import Choice
+
+    options = value["choose"]
+    expected = f"a list of 1 to {MAX_OPTIONS} values, e.g. {{choose: [{example}, ...]}}"
+    if len(value) != 1:
+        extra = next(key for key in value if key != "choose")
+        raise _fail_at(str(extra), "a choice takes only choose", repr(extra), expected)
+    if not isinstance(options, list) or not 1 <= len(options) <= MAX_OPTIONS:
+        raise _fail_at("choose", "not a list of options", _shown(options), expected)
+    return Choice.of([_side("choose", option, validate_point) for option in options], floor, ceiling)
+
+
 def _side(key: str, text: Any, validate_point: Any) -> Any:
     if isinstance(text, dict):
         raise _fail_at(key, "range inside a range", _shown(text), "a single value for each of low and high")
@@ -145,7 +163,12 @@ def _with_range_schema(point: dict[str, Any]) -> dict[str, Any]:
                                                               "(uniform, triangular)",
                               "properties": {"low": point, "high": point, "mode": point,
                                              "dist": {"enum": list(DISTRIBUTIONS)}},
-                              "required": ["low", "high"], "additionalProperties": False}]}
+                              "required": ["low", "high"], "additionalProperties": False},
+                     {"type": "object", "description": "a design choice: envelope plan tries each option, "
+                                                       "an estimate takes the first",
+                      "properties": {"choose": {"type": "array", "items": point, "minItems": 1,
+                                                "maxItems": MAX_OPTIONS}},
+                      "required": ["choose"], "additionalProperties": False}]}
 
 
 def quantity_validator(dimension: str, example: str, *, positive: bool = False,
@@ -222,8 +245,11 @@ def _serialise(quantity: Any, *, tidy: bool = False) -> Any:
     """A field's value as the scenario file writes it: text for a quantity, a mapping for a range.
 
     ``tidy`` drops a whole number's ``.0`` (``"86400 s"``); without it the magnitude is its repr
-    (``"86400.0 s"``), as ``model_dump`` has always written it.
+    (``"86400.0 s"``), as ``model_dump`` has always written it. A choice writes ``{choose: [...]}``.
     """
+    options = getattr(quantity, "options", None)
+    if isinstance(quantity, Range) and options:
+        return {"choose": [_serialise(option, tidy=tidy) for option in options]}
     if isinstance(quantity, Range):
         data = {"low": _serialise(quantity.low, tidy=tidy), "high": _serialise(quantity.high, tidy=tidy),
                 "dist": quantity.dist}

@@ -326,6 +326,7 @@ class Sweep:
     values: Any  # the swept input: a quantity wrapping an array, or an array
     target: str
     results: pint.Quantity  # the target at each value
+    flags: tuple[str, ...] = ()  # per value: the stages past the utilisation knee ("" when none)
 
 
 def sweepable(scenario: Any) -> dict[str, tuple[tuple[str | int, ...], Any]]:
@@ -388,7 +389,20 @@ def sweep(scenario: Any, path: str, low: Any, high: Any, steps: int, target: str
     result = estimate(map_values(scenario, lambda p, v: values if p == path else v, skip=("catalog", "framing")))
     _target(result, target)
     value = result[target]
-    return Sweep(path, values, target, Q_(np.broadcast_to(value.magnitude, (steps,)).copy(), value.units))
+    return Sweep(path, values, target, Q_(np.broadcast_to(value.magnitude, (steps,)).copy(), value.units),
+                 knee_flags(result, steps))
+
+
+def knee_flags(result: Estimate, steps: int) -> tuple[str, ...]:
+    """Per value, the stages whose utilisation passes the knee (estimator.calc.queueing), e.g.
+    ``"above knee: ranking 0.86"``; all empty when the scenario does not model load."""
+    from estimator.calc.queueing import UTILISATION_KNEE
+
+    found = [(s.key.removeprefix("serving.stages.").removesuffix(".utilisation"),
+              np.broadcast_to(s.value.magnitude, (steps,))) for s in result
+             if s.key.startswith("serving.stages.") and s.key.endswith(".utilisation")]
+    return tuple(", ".join(f"{name} {rho[i]:.2f}" for name, rho in found if rho[i] > UTILISATION_KNEE)
+                 for i in range(steps)) if found else ()
 
 
 def sweep_rows(swept: Sweep) -> list[dict[str, float]]:

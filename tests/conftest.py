@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
+# `envelope practice` keeps a history; the CLI under test writes it here, never in the real home.
+_PRACTICE_HOME = tempfile.TemporaryDirectory(prefix="envelope-test-practice-")
+PRACTICE_DB = Path(_PRACTICE_HOME.name) / "practice.sqlite3"
 
 
 def run_cli(*args: str, cwd: Path = ROOT, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     """``python -m estimator ARGS`` in a fresh process; returns the completed process."""
     return subprocess.run([sys.executable, "-m", "estimator", *args], cwd=cwd, capture_output=True, text=True,
                           input=stdin, timeout=120, env={"PATH": "/usr/bin:/bin", "COLUMNS": "80",
-                                                          "HOME": str(Path.home()), "LANG": "C.UTF-8"})
+                                                          "HOME": str(Path.home()), "LANG": "C.UTF-8",
+                                                          "ENVELOPE_PRACTICE_DB": str(PRACTICE_DB)})
 
 
 @pytest.fixture

@@ -136,7 +136,7 @@ def test_the_uncertainty_tabs_show_intervals_tornado_sweep_and_comparison_for_a_
 
     file = "ad_click_prediction.yaml"
     app = started(file)
-    assert [t.label for t in app.tabs][4:] == ["Uncertainty", "Sensitivity", "Sweep", "Compare"]
+    assert [t.label for t in app.tabs][4:] == ["Uncertainty", "Sensitivity", "Sweep", "Compare", "Plan", "Practice"]
     assert not app.error and not app.main.info
     scenario = load_scenario_text((ROOT / "scenarios" / file).read_bytes(), file)
     spread = sample_estimate(scenario, DEFAULT_SAMPLES, DEFAULT_SEED)

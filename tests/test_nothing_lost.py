@@ -152,6 +152,9 @@ GARBAGE = [
     ["compare", "{file}"], ["compare", "{file}", "{dir}"],
     ["new"], ["new", "x", "--archetype", "spaceship"], ["new", "x", "-o", "{dir}"],
     ["schema", "extra"], ["list", "extra"], ["no-such-command"], ["--no-such-option"],
+    ["practice", "{missing}"], ["practice", "{file}", "--seed", "x"], ["practice", "{file}", "--answers", "{dir}"],
+    ["practice", "{file}", "--answers", "{file}"], ["practice", "{file}", "--answers", "/dev/null"],
+    ["practice", "--answers", "{file}"],
 ]
 
 
