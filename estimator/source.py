@@ -135,7 +135,7 @@ def _check_depth(text: str, file: str, loader_class: Any) -> None:
 STDIN_NAME = "-"  # the file name that means standard input (`yes | envelope validate -`)
 
 
-def read_capped(path: str | os.PathLike[str], limit: int = MAX_BYTES) -> bytes:
+def read_capped(path: str | os.PathLike[str], limit: int = MAX_BYTES, *, what: str = "file") -> bytes:
     """The bytes of a file, reading at most ``limit + 1`` of them; refuse a larger file.
 
     The size is found by reading, not by ``stat``: ``/dev/zero``, a pipe or a growing file have
@@ -147,6 +147,8 @@ def read_capped(path: str | os.PathLike[str], limit: int = MAX_BYTES) -> bytes:
         The file to read; ``-`` is standard input.
     limit : int
         The most bytes accepted (default ``MAX_BYTES``).
+    what : str
+        What the file is, for the message: "cannot read {what}: ...".
 
     Returns
     -------
@@ -173,7 +175,7 @@ def read_capped(path: str | os.PathLike[str], limit: int = MAX_BYTES) -> bytes:
             with open(path, "rb") as handle:
                 data = _read_at_most(handle, limit + 1)
     except OSError as error:
-        raise ScenarioError([Problem(name, None, None, "", f"cannot read file: {error.strerror}")]) from None
+        raise ScenarioError([Problem(name, None, None, "", f"cannot read {what}: {error.strerror}")]) from None
     if len(data) > limit:
         raise ScenarioError([Problem(name, None, None, "", "file too large", given=f"more than {limit:,} bytes",
                                      expected=f"at most {limit:,} bytes")])

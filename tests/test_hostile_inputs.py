@@ -206,3 +206,9 @@ def test_published_conventions_stay_accepted(tmp_path):
     path.write_text("name: t\nconventions: {day: 1e5 s, month: 2.5e6 s, year: 3e7 s}\ntraffic:\n"
                     "  daily_active_users: 5 user\n  requests_per_user_per_day: 5 request/user/day\n", encoding="utf-8")
     assert invoke("validate", path).exit_code == 0
+
+
+def test_an_answers_file_is_read_only_up_to_the_cap():
+    result = invoke("practice", SCENARIO, "--answers", "/dev/zero")
+    assert result.exit_code == 2
+    assert result.output == f"/dev/zero: {TOO_LARGE}\n"
