@@ -47,6 +47,18 @@ class Estimate:
         return iter(self.steps.values())
 
 
+# The point estimate that loading computed to check the scenario (scenario.check_as_every_command_does),
+# kept for the command that estimates the same object next: a large scenario was estimated twice.
+# Keyed by identity: a Scenario is frozen, and a copy (model_copy, resolved ranges) is another object.
+_CHECKED: tuple[Scenario, Estimate] | None = None
+
+
+def remember_checked(scenario: Scenario, result: Estimate) -> None:
+    """Keep ``result`` as the estimate of this very ``scenario`` object (only the latest one is kept)."""
+    global _CHECKED
+    _CHECKED = (scenario, result)
+
+
 def estimate(scenario: Scenario, *, refuse_overload: bool = True) -> Estimate:
     """The point estimate; a range counts as its median (estimator.uncertainty samples them).
 
@@ -55,6 +67,9 @@ def estimate(scenario: Scenario, *, refuse_overload: bool = True) -> Estimate:
     problem; ``refuse_overload=False`` (the planner) keeps such elements as ``inf`` for the caller
     to discard, and they never leave Envelope.
     """
+    checked = _CHECKED
+    if refuse_overload and checked is not None and checked[0] is scenario:  # estimated while it was loaded
+        return checked[1]
     scenario = at_medians(scenario)
     periods = periods_of(scenario.conventions)
     normalised = map_quantities(scenario, lambda _path, q: normalise_time(q, periods))

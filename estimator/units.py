@@ -101,11 +101,20 @@ def parse_quantity(text: str | float | int) -> pint.Quantity:
     """
     if isinstance(text, (int, float)):
         return Q_(float(text), "")
+    magnitude, units = _parsed(text)
+    return Q_(magnitude, units)  # a new quantity each time: callers own what they are given
+
+
+# A file made with merge keys repeats the same few texts thousands of times ("200 B" in each of
+# 1,000 datasets); pint's parser was half the cost of loading it. Errors are not cached (lru_cache
+# keeps only returned values), so a bad text is reported each time it is met.
+@functools.lru_cache(maxsize=4096)
+def _parsed(text: str) -> tuple[float, Any]:
     quantity = bounded_parse(text)
     if not isinstance(quantity, pint.Quantity):  # a bare number such as "3"
-        return Q_(float(quantity), "")
+        return float(quantity), ureg.dimensionless
     quantity = drop_scale_words(quantity)
-    return Q_(float(quantity.magnitude), quantity.units)
+    return float(quantity.magnitude), quantity.units
 
 
 # ------------------------------------------------------------------------ bounded parsing
