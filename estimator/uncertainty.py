@@ -189,8 +189,11 @@ def sample_estimate(scenario: Any, samples: int = DEFAULT_SAMPLES, seed: int = D
     return Spread(point, samples, seed, percentiles(draws), draws)
 
 
-def _check_budget(results: int, samples: int) -> None:
+def _check_budget(results: int, samples: int, option: str = "--samples", unit: str = "samples") -> None:
     """Refuse draws that would not fit in ``SAMPLE_MEMORY_BUDGET``, saying how many samples would.
+
+    A sweep's steps are bounded the same way (``option="--steps"``, ``unit="steps"``), counting
+    every result since any may vary.
 
     >>> _check_budget(10_000, 10_000)
     Traceback (most recent call last):
@@ -201,10 +204,11 @@ def _check_budget(results: int, samples: int) -> None:
     if needed <= SAMPLE_MEMORY_BUDGET:
         return
     fit = SAMPLE_MEMORY_BUDGET // (8 * results)
-    raise UsageError(f"--samples: {samples:,} samples of the {results:,} results the ranges reach need "
-                     f"{needed / 2**20:,.0f} MiB; at most {fit:,} samples fit in the "
-                     f"{SAMPLE_MEMORY_BUDGET // 2**20:,} MiB sampling budget: pass --samples {fit} or fewer "
-                     "(or range fewer inputs)")
+    reach = "the ranges reach" if unit == "samples" else "in this scenario"
+    raise UsageError(f"{option}: {samples:,} {unit} of the {results:,} results {reach} need "
+                     f"{needed / 2**20:,.0f} MiB; at most {fit:,} {unit} fit in the "
+                     f"{SAMPLE_MEMORY_BUDGET // 2**20:,} MiB sampling budget: pass {option} {fit} or fewer"
+                     + (" (or range fewer inputs)" if unit == "samples" else ""))
 
 
 def percentiles(values: Mapping[str, pint.Quantity]) -> dict[str, Interval]:
@@ -382,6 +386,7 @@ def sweep(scenario: Any, path: str, low: Any, high: Any, steps: int, target: str
     """``steps`` evenly spaced values of one input from ``low`` to ``high``, other ranges at medians."""
     if not 2 <= steps <= MAX_STEPS:
         raise UsageError(f"--steps: given {steps}, expected a whole number from 2 to {MAX_STEPS:,}")
+    _check_budget(len(estimate(scenario).steps), steps, "--steps", "steps")
     if isinstance(low, pint.Quantity):
         values: Any = Q_(np.linspace(low.magnitude, high.to(low.units).magnitude, steps), low.units)
     else:

@@ -98,3 +98,21 @@ def test_parsed_texts_are_remembered_but_each_caller_gets_its_own_quantity():
     first, second = parse_quantity("200 B"), parse_quantity("200 B")
     assert first == second and first is not second
     assert _parsed.cache_info().hits == 1
+
+
+def test_sweep_steps_beyond_the_memory_budget_are_refused(monkeypatch):
+    from typer.testing import CliRunner
+
+    from estimator import uncertainty
+    from estimator.cli import app
+
+    monkeypatch.setattr(uncertainty, "SAMPLE_MEMORY_BUDGET", 2**20)
+    path = ROOT / "scenarios" / "video_recommendation.yaml"
+    results = len(estimate(load_scenario_text(path.read_bytes(), str(path))).steps)
+    result = CliRunner().invoke(app, ["sweep", str(path), "--param", "traffic.monthly_active_users=1B..2B",
+                                      "--target", "traffic.peak_qps", "--steps", "10000"])
+    assert result.exit_code == 2
+    fit = 2**20 // (8 * results)
+    assert result.output == (f"--steps: 10,000 steps of the {results:,} results in this scenario need "
+                             f"{8 * results * 10_000 / 2**20:,.0f} MiB; at most {fit:,} steps fit in the 1 MiB "
+                             f"sampling budget: pass --steps {fit} or fewer\n")
