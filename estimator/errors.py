@@ -96,7 +96,8 @@ def printable(text: str) -> str:
     """
     if text.isprintable():  # the common case, fast: isprintable is False for every unsafe character
         return text
-    return text.translate(str.maketrans({char: repr(char)[1:-1] for char in set(text) if is_unsafe(char)}))
+    escapes: dict[int, str | int | None] = {ord(char): repr(char)[1:-1] for char in set(text) if is_unsafe(char)}
+    return text.translate(escapes)
 
 
 def json_printable(document: str) -> str:
@@ -112,8 +113,9 @@ def json_printable(document: str) -> str:
     """
     if document.isprintable():
         return document
-    unsafe = {char: f"\\u{ord(char):04x}" for char in set(document) if char not in "\n\t" and is_unsafe(char)}
-    return document.translate(str.maketrans(unsafe)) if unsafe else document
+    unsafe: dict[int, str | int | None] = {ord(char): f"\\u{ord(char):04x}" for char in set(document)
+                                           if char not in "\n\t" and is_unsafe(char)}
+    return document.translate(unsafe) if unsafe else document
 
 
 # Letters of other scripts drawn like Latin ones, from Unicode's confusables list
