@@ -8,14 +8,15 @@ PY      := $(VENV)/bin/python
 PIP     := $(PY) -m pip install --quiet --disable-pip-version-check
 RUNTIME := $(VENV)/.installed-runtime
 DEV     := $(VENV)/.installed-dev
+NODE    := node_modules/.installed
 PYTEST  := $(PY) -m pytest
 
 .PHONY: run test bench lint fuzz setup graphviz chromium fonts clean
 
-run: $(RUNTIME) graphviz
+run: $(RUNTIME) graphviz fonts
 	$(VENV)/bin/streamlit run app.py
 
-test: setup graphviz chromium fonts
+test: setup graphviz chromium fonts $(NODE)
 	$(PYTEST) -n 2 -q
 
 bench: setup graphviz
@@ -50,9 +51,18 @@ graphviz:
 chromium:
 	@scripts/ensure-debian-package.sh chromium chromium
 
-# Diagram and browser tests render CJK labels; graphviz needs a font that has them.
+# Diagrams draw labels in any script: Noto CJK covers Chinese, Japanese and Korean (fc-list is
+# how the renderer finds out which glyphs no installed font has).
 fonts:
+	@scripts/ensure-debian-package.sh fc-list fontconfig
 	@scripts/ensure-debian-package.sh - fonts-noto-cjk
 
+# Test-only tools from package.json / package-lock.json: the real Mermaid parser and renderer
+# (mermaid-cli, driven by Debian's chromium: no browser download) and D2's compiler (WebAssembly).
+$(NODE): package.json package-lock.json
+	@scripts/ensure-debian-package.sh npm npm
+	PUPPETEER_SKIP_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $(NODE)
+
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build *.egg-info node_modules

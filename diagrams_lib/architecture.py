@@ -193,15 +193,43 @@ def dataset_node_id(name: str) -> str:
     return f"data_{name}"
 
 
+def upstream_of_models(scenario: Scenario, service: str = "app") -> dict[str, str]:
+    """Model name -> the node its requests come from: the serving funnel in order.
+
+    The models that serving stages use form a chain in the order of the stages (candidate
+    generation → ranking → re-ranking), the first fed by `service`; a model no stage uses is
+    called by `service` directly.
+
+    >>> from types import SimpleNamespace as NS
+    >>> s = NS(models=[NS(name="ranking"), NS(name="retrieval"), NS(name="spam")],
+    ...        serving=NS(stages=[NS(model="retrieval"), NS(model=None), NS(model="ranking")]))
+    >>> upstream_of_models(s)
+    {'retrieval': 'app', 'ranking': 'model_retrieval', 'spam': 'app'}
+    """
+    names = {model.name for model in scenario.models}
+    upstream: dict[str, str] = {}
+    previous = service
+    for stage in scenario.serving.stages if scenario.serving else []:
+        if stage.model in names and stage.model not in upstream:
+            upstream[stage.model] = previous
+            previous = model_node_id(stage.model)
+    return upstream | {model.name: service for model in scenario.models if model.name not in upstream}
+
+
 def _add_models(graph: Graph, scenario: Scenario, estimate: Estimate, kind: str) -> None:
     template = archetypes()["templates"]["model"]
+    upstream = upstream_of_models(scenario)
+    for model in scenario.models:  # every node first: an edge is drawn only between existing nodes
+        _add_node(graph, model_node_id(model.name), kind, humanise(model.name), template["cluster"],
+                  annotate(template["lines"], estimate, _model_context(model, upstream)))
     for model in scenario.models:
-        node_id = model_node_id(model.name)
-        context = {"name": model.name, "accelerator": model.accelerator, "node": node_id}
-        _add_node(graph, node_id, kind, humanise(model.name), template["cluster"],
-                  annotate(template["lines"], estimate, context))
         for edge in template["edges"]:
-            _add_edge(graph, edge, estimate, context)
+            _add_edge(graph, edge, estimate, _model_context(model, upstream))
+
+
+def _model_context(model: Any, upstream: dict[str, str]) -> dict[str, str]:
+    return {"name": model.name, "accelerator": model.accelerator, "node": model_node_id(model.name),
+            "upstream": upstream[model.name]}
 
 
 def _add_datasets(graph: Graph, scenario: Scenario, estimate: Estimate) -> None:
@@ -244,11 +272,13 @@ def _add_node(graph: Graph, node_id: str, kind: str, label: str, cluster: str | 
 
 
 def _add_edge(graph: Graph, edge: list[Any], estimate: Estimate, context: dict[str, str]) -> None:
-    """Add one default edge; skipped when an end is not drawn (a part the scenario lacks)."""
-    source, target, flow, lines = edge
+    """Add one default edge; skipped when an end is not drawn (a part the scenario lacks).
+    An optional fifth element holds layout hints (``{weight: 0}``), kept as edge attributes."""
+    source, target, flow, lines, *hints = edge
     source, target = _substitute(source, context), _substitute(target, context)
     if source in graph and target in graph:
-        graph.add_edge(source, target, flow=flow, label="\n".join(annotate(lines, estimate, context)))
+        layout = {"weight": int(hints[0]["weight"])} if hints and "weight" in hints[0] else {}
+        graph.add_edge(source, target, flow=flow, label="\n".join(annotate(lines, estimate, context)), **layout)
 
 
 # --------------------------------------------------------------------- components:

@@ -1,11 +1,13 @@
-"""Turn a component graph into an architecture diagram: PNG, SVG, PDF or DOT.
+"""Turn a component graph into an architecture diagram: PNG, SVG, PDF or DOT (Graphviz),
+or Mermaid and D2 text for design docs (text_formats.py, which needs no Graphviz).
 
 The graph contract (a networkx.DiGraph, built by diagrams_lib.graph):
   graph attrs  title (str), subtitle (str, optional)
   node id      ASCII identifier, used verbatim as the Graphviz node id
   node attrs   kind (COMPONENT_KINDS), label (str), annotations (list[str]),
                cluster (CLUSTERS id or None)
-  edge attrs   flow (FLOW_KINDS), label (str, may be empty)
+  edge attrs   flow (FLOW_KINDS), label (str, may be empty),
+               weight (int >= 0, optional: Graphviz layout weight, else the flow's)
 
 This is the only module that imports mingrammer's `diagrams`, and it does so inside
 functions, so importing it costs nothing until something is drawn. `diagrams` has
@@ -25,19 +27,21 @@ import os
 import re
 import tempfile
 import threading
-import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import yaml
 
 from diagrams_lib.kinds import CLUSTERS, COMPONENT_KINDS, FLOW_KINDS, THEMES
-from estimator.errors import printable
+from diagrams_lib.labels import SUBTITLE_WIDTH, clean, label_lines
 
 if TYPE_CHECKING:  # networkx is only needed by whoever builds the graph
     import networkx as nx  # type: ignore[import-untyped]
 
-FORMATS: tuple[str, ...] = ("png", "svg", "pdf", "dot")
+GRAPHVIZ_FORMATS: tuple[str, ...] = ("png", "svg", "pdf", "dot")
+TEXT_FORMATS: tuple[str, ...] = ("mmd", "d2")  # Mermaid and D2 source, for design docs
+FORMATS: tuple[str, ...] = GRAPHVIZ_FORMATS + TEXT_FORMATS
+RASTER_FORMATS: tuple[str, ...] = ("png", "svg", "pdf")  # drawn here, with this machine's fonts
 DIRECTIONS: tuple[str, ...] = ("LR", "TB", "RL", "BT")
 
 _STYLE_FILE = Path(__file__).with_name("themes.yaml")
@@ -97,13 +101,19 @@ _CLUSTER_ATTRS = {
 def render(
     graph: nx.DiGraph, fmt: str = "png", theme: str = "onprem", direction: str = "LR"
 ) -> bytes:
-    """Draw `graph` and return the file contents in `fmt` (png, svg, pdf or dot).
+    """Draw `graph` and return the file contents in `fmt` (png, svg, pdf, dot, mmd or d2).
 
-    `dot` gives the Graphviz source (what to diff or hand-edit), not a laid-out graph.
+    `dot` gives the Graphviz source (what to diff or hand-edit), not a laid-out graph;
+    `mmd` and `d2` give Mermaid and D2 source (no icons: the theme does not apply).
     Raises ValueError for an unknown fmt, theme or direction or a graph that breaks
     the contract, RuntimeError when Graphviz is not installed.
     """
     fmt = _choose("format", fmt, FORMATS)
+    if fmt in TEXT_FORMATS:
+        from diagrams_lib.text_formats import to_text
+
+        _choose("theme", theme, THEMES)
+        return to_text(graph, fmt, _choose("direction", direction, DIRECTIONS)).encode("utf-8")
     if fmt == "dot":
         return to_dot(graph, theme, direction).encode("utf-8")
     drawing = _draw(graph, fmt, theme, direction)
@@ -132,7 +142,7 @@ class _Drawing(NamedTuple):
 def _draw(graph: nx.DiGraph, fmt: str, theme: str, direction: str) -> _Drawing:
     theme = _choose("theme", theme, THEMES)
     direction = _choose("direction", direction, DIRECTIONS)
-    _check_graph(graph)
+    check_graph(graph)
     icons = _theme_icons(theme)
     with _RENDER_LOCK, tempfile.TemporaryDirectory(prefix="envelope-diagram-") as workdir:
         # An absolute filename keeps diagrams' output out of the working directory.
@@ -210,13 +220,14 @@ def _add_node(graph: nx.DiGraph, node_id: str, icons: dict[str, str]) -> Any:
 def _add_edges(graph: nx.DiGraph, nodes: dict[str, Any]) -> None:
     from diagrams import Edge
 
-    flows = _flow_styles()
+    flows = flow_styles()
     for source, target, attrs in graph.edges(data=True):
         style = flows[attrs["flow"]]
         edge_attrs = {**_EDGE_ATTRS, "color": style["color"], "style": style["style"]}
         edge_attrs["fontcolor"] = style["color"]
-        if "weight" in style:
-            edge_attrs["weight"] = str(style["weight"])
+        weight = attrs.get("weight", style.get("weight"))
+        if weight is not None:
+            edge_attrs["weight"] = str(weight)
         label = _edge_label(attrs.get("label") or "")
         if label:
             edge_attrs["label"] = label
@@ -224,8 +235,7 @@ def _add_edges(graph: nx.DiGraph, nodes: dict[str, Any]) -> None:
 
 
 def _cluster_attrs(cluster_id: str, title: str) -> dict[str, str]:
-    colours = _load_styles()["clusters"][cluster_id]
-    return {**_CLUSTER_ATTRS, "label": f"<<B>{_html_text(title)}</B>>", "bgcolor": colours}
+    return {**_CLUSTER_ATTRS, "label": f"<<B>{_html_text(title)}</B>>", "bgcolor": cluster_fill(cluster_id)}
 
 
 # --- labels: every piece of user text goes through _html_text -------------------------
@@ -236,21 +246,22 @@ def _html_text(text: str) -> str:
     HTML labels are XML, so &, <, > and quotes become entities. Graphviz still expands
     \N, \G, \E... (node, graph, edge name) inside them and turns \\ into one backslash,
     after decoding entities, so every backslash is doubled. Newlines become <BR/>;
-    other control characters are not valid XML and are dropped; format characters (bidi
-    overrides, zero-width marks) are written as their escapes (``errors.printable``).
+    other control characters are not valid XML and are dropped (labels.clean).
     """
-    text = str(text).replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
-    text = "".join(ch for ch in text if ch == "\n" or unicodedata.category(ch) != "Cc")
-    # Bidi overrides and other format characters would reorder what the reader sees: shown escaped.
-    text = "\n".join(printable(line) for line in text.split("\n"))
-    text = text.replace("\\", "\\\\")
+    text = clean(text).replace("\\", "\\\\")
     return "<BR/>".join(html.escape(line, quote=True) for line in text.split("\n"))
 
 
-def _text_row(text: str, size: int | None = None, colour: str | None = None, bold: bool = False) -> str:
-    """One table row of escaped text, or '' when there is nothing to show
+def _wrapped(text: str, width: int | None = None) -> str:
+    """The label broken into the lines every format draws it on (labels.label_lines)."""
+    return "\n".join(label_lines(text) if width is None else label_lines(text, width))
+
+
+def _text_row(text: str, size: int | None = None, colour: str | None = None, bold: bool = False,
+              width: int | None = None) -> str:
+    """One table row of escaped, wrapped text, or '' when there is nothing to show
     (Graphviz rejects an empty <B></B> or <FONT></FONT>)."""
-    body = _html_text(text)
+    body = _html_text(_wrapped(text, width))
     if not body:
         return ""
     if bold:
@@ -288,14 +299,14 @@ def _node_label(name: str, annotations: list[str], icon_path: str) -> str:
 
 
 def _edge_label(text: str) -> str | None:
-    body = _html_text(text)
+    body = _html_text(_wrapped(text))
     return f"<{body}>" if body else None
 
 
 def _title_label(graph: nx.DiGraph) -> str:
     rows = [
-        _text_row(graph.graph.get("title") or "", size=20, bold=True),
-        _text_row(graph.graph.get("subtitle") or "", size=12),
+        _text_row(graph.graph.get("title") or "", size=20, bold=True, width=SUBTITLE_WIDTH),
+        _text_row(graph.graph.get("subtitle") or "", size=12, width=SUBTITLE_WIDTH),
         _legend(graph),
     ]
     return _table(rows, cellpadding=3)
@@ -314,7 +325,7 @@ def _legend(graph: nx.DiGraph) -> str:
     entries = []
     for flow in FLOW_KINDS:
         if flow in flows_used:
-            style = _flow_styles()[flow]
+            style = flow_styles()[flow]
             sample = _LINE_SAMPLE[style["style"]]
             name = _html_text(flow.replace("_", " "))
             entries.append(f'<FONT COLOR="{style["color"]}">{sample} {name}</FONT>')
@@ -353,8 +364,19 @@ def _load_styles() -> dict[str, Any]:
         return yaml.safe_load(handle)
 
 
-def _flow_styles() -> dict[str, dict[str, str]]:
-    return _load_styles()["flows"]
+def flow_styles() -> dict[str, dict[str, Any]]:
+    """Flow kind -> {color, style (solid, dashed, dotted or bold), weight?} from themes.yaml."""
+    return _load_styles()["flows"]  # type: ignore[no-any-return]
+
+
+def text_shape(kind: str) -> str:
+    """The shape of a component kind in Mermaid and D2 (themes.yaml text_shapes; else rectangle)."""
+    return str(_load_styles().get("text_shapes", {}).get(kind, "rectangle"))
+
+
+def cluster_fill(cluster_id: str) -> str:
+    """The background colour (#RRGGBB) of a stage's cluster, from themes.yaml."""
+    return str(_load_styles()["clusters"][cluster_id])
 
 
 @functools.cache
@@ -400,7 +422,7 @@ def too_large(graph: nx.DiGraph) -> str | None:
             "nor quick to lay out; the estimate covers every one")
 
 
-def _check_graph(graph: nx.DiGraph) -> None:
+def check_graph(graph: nx.DiGraph) -> None:
     """Raise one ValueError listing every way `graph` breaks the contract, or one for a graph too
     large to draw (`MAX_COMPONENTS`)."""
     reason = too_large(graph)
@@ -423,6 +445,9 @@ def _check_graph(graph: nx.DiGraph) -> None:
                 f"node {node_id!r}: unknown cluster {attrs['cluster']!r}; "
                 f"choose one of: {', '.join(CLUSTERS)} or None"
             )
+    for source, target, weight in graph.edges(data="weight"):
+        if weight is not None and (type(weight) is not int or weight < 0):
+            problems.append(f"edge {source!r} -> {target!r}: weight must be a whole number >= 0, got {weight!r}")
     for source, target, flow in graph.edges(data="flow"):
         if flow not in FLOW_KINDS:
             problems.append(

@@ -205,16 +205,22 @@ def _diagram_bytes(scenario, result, fmt: str, theme: str, direction: str) -> by
     """Build and draw the architecture graph; a bad theme, format or direction is the user's (exit 2),
     a missing Graphviz is the machine's (exit 1)."""
     from diagrams_lib.graph import build_graph
-    from diagrams_lib.render import render
+    from diagrams_lib.labels import font_warnings
+    from diagrams_lib.render import RASTER_FORMATS, render
     from estimator.errors import UsageError
 
+    graph = build_graph(scenario, result)
     try:
-        return render(build_graph(scenario, result), fmt=fmt, theme=theme, direction=direction)
+        picture = render(graph, fmt=fmt, theme=theme, direction=direction)
     except ValueError as error:  # an unknown theme, format or direction, named with the choices
         raise UsageError(str(error)) from None
     except RuntimeError as error:  # Graphviz not installed
         typer.echo(str(error), err=True)
         raise typer.Exit(1) from None
+    if fmt.lower() in RASTER_FORMATS:  # drawn here, so this machine's fonts decide what shows
+        for warning in font_warnings(graph):
+            typer.echo(f"warning: {warning}", err=True)
+    return picture
 
 
 @command()
@@ -224,19 +230,22 @@ def diagram(
                                          show_default=False)],
     theme: Annotated[str, typer.Option(help="Icon set: onprem, aws, gcp or azure.")] = "onprem",
     format: Annotated[Optional[str], typer.Option(
-        "--format", "-f", help="png, svg, pdf or dot (default: from the output's suffix).",
+        "--format", "-f", help="png, svg, pdf, dot, mmd (Mermaid) or d2 (default: from the output's suffix).",
         show_default=False)] = None,
     direction: Annotated[str, typer.Option(help="LR (left to right) or TB (top to bottom).")] = "LR",
     force: ForceOption = False,
     set_: SetOption = None,
 ) -> None:
-    """Draw the scenario's architecture with the estimated numbers on it."""
+    """Draw the scenario's architecture with the estimated numbers on it.
+
+    .mmd and .d2 write Mermaid and D2 source for design docs: the same components, stages,
+    flows and numbers as the picture, without icons."""
     from estimator.errors import UsageError
     from estimator.output import check_writable, write_output
 
     fmt = format or output.suffix.lstrip(".").lower()
     if not fmt:
-        raise UsageError(f"{output}: no suffix to tell the format; add one (.png, .svg, .pdf, .dot) or pass --format")
+        raise UsageError(f"{output}: no suffix to tell the format; add one (.png, .svg, .pdf, .dot, .mmd, .d2) or pass --format")
     check_writable(output, force=force)  # before the work, so a refusal is instant
     scenario, result = _load_estimate(file, set_ or [])
     write_output(output, _diagram_bytes(scenario, result, fmt, theme, direction), force=force)

@@ -99,9 +99,9 @@ def test_existing_output_is_kept_unless_forced(tmp_path):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["-o", "out"], "out: no suffix to tell the format; add one (.png, .svg, .pdf, .dot) or pass --format\n"),
+    (["-o", "out"], "out: no suffix to tell the format; add one (.png, .svg, .pdf, .dot, .mmd, .d2) or pass --format\n"),
     (["-o", "out.png", "--theme", "ibm"], "unknown theme 'ibm'; choose one of: aws, azure, gcp, onprem\n"),
-    (["-o", "out.gif"], "unknown format 'gif'; choose one of: dot, pdf, png, svg\n"),
+    (["-o", "out.gif"], "unknown format 'gif'; choose one of: d2, dot, mmd, pdf, png, svg\n"),
     (["-o", "out.png", "--direction", "up"], "unknown direction 'up'; choose one of: BT, LR, RL, TB\n"),
     (["-o", "missing/out.png"], "missing: no such directory\n"),
 ])

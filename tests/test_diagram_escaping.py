@@ -20,7 +20,8 @@ def test_labels_with_markup_and_escapes_render_literally(tmp_path):
     root = ElementTree.parse(out).getroot()  # well-formed XML, or this raises
     texts = [element.text for element in root.iter() if element.tag.endswith("}text") and element.text]
     for literal in ('Escapes <&> "quoted" {braces} \\ back',  # the scenario name, as the title
-                    'Say "hi" <b>bold</b> & {x|y} \\N \\l end', "second line",  # a newline starts a line
+                    'Say "hi" <b>bold</b> & {x|y}', '\\N \\l end',  # wrapped at labels.LABEL_WIDTH
+                    "second line",  # a newline starts a line
                     '<i>note</i> & "q" {z} \\G', 'a<b & c>d "e" {f} \\E'):
         assert literal in texts, (literal, texts)
     assert not [e.tag for e in root.iter() if e.tag.rsplit("}", 1)[-1] in ("b", "i")], "markup was interpreted"

@@ -207,8 +207,9 @@ def test_every_archetype_of_the_scenario_model_has_a_default_graph():
         ids = [node["id"] for node in spec["nodes"]]
         assert len(ids) == len(set(ids))
         assert all(node["kind"] in COMPONENT_KINDS for node in spec["nodes"])
-        for source, target, flow, _ in spec["edges"]:
+        for source, target, flow, _, *hints in spec["edges"]:
             assert source in ids and target in ids and flow in FLOW_KINDS
+            assert hints in ([], [{"weight": 0}]), hints  # the only layout hint used
 
 
 def test_building_a_graph_does_not_import_diagrams_or_graphviz():
@@ -224,3 +225,33 @@ def test_estimate_command_does_not_import_diagrams_lib():
             "assert r.exit_code == 0, r.output; "
             "assert 'diagrams' not in sys.modules and 'diagrams_lib.graph' not in sys.modules")
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
+
+
+def graph_of_bundled(stem: str):
+    scenario = load_scenario(ROOT / "scenarios" / f"{stem}.yaml")
+    return build_graph(scenario, estimate(scenario))
+
+
+def test_the_serving_funnel_is_drawn_in_stage_order():
+    """Stages that use models form one chain from the service (candidate generation → ranking),
+    not parallel branches; each edge still carries its model's inference rate."""
+    feed = graph_of_bundled("personalized_news_feed")
+    requests = sorted((s, t) for s, t, flow in feed.edges(data="flow") if flow == "requests")
+    assert requests == [("app", "model_light_ranker"), ("gateway", "app"),
+                        ("model_light_ranker", "model_heavy_ranker"), ("users", "gateway")]
+    assert feed.edges["model_light_ranker", "model_heavy_ranker"]["label"] == "231 M inference/s"
+    video = graph_of_bundled("video_recommendation")
+    assert video.has_edge("model_candidate_generation", "model_ranking")
+    assert not video.has_edge("app", "model_ranking")
+
+
+def test_a_model_no_stage_uses_is_called_by_the_service():
+    ads = graph_of_bundled("ad_click_prediction")  # no serving stages at all
+    assert ads.has_edge("app", "model_ctr_ranker")
+
+
+def test_logging_and_telemetry_edges_carry_a_zero_layout_weight():
+    """They run back to the data stage and out to monitoring; at weight 0 they stop twisting the layout."""
+    video = graph_of_bundled("video_recommendation")
+    assert video.edges["app", "events"]["weight"] == 0 and video.edges["app", "monitoring"]["weight"] == 0
+    assert "weight" not in video.edges["gateway", "app"]  # the flow's own weight applies

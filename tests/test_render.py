@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -21,6 +22,7 @@ import yaml
 
 from diagrams_lib import render as render_module
 from diagrams_lib.kinds import CLUSTERS, COMPONENT_KINDS, FLOW_KINDS, THEMES
+from diagrams_lib.labels import label_lines
 from diagrams_lib.render import render, to_dot
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -172,7 +174,7 @@ def test_importing_render_does_not_import_diagrams():
     ("kwargs", "message"),
     [
         ({"theme": "foo"}, "unknown theme 'foo'; choose one of: aws, azure, gcp, onprem"),
-        ({"fmt": "gif"}, "unknown format 'gif'; choose one of: dot, pdf, png, svg"),
+        ({"fmt": "gif"}, "unknown format 'gif'; choose one of: d2, dot, mmd, pdf, png, svg"),
         ({"direction": "up"}, "unknown direction 'up'; choose one of: BT, LR, RL, TB"),
     ],
 )
@@ -279,8 +281,10 @@ def test_hostile_labels_appear_literally_in_svg():
     svg = render(hostile_graph(), "svg")
     texts = svg_texts(svg)
     for line in HOSTILE.split("\n"):
-        # title, subtitle, node label, annotation and edge label
-        assert texts.count(line) == 5, (line, texts)
+        wrapped = label_lines(line)  # node label, annotation and edge label wrap; title and subtitle are wider
+        assert texts.count(line) == 2 + (3 if wrapped == [line] else 0), (line, texts)
+        for part in wrapped:
+            assert texts.count(part) >= 3, (part, texts)
     assert "&quot;quoted&quot; &lt;b&gt; &amp;" in svg.decode("utf-8")
 
 
@@ -353,3 +357,14 @@ def test_renders_from_other_threads_match():
     for thread in threads:
         thread.join()
     assert results == [expected] * 5
+
+
+def test_an_edge_weight_overrides_its_flows_and_must_be_a_whole_number():
+    graph = two_stage_recommender()
+    graph.edges["client", "events"]["weight"] = 0
+    dot = to_dot(graph)
+    assert re.search(r'client -> events \[[^\]]* weight=0\]', dot)
+    assert re.search(r'client -> gateway \[[^\]]* weight=4\]', dot)  # requests' weight, from themes.yaml
+    graph.edges["client", "events"]["weight"] = "heavy"
+    with pytest.raises(ValueError, match="weight must be a whole number >= 0, got 'heavy'"):
+        render(graph, "dot")
