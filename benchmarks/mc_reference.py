@@ -54,7 +54,7 @@ class Params:
 
 def params(scenario: Any = None) -> Params:
     """The reference models' inputs, read from the benchmark scenario and Envelope's catalog."""
-    from estimator.catalog import bundled_prices
+    from estimator.scenario.catalog import bundled_prices
     from estimator.conventions import normalise_time, periods_of
     from estimator.scenario import load_scenario
 

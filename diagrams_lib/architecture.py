@@ -3,7 +3,7 @@
 The default graph of each archetype is data (archetypes.yaml); the scenario adds one node per
 model and dataset, and its `components:` section adds, removes and relabels components and
 flows. Annotations are estimate results shown exactly as the reports show them
-(estimator.report.show), and only results the estimate has appear.
+(estimator.display.show), and only results the estimate has appear.
 
 ``populate(graph, scenario, estimate)`` fills a ``networkx.DiGraph`` (diagrams_lib.graph) or a
 ``Sketch``, the few DiGraph methods it uses: ``load_scenario`` builds a Sketch to refuse a
@@ -22,10 +22,10 @@ from typing import Any
 
 import yaml
 
-from estimator.errors import Problem, ScenarioError
+from estimator.display import show
+from estimator.errors import Problem, ScenarioError, did_you_mean
 from estimator.estimate import Estimate
-from estimator.report import show
-from estimator.scenario import Scenario, _did_you_mean
+from estimator.scenario import Scenario
 from estimator.units import Q_, format_quantity
 
 ARCHETYPES_FILE = Path(__file__).with_name("archetypes.yaml")
@@ -292,7 +292,7 @@ def apply_components(graph: Graph, scenario: Scenario) -> None:
         if node_id in graph:
             return True
         problems.append(_problem(scenario, ("components", *path), "no such component", repr(node_id),
-                                 "one of: " + ", ".join(sorted(graph)), _did_you_mean(node_id, graph)))
+                                 "one of: " + ", ".join(sorted(graph)), did_you_mean(node_id, graph)))
         return False
 
     for index, node_id in enumerate(changes.remove):

@@ -27,13 +27,14 @@ import os
 import re
 import tempfile
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import yaml
 
-from diagrams_lib.kinds import CLUSTERS, COMPONENT_KINDS, FLOW_KINDS, THEMES
 from diagrams_lib.labels import SUBTITLE_WIDTH, clean, label_lines
+from estimator.vocabulary import CLUSTERS, COMPONENT_KINDS, FLOW_KINDS, THEMES
 
 if TYPE_CHECKING:  # networkx is only needed by whoever builds the graph
     import networkx as nx  # type: ignore[import-untyped]
@@ -121,6 +122,37 @@ def render(
         svg = drawing.output.decode("utf-8")
         return _embed_icons(svg, drawing.icon_paths).encode("utf-8")
     return drawing.output
+
+
+@dataclass(frozen=True)
+class Diagram:
+    """A scenario's architecture ready to draw; in Jupyter it shows inline as SVG.
+
+    >>> from estimator import estimate, load_scenario
+    >>> from estimator.library import SCENARIOS_DIR
+    >>> s = load_scenario(SCENARIOS_DIR / "video_recommendation.yaml")
+    >>> picture = Diagram.of(s, estimate(s))
+    >>> picture.render("dot").startswith(b"digraph")
+    True
+    """
+
+    graph: nx.DiGraph
+    theme: str = "onprem"
+    direction: str = "LR"
+
+    @classmethod
+    def of(cls, scenario: Any, estimate: Any, theme: str = "onprem", direction: str = "LR") -> Diagram:
+        """The diagram of ``scenario`` with the numbers of ``estimate`` on it (diagrams_lib.graph)."""
+        from diagrams_lib.graph import build_graph
+
+        return cls(build_graph(scenario, estimate), theme, direction)
+
+    def render(self, fmt: str = "png") -> bytes:
+        """The file contents in ``fmt`` (png, svg, pdf or dot); see ``render``."""
+        return render(self.graph, fmt, self.theme, self.direction)
+
+    def _repr_svg_(self) -> str:
+        return self.render("svg").decode("utf-8")
 
 
 def to_dot(graph: nx.DiGraph, theme: str = "onprem", direction: str = "LR") -> str:

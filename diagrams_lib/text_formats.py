@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from diagrams_lib.kinds import CLUSTERS
+from estimator.vocabulary import CLUSTERS
 from diagrams_lib.labels import SUBTITLE_WIDTH, clean, label_lines
 from diagrams_lib.render import DIRECTIONS, check_graph, cluster_fill, flow_styles, text_shape
 

@@ -17,7 +17,8 @@ from typing import Annotated, Any, Callable, NoReturn, Optional
 
 import typer
 
-from estimator.errors import EnvelopeError, printable
+from estimator.errors import EnvelopeError, OptionError, printable
+from estimator.vocabulary import ARCHETYPES
 
 SCENARIOS_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 
@@ -42,7 +43,9 @@ ScenarioFile = Annotated[Path, typer.Argument(help="A scenario YAML file (see `e
 SamplesOption = Annotated[Optional[int], typer.Option(
     "--samples", help="Samples of the ranged inputs (default 10,000 when the scenario has ranges; 0: point only).",
     show_default=False)]
-SeedOption = Annotated[int, typer.Option("--seed", help="Seed of the sampler: the same seed gives the same numbers.")]
+SeedOption = Annotated[Optional[int], typer.Option(
+    "--seed", help="Seed of the sampler (default: Envelope's fixed seed): the same seed gives the same numbers.",
+    show_default=False)]
 TargetOption = Annotated[str, typer.Option("--target", help="The result to study, e.g. cost.monthly_total.",
                                            show_default=False)]
 SetOption = Annotated[Optional[list[str]], typer.Option(
@@ -51,8 +54,8 @@ SetOption = Annotated[Optional[list[str]], typer.Option(
 
 
 def fail(error: EnvelopeError) -> NoReturn:
-    """Print a user error without a traceback and exit with its status."""
-    typer.echo(str(error), err=True)
+    """Print a user error without a traceback and exit with its status; a setting is named as its flag."""
+    typer.echo(error.worded(f"--{error.option}") if isinstance(error, OptionError) else str(error), err=True)
     raise typer.Exit(error.exit_code)
 
 
@@ -118,7 +121,7 @@ def estimate(
                                "one line per result).", show_default=False)] = None,
     set_: SetOption = None,
     samples: SamplesOption = None,
-    seed: SeedOption = 20240607,
+    seed: SeedOption = None,
 ) -> None:
     """Estimate a scenario: traffic, storage, feature store, serving and cost.
 
@@ -131,9 +134,10 @@ def estimate(
     spread = None
     scenario = load_scenario(file, set_ or [])
     if samples != 0 and (samples is not None or _has_ranges(scenario)):
-        from estimator.uncertainty import DEFAULT_SAMPLES, sample_estimate
+        from estimator.uncertainty import DEFAULT_SAMPLES, DEFAULT_SEED, sample_estimate
 
-        spread = sample_estimate(scenario, DEFAULT_SAMPLES if samples is None else samples, seed)
+        spread = sample_estimate(scenario, DEFAULT_SAMPLES if samples is None else samples,
+                                 DEFAULT_SEED if seed is None else seed)
         result = spread.point
     else:
         result = run_estimate(scenario)
@@ -296,29 +300,17 @@ def report(
 def sensitivity(file: ScenarioFile, target: TargetOption, set_: SetOption = None) -> None:
     """Rank the ranged inputs by how far each moves TARGET from its low to its high (a tornado)."""
     from rich import box
-    from rich.console import Console
-    from rich.table import Table
 
     from estimator.estimate import estimate as run_estimate
     from estimator.scenario import load_scenario
     from estimator.uncertainty import tornado
-    from estimator.units import format_quantity
+    from estimator.views.uncertainty import tornado_chart, tornado_table
 
     scenario = load_scenario(file, set_ or [])
-    rows = tornado(scenario, target)
-    point = run_estimate(scenario)
-    per = point.steps[target].per
-    table = Table(title=f"{target}: {format_quantity(point[target], per=per)} with every range at its median",
-                  caption="Each input from its low to its high, the others at their medians; largest swing first.",
-                  caption_justify="left", box=box.ROUNDED)
-    for name in ("Input (low … high)", "At low", "At high", "Swing"):
-        table.add_column(name, justify="left" if name.startswith("Input") else "right",
-                         overflow="fold" if name.startswith("Input") else "ellipsis")
-    for row in rows:
-        table.add_row(f"{row.input}\n{format_quantity(row.input_low)} … {format_quantity(row.input_high)}",
-                      format_quantity(row.at_low, per=per), format_quantity(row.at_high, per=per),
-                      format_quantity(row.swing, per=per))
-    Console().print(table)
+    chart = tornado_chart(tornado(scenario, target), run_estimate(scenario), target)
+    _print_table(tornado_table(chart), title=f"{target}: {chart.base_text} with every range at its median",
+                 caption="Each input from its low to its high, the others at their medians; largest swing first.",
+                 box=box.ROUNDED, fold="Input (low … high)")
 
 
 @command()
@@ -335,27 +327,17 @@ def sweep(
     force: ForceOption = False,
 ) -> None:
     """Move one input from LOW to HIGH and show TARGET at each step (one vectorised pass)."""
-    from rich.console import Console
-    from rich.table import Table
-
     from estimator.scenario import load_scenario
     from estimator.uncertainty import sweep as run_sweep
     from estimator.uncertainty import sweep_bounds
-    from estimator.units import format_quantity
+    from estimator.views.sweep import sweep_table
 
     scenario = load_scenario(file, set_ or [])
     path, low, high = sweep_bounds(scenario, param, lambda more: load_scenario(file, [*(set_ or []), *more]))
     swept = run_sweep(scenario, path, low, high, steps, target)
     if csv_path is not None:
         _write_sweep_csv(csv_path, swept, force)
-    table = Table(title=f"{target} as {path} moves")
-    table.add_column(path, justify="right", no_wrap=True)
-    table.add_column(target, justify="right", no_wrap=True)
-    if any(swept.flags):
-        table.add_column("above the utilisation knee")
-    for i, (x, y) in enumerate(zip(swept.values, swept.results)):
-        table.add_row(format_quantity(x), format_quantity(y), *([swept.flags[i]] if any(swept.flags) else []))
-    Console().print(table)
+    _print_table(sweep_table(swept), title=f"{target} as {path} moves", no_wrap=True)
     if csv_path is not None:
         _wrote(csv_path)
 
@@ -432,10 +414,12 @@ def compare(
     format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
 ) -> None:
     """Every result of A and B side by side, with the change from A to B; headline results first."""
+    from rich import box
+
     from estimator.compare import compare as run_compare
-    from estimator.compare import comparison_json, comparison_rows
     from estimator.estimate import estimate as run_estimate
     from estimator.scenario import load_scenario
+    from estimator.views.compare import COLUMNS, comparison_json, comparison_markdown, comparison_rows
 
     first, second = run_estimate(load_scenario(a)), run_estimate(load_scenario(b))
     rows = run_compare(first, second)
@@ -444,45 +428,42 @@ def compare(
 
         sys.stdout.write(strict_json({"a": first.scenario, "b": second.scenario, "results": comparison_json(rows)}))
         return
-    shown = comparison_rows(rows, binary=first.conventions.storage_display == "binary")
+    shown = comparison_rows(rows, binary=first.conventions.binary)
     if format is Format.markdown:
-        from estimator.report import markdown_text
-
-        lines = [f"# {markdown_text(first.scenario)} (A) → {markdown_text(second.scenario)} (B)", "",
-                 "| Result | A | B | Change | Relative |", "| --- | --- | --- | --- | --- |"]
-        lines += [f"| {markdown_text(r['result'])} (`{r['key']}`) | {r['a']} | {r['b']} | {r['change']} | "
-                  f"{r['relative']} |" for r in shown]
-        sys.stdout.write("\n".join(lines) + "\n")
+        sys.stdout.write(comparison_markdown(first.scenario, second.scenario, shown))
         return
+    table = [{"Result": r["key"], **{title: r[key] for title, key in COLUMNS.items()}} for r in shown]
+    _print_table(table, title=f"A: {first.scenario}  →  B: {second.scenario}", box=box.SIMPLE_HEAD,
+                 show_edge=False, fold="Result")
+
+
+def _print_table(rows: list[dict[str, str]], *, title: str, caption: str | None = None, fold: str | None = None,
+                 no_wrap: bool = False, **style: Any) -> None:
+    """Print plain rows (a view's) as a rich table: the first column left-aligned, numbers right."""
     from rich.console import Console
     from rich.table import Table
 
-    from rich import box
-
     from estimator.report import terminal_text
 
-    table = Table(title=f"A: {terminal_text(first.scenario)}  →  B: {terminal_text(second.scenario)}",
-                  box=box.SIMPLE_HEAD, show_edge=False)
-    table.add_column("Result", overflow="fold")
-    for name in ("A", "B", "Change", "Relative"):
-        table.add_column(name, justify="right")
-    for r in shown:
-        table.add_row(terminal_text(r["key"]), r["a"], r["b"], r["change"], r["relative"])
+    # Names, labels and titles may come from a file: shown escaped, never as rich markup.
+    table = Table(title=terminal_text(title), caption=caption, caption_justify="left", **style)
+    for name in rows[0] if rows else []:
+        table.add_column(name, justify="left" if name == fold else "right", no_wrap=no_wrap,
+                         overflow="fold" if name == fold else "ellipsis")
+    for row in rows:
+        table.add_row(*(terminal_text(str(value)) for value in row.values()))
     Console().print(table)
 
 
-class StarterArchetype(str, Enum):
-    recommendation = "recommendation"
-    classification = "classification"
-    search = "search"
-    llm = "llm"
+# typer offers the choices of an Enum; this one is built from the vocabulary, not written again.
+StarterArchetype = Enum("StarterArchetype", {name: name for name in ARCHETYPES}, type=str)  # type: ignore[misc]
 
 
 @command()
 def new(
     name: Annotated[str, typer.Argument(help="The scenario's name, e.g. 'Music recommendation'.", show_default=False)],
     archetype: Annotated[StarterArchetype, typer.Option("--archetype", "-a", help="The kind of system.")] = (
-        StarterArchetype.recommendation),
+        StarterArchetype[ARCHETYPES[0]]),
     output: Annotated[Optional[Path], typer.Option(
         "--output", "-o", help="The file to write (default: <name>.yaml in the current directory).",
         show_default=False)] = None,
@@ -544,7 +525,7 @@ def _practice_history() -> None:
 @command()
 def schema() -> None:
     """Print the JSON Schema of scenario files, for editor autocompletion."""
-    from estimator.quantity_types import QuantityJsonSchema
+    from estimator.scenario.fields import QuantityJsonSchema
     from estimator.scenario import Scenario
 
     typer.echo(json.dumps(Scenario.model_json_schema(schema_generator=QuantityJsonSchema), indent=2))

@@ -17,12 +17,11 @@ from typing import Any, Mapping
 
 import pint
 
+from estimator.results import HEADLINES
 from estimator.trace import Step
-from estimator.units import format_quantity
 
-# The numbers a reader looks at first; the others follow in the first estimate's order.
-HEADLINE = ("traffic.peak_qps", "storage.total_footprint", "features.online.size", "serving.accelerators",
-            "cost.monthly_total")
+# The numbers a reader looks at first (results.yaml); the others follow in the first estimate's order.
+HEADLINE = tuple(headline.key for headline in HEADLINES)
 
 
 @dataclass(frozen=True)
@@ -69,50 +68,3 @@ def compare_steps(a: Mapping[str, Step], b: Mapping[str, Step]) -> list[Comparis
 def compare(a: Any, b: Any) -> list[ComparisonRow]:
     """Compare two Estimates."""
     return compare_steps(a.steps, b.steps)
-
-
-def relative_text(relative: float | None) -> str:
-    """``+12.5 %``, ``−3.00 %``, ``0 %``; ``n/a`` when undefined.
-
-    >>> [relative_text(x) for x in (0.125, -0.03, 0.0, None)]
-    ['+12.5 %', '−3.00 %', '0 %', 'n/a']
-    """
-    if relative is None:
-        return "n/a"
-    if relative == 0:
-        return "0 %"
-    from estimator.units import significant
-
-    sign = "+" if relative > 0 else "−"
-    return f"{sign}{significant(abs(relative) * 100)} %"
-
-
-def comparison_rows(rows: list[ComparisonRow], *, binary: bool = False) -> list[dict[str, str]]:
-    """Plain text rows for a table or a UI: result, A, B, change, relative change."""
-    def shown(q: pint.Quantity | None, per: str | None) -> str:
-        return "—" if q is None else format_quantity(q, binary=binary, per=per)
-
-    return [{"key": row.key, "result": row.label, "a": shown(row.a, row.per), "b": shown(row.b, row.per),
-             "change": "n/a" if row.change is None else _signed(row.change, shown(row.change, row.per)),
-             "relative": relative_text(row.relative)} for row in rows]
-
-
-def _signed(change: pint.Quantity, text: str) -> str:
-    """An explicit + on increases (format_quantity already writes the minus of decreases)."""
-    return "+" + text if change.magnitude > 0 else text
-
-
-def comparison_json(rows: list[ComparisonRow]) -> list[dict[str, Any]]:
-    """Exact values for scripts: magnitudes in A's unit (B's when A lacks the result)."""
-    from estimator.units import unit_text
-
-    out = []
-    for row in rows:
-        units = (row.a if row.a is not None else row.b).units  # type: ignore[union-attr]
-        change = row.change
-        out.append({"key": row.key, "label": row.label, "unit": unit_text(units), "per": row.per,
-                    "a": None if row.a is None else float(row.a.magnitude),
-                    "b": None if row.b is None else float(row.b.to(units).magnitude)
-                    if row.b.dimensionality == units.dimensionality else None,
-                    "change": None if change is None else float(change.magnitude), "relative": row.relative})
-    return out

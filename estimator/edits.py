@@ -27,10 +27,11 @@ import pint
 import yaml
 from pydantic import BaseModel, WithJsonSchema
 
+from estimator.display import number_words
 from estimator.errors import Problem, ScenarioError
 from estimator.ranges import Range
 from estimator.scenario import Scenario, apply_overrides, load_scenario_text
-from estimator.source import read_yaml
+from estimator.scenario.source import read_yaml
 from estimator.units import unit_text
 from estimator.walk import iter_values
 
@@ -97,7 +98,7 @@ def _input(path: str, raw: tuple[str | int, ...], value: Any, info: Any, acceler
         unit = unit_text(value.low.units) if isinstance(value.low, pint.Quantity) else ""
         return Input(kind="range", text=range_text(value), unit=unit, **common)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return Input(kind="number", text=number_text(value), **common)
+        return Input(kind="number", text=number_words(value), **common)
     if isinstance(value, str):
         choices = _literal_choices(info.annotation) or (accelerators if names[-1] == "accelerator" else ())
         if choices:
@@ -107,7 +108,7 @@ def _input(path: str, raw: tuple[str | int, ...], value: Any, info: Any, acceler
 
 def range_text(value: Range) -> str:
     """A range as the file writes it, a YAML flow mapping: ``{low: 700 million user, high: ...}``."""
-    show: dict[bool, Any] = {True: quantity_text, False: number_text}
+    show: dict[bool, Any] = {True: quantity_text, False: number_words}
     options = getattr(value, "options", ())  # a design choice (estimator.choices)
     if options:
         return "{choose: [" + ", ".join(show[isinstance(o, pint.Quantity)](o) for o in options) + "]}"
@@ -125,7 +126,7 @@ def _literal_choices(annotation: Any) -> tuple[str, ...]:
 
 
 def _help(info: Any) -> str:
-    """The expectation a field declares in its JSON schema (see estimator.quantity_types)."""
+    """The expectation a field declares in its JSON schema (see estimator.scenario.fields)."""
     for item in _metadata(info):
         if isinstance(item, WithJsonSchema) and item.json_schema:
             return _described(item.json_schema)
@@ -151,22 +152,6 @@ def _described(schema: dict[str, Any]) -> str:
     return _described(options[0]) if options[0] else ""
 
 
-_SCALES = (("trillion", 1e12), ("billion", 1e9), ("million", 1e6))
-
-
-def number_text(value: float) -> str:
-    """A number as a person types it, that pint parses back to the same value.
-
-    >>> [number_text(v) for v in (3.0, 0.5, 1.3, 2e9, 8e8, 1.5e6, 1234.5, 1e-05)]
-    ['3', '0.5', '1.3', '2 billion', '800 million', '1.5 million', '1234.5', '1e-05']
-    """
-    value = float(value)
-    for word, scale in _SCALES:
-        if abs(value) >= scale:
-            return f"{value / scale:.12g} {word}"
-    return f"{value:.12g}"
-
-
 def quantity_text(quantity: pint.Quantity) -> str:
     """``Q_(2e9, "user")`` → ``2 billion user``: the value in the unit it was written in.
 
@@ -174,7 +159,7 @@ def quantity_text(quantity: pint.Quantity) -> str:
     >>> quantity_text(parse_quantity("5 request/user/day")), quantity_text(parse_quantity("1 KB"))
     ('5 request/user/day', '1 KB')
     """
-    return f"{number_text(quantity.magnitude)} {unit_text(quantity.units)}".strip()
+    return f"{number_words(quantity.magnitude)} {unit_text(quantity.units)}".strip()
 
 
 # ------------------------------------------------------------------------------- applying

@@ -12,8 +12,13 @@ s.yaml:8:24: traffic.request_size: wrong dimension: given '2 request', expected 
 
 from __future__ import annotations
 
+import difflib
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+__all__ = ["EXIT_USAGE", "EnvelopeError", "OptionError", "OutputError", "Problem", "ScenarioError", "UsageError",
+           "did_you_mean", "is_unsafe", "json_printable", "lookalikes", "printable", "shown_problems"]
 
 EXIT_USAGE = 2  # bad input: a scenario, an option, an output path
 
@@ -200,6 +205,37 @@ def shown_problems(problems: list[Problem], limit: int = MAX_SHOWN_PROBLEMS) -> 
     return "\n".join(lines)
 
 
+def did_you_mean(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str | None:
+    """The hint for a misspelt name: the closest of ``choices``, or None when none is close.
+
+    Closeness is difflib's ratio (``difflib.get_close_matches``); ``cutoff`` is its threshold.
+
+    Parameters
+    ----------
+    word : str
+        The name as given.
+    choices : iterable of str
+        The names that exist.
+    cutoff : float
+        The least similarity (0 to 1) a suggestion needs.
+
+    Returns
+    -------
+    str or None
+        ``"did you mean 'x'?"``, for ``Problem.hint`` or the end of a message.
+
+    >>> did_you_mean("daily_active_user", ["daily_active_users", "requests"])
+    "did you mean 'daily_active_users'?"
+    >>> did_you_mean("zzz", ["daily_active_users"]) is None
+    True
+    """
+    matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=cutoff)
+    # A look-alike letter (the Kelvin sign, a Cyrillic а) is named: "did you mean 'x'?" alone
+    # would contradict the text the person sees.
+    hints = [f"did you mean '{matches[0]}'?" if matches else None, lookalikes(word)]
+    return "; ".join(hint for hint in hints if hint) or None
+
+
 class ScenarioError(EnvelopeError):
     """A scenario that cannot be loaded or estimated: one or more problems."""
 
@@ -214,3 +250,30 @@ class OutputError(EnvelopeError):
 
 class UsageError(EnvelopeError):
     """A command-line option with a value Envelope cannot use."""
+
+
+class OptionError(UsageError):
+    """A setting of a study (samples, target, param, steps) with a value Envelope cannot use.
+
+    The error carries fields, not front-end words: the CLI names the setting as its flag
+    (``--samples``), the app as its widget's label (``Samples``), through ``worded``.
+
+    >>> error = OptionError("samples", given="0", expected="a whole number from 1 to 1,000,000")
+    >>> error.worded("--samples")
+    '--samples: given 0, expected a whole number from 1 to 1,000,000'
+    >>> print(OptionError("target", "no result named 'x'", hint="did you mean 'y'?"))
+    target: no result named 'x'; did you mean 'y'?
+    """
+
+    def __init__(self, option: str, what: str | None = None, *, given: str | None = None,
+                 expected: str | None = None, hint: str | None = None) -> None:
+        self.option, self.what, self.given, self.expected, self.hint = option, what, given, expected, hint
+        super().__init__(self.worded(option))
+
+    def worded(self, name: str) -> str:
+        """The message with the setting called ``name``."""
+        parts = [part for part in (self.what, f"given {self.given}" if self.given is not None else None) if part]
+        text = f"{name}: " + ", ".join(parts)
+        if self.expected is not None:
+            text += f", expected {self.expected}" if parts else f"expected {self.expected}"
+        return printable(text + (f"; {self.hint}" if self.hint else ""))

@@ -1,29 +1,31 @@
 """estimate(scenario) → Estimate: composition of the calc blocks, nothing more.
 
+Formulas live in ``estimator.calc`` (fleet sizing in calc.inference, sums in calc.sums), the
+user-defined results in ``estimator.derived``; here each block is fed the scenario's values.
+
 Every quantity is first converted with the scenario's conventions (calendar words → its
 seconds), then each block adds its Steps. Results are keyed by stable dotted names.
 """
 
 from __future__ import annotations
 
-import graphlib
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Any, Iterator
 
 import numpy as np
 import pint
 
 from estimator.calc import (availability, embeddings, experiment, feature_store, imbalance, index, inference,
-                            labelling, llm, queueing, serving, storage, traffic, training)
-from estimator.catalog import DTYPE_BYTES, bundled_prices
+                            labelling, llm, queueing, serving, storage, sums, traffic, training)
 from estimator.conventions import Periods, normalise_time, periods_of
+from estimator.derived import derived_steps
 from estimator.errors import ScenarioError
-from estimator.expressions import ExpressionProblem, evaluate, names_in
 from estimator.ranges import at_medians
 from estimator.scenario import Conventions, Dataset, Scenario
+from estimator.scenario.catalog import DTYPE_BYTES, bundled_prices
 from estimator.trace import Step, step
-from estimator.units import Q_, parse_quantity
-from estimator.walk import iter_quantities, map_quantities
+from estimator.units import Q_
+from estimator.walk import map_quantities
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,45 @@ class Estimate:
 
     def __iter__(self) -> Iterator[Step]:
         return iter(self.steps.values())
+
+    def to_dataframe(self) -> Any:
+        """The results as a pandas DataFrame, one row per result key.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by key; columns ``label``, ``value`` (the exact magnitude, a float or an array
+            of samples), ``unit`` (text pint parses back), ``per`` (the convention period of an
+            amount counted per day or month, else None), ``shown`` (as the reports show it) and
+            ``formula``.
+
+        >>> from estimator.trace import step
+        >>> e = Estimate("x", Conventions(), periods_of(Conventions()),
+        ...              {"storage.total_footprint": step("storage.total_footprint", "Total", "a + b", Q_(2.1e12, "B"))})
+        >>> e.to_dataframe()[["value", "unit", "shown"]]
+                                        value unit    shown
+        key
+        storage.total_footprint  2.100000e+12    B  2.10 TB
+        """
+        import pandas as pd
+
+        from estimator.display import show
+        from estimator.units import unit_text
+
+        rows = [{"key": r.key, "label": r.label, "value": r.value.magnitude, "unit": unit_text(r.value.units),
+                 "per": r.per, "shown": show(r, self), "formula": r.formula} for r in self]
+        return pd.DataFrame(rows, columns=["key", "label", "value", "unit", "per", "shown", "formula"]).set_index("key")
+
+    def _repr_html_(self) -> str:
+        """An HTML table of the results as the reports show them, for Jupyter."""
+        import html
+
+        from estimator.display import show
+
+        rows = "".join(f"<tr><td>{html.escape(r.label)}</td><td><code>{html.escape(r.key)}</code></td>"
+                       f"<td style='text-align:right'>{html.escape(show(r, self))}</td></tr>" for r in self)
+        return (f"<table><caption>{html.escape(self.scenario)}</caption>"
+                f"<thead><tr><th>Result</th><th>Key</th><th>Value</th></tr></thead><tbody>{rows}</tbody></table>")
 
 
 # The point estimate that loading computed to check the scenario (scenario.check_as_every_command_does),
@@ -89,7 +130,7 @@ def estimate(scenario: Scenario, *, refuse_overload: bool = True) -> Estimate:
     steps |= _labelling(normalised, periods, steps)
     steps |= _availability(normalised, periods)
     steps |= _costs(periods, steps)
-    steps |= _derived(normalised, steps)
+    steps |= derived_steps(normalised, steps)
     guardrails = tuple((g.metric, g.threshold) for g in scenario.experiments.guardrails) if scenario.experiments else ()
     # The planner's infeasible configurations are inf by design and are discarded before anything
     # leaves Envelope (plan.py); every other estimate is checked here.
@@ -165,8 +206,8 @@ def _storage(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[str
                                            steps[f"{prefix}.footprint"].value,
                                            _price(periods, "storage", dataset.tier), periods.month))
     names = [f"storage.{d.name}" for d in s.data]
-    day_total = storage.total("storage.growth_per_day", "Storage growth per day",
-                              [steps[f"{n}.stored_per_day"] for n in names], per="day")
+    day_total = sums.total("storage.growth_per_day", "Storage growth per day",
+                              [steps[f"{n}.stored_per_day"] for n in names], unit="B", per="day")
     steps |= _one(day_total)
     steps |= _one(step("storage.growth_per_month", "Storage growth per month",
                        "storage.growth_per_day × seconds_per_month / seconds_per_day",
@@ -178,10 +219,10 @@ def _storage(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[str
                        day_total.value * periods.year / periods.day, per="year",
                        **{"storage.growth_per_day": day_total.value, "seconds_per_year": periods.year,
                           "seconds_per_day": periods.day}))
-    steps |= _one(storage.total("storage.total_footprint", "Total storage footprint",
-                                [steps[f"{n}.footprint"] for n in names]))
-    steps |= _one(storage.total("storage.monthly_cost", "Monthly storage cost",
-                                [steps[f"{n}.monthly_cost"] for n in names], per="month"))
+    steps |= _one(sums.total("storage.total_footprint", "Total storage footprint",
+                                [steps[f"{n}.footprint"] for n in names], unit="B"))
+    steps |= _one(sums.total("storage.monthly_cost", "Monthly storage cost",
+                                [steps[f"{n}.monthly_cost"] for n in names], unit="USD", per="month"))
     return steps
 
 
@@ -206,7 +247,7 @@ def _features(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[st
             raws.append(size)
             per_request = per_request + group.lookups_per_request * row.value
             lookups += group.lookups_per_request
-        raw = storage.total("features.online.raw_size", "Online features, raw", raws)
+        raw = sums.total("features.online.raw_size", "Online features, raw", raws, unit="B")
         size = feature_store.online_size(raw.value, online.overhead, online.replication)
         steps |= _one(raw) | _one(size)
         steps |= _one(feature_store.lookups_per_second(peak, lookups))
@@ -233,21 +274,19 @@ def _inference(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[s
         device = catalog[model.accelerator]
         flops = (inference.flops_from_parameters(prefix, model.parameters) if model.parameters is not None
                  else inference.flops_given(prefix, model.flops_per_inference))  # type: ignore[arg-type]
-        rate = inference.inferences_per_second(prefix, peak, model.inferences_per_request)
-        need = inference.required_flops(prefix, rate.value, flops.value)
-        devices = inference.accelerators_needed(prefix, need.value, device.peak[model.precision],
-                                                model.utilisation, model.headroom)
-        cost = inference.monthly_cost(prefix, devices.value, device.price, periods.month)
-        steps |= {x.key: x for x in (flops, rate, need, devices, cost)}
+        steps |= _one(flops) | inference.fleet_steps(
+            prefix, peak_qps=peak, per_request=model.inferences_per_request, flops=flops.value,
+            device_peak=device.peak[model.precision], utilisation=model.utilisation, headroom=model.headroom,
+            price=device.price, month=periods.month)
     return steps | _model_totals(s, so_far | steps)
 
 
 def _model_totals(s: Scenario, so_far: dict[str, Step]) -> dict[str, Step]:
     models = [f"models.{m.name}" for m in s.models]
-    steps = _one(storage.total("serving.accelerators", "Accelerators for serving",
-                               [so_far[f"{m}.accelerators"] for m in models]))
-    cost_total = storage.total("serving.monthly_cost", "Monthly serving cost",
-                               [so_far[f"{m}.monthly_cost"] for m in models], per="month")
+    steps = _one(sums.total("serving.accelerators", "Accelerators for serving",
+                               [so_far[f"{m}.accelerators"] for m in models], unit="GPU"))
+    cost_total = sums.total("serving.monthly_cost", "Monthly serving cost",
+                               [so_far[f"{m}.monthly_cost"] for m in models], unit="USD", per="month")
     steps |= _one(cost_total)
     steps |= _one(inference.cost_per_thousand("serving.cost_per_1000_requests", cost_total.value,
                                               so_far["traffic.requests_per_month"].value))
@@ -313,12 +352,11 @@ def _serving(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[str
         if device is not None and model is None:
             effective = serving.effective_utilisation(prefix, utilisation, stage_steps[f"{prefix}.compute_time"].value,
                                                       stage_steps[f"{prefix}.model_time"].value)
-            rate = inference.inferences_per_second(prefix, peak_qps, Q_(stage.items, "inference/request"))
-            need = inference.required_flops(prefix, rate.value, flops / Q_(1.0, "inference"))
-            devices = inference.accelerators_needed(prefix, need.value, device.peak[precision],
-                                                    effective.value.magnitude, stage.headroom)
-            cost = inference.monthly_cost(prefix, devices.value, device.price, periods.month)
-            steps |= {x.key: x for x in (effective, rate, need, devices, cost)}
+            steps |= _one(effective) | inference.fleet_steps(
+                prefix, peak_qps=peak_qps, per_request=Q_(stage.items, "inference/request"),
+                flops=flops / Q_(1.0, "inference"), device_peak=device.peak[precision],
+                utilisation=effective.value.magnitude, headroom=stage.headroom, price=device.price,
+                month=periods.month)
     steps |= serving.budget_steps([st.name for st in s.serving.stages], latencies, s.serving.latency_budget)
     return steps | _stage_totals(s, steps)
 
@@ -329,8 +367,8 @@ def _stage_totals(s: Scenario, so_far: dict[str, Step]) -> dict[str, Step]:
              if key in so_far]
     if not costs:
         return {}
-    return _one(storage.total("serving.stage_monthly_cost", "Monthly cost of stages on their own hardware",
-                              costs, per="month"))
+    return _one(sums.total("serving.stage_monthly_cost", "Monthly cost of stages on their own hardware",
+                              costs, unit="USD", per="month"))
 
 
 def _under_load(s: Scenario, periods: Periods, so_far: dict[str, Step], refuse: bool) -> dict[str, Step]:
@@ -539,57 +577,5 @@ def _costs(periods: Periods, so_far: dict[str, Step]) -> dict[str, Step]:
                                      "features.offline.monthly_cost", "serving.stage_monthly_cost",
                                      "training.monthly_cost", "llm.monthly_cost", "labelling.monthly_cost")
              if key in so_far]
-    return _one(egress) | _one(storage.total("cost.monthly_total", "Total monthly cost", [*parts, egress], per="month"))
-
-
-def _derived(s: Scenario, so_far: dict[str, Step]) -> dict[str, Step]:
-    """User-defined results, evaluated in dependency order."""
-    if not s.derived:
-        return {}
-    values = {key: result.value for key, result in so_far.items()} | dict(iter_quantities(s))
-    by_name = {d.name: (position, d) for position, d in enumerate(s.derived)}
-    order = graphlib.TopologicalSorter()
-    for name, (position, derived) in by_name.items():
-        uses = _located(s, position, "expr", lambda d=derived: names_in(d.expr))
-        order.add(name, *[u for u in uses if u in by_name])
-    try:
-        names = list(order.static_order())
-    except graphlib.CycleError as error:
-        cycle = " → ".join(error.args[1])
-        position = by_name[error.args[1][0]][0]
-        raise ScenarioError([_problem(s, position, "expr", f"derived quantities refer to each other: {cycle}")]) from None
-    steps: dict[str, Step] = {}
-    for name in names:
-        position, derived = by_name[name]
-        value = _located(s, position, "expr", lambda d=derived: evaluate(d.expr, values))
-        if derived.unit:
-            value = _located(s, position, "unit", lambda d=derived, v=value: v.to(parse_quantity(f"1 {d.unit}").units))
-        values[name] = values[f"derived.{name}"] = value
-        inputs = {n: values[n] for n in names_in(derived.expr) if n in values}
-        steps[f"derived.{name}"] = step(f"derived.{name}", derived.label or name.replace("_", " ").capitalize(),
-                                        derived.expr, value, **inputs)
-    return steps
-
-
-def _located(s: Scenario, index: int, field: str, compute):  # type: ignore[no-untyped-def]
-    """Run ``compute``; a problem it meets is reported at derived[index].field."""
-    try:
-        return compute()
-    except ExpressionProblem as problem:
-        raise ScenarioError([_problem(s, index, field, str(problem))]) from None
-    except pint.DimensionalityError as error:
-        raise ScenarioError([_problem(s, index, field, "wrong dimension", given=str(error.dim1),
-                                      expected=str(error.dim2))]) from None
-    except Exception:  # pint's parser raises many types for text that is not a unit ("2**", "1/0", "(")
-        if field != "unit":
-            raise
-        raise ScenarioError([_problem(s, index, field, "not a unit pint knows", given=repr(s.derived[index].unit),
-                                      expected="a unit such as 'MB/user'")]) from None
-
-
-def _problem(s: Scenario, index: int, field: str, what: str, **details: str):  # type: ignore[no-untyped-def]
-    from estimator.errors import Problem
-
-    if s.source is None:
-        return Problem("<scenario>", None, None, f"derived[{index}].{field}", what, **details)
-    return s.source.problem(("derived", index, field), what, **details)
+    return _one(egress) | _one(sums.total("cost.monthly_total", "Total monthly cost", [*parts, egress], unit="USD",
+                                          per="month"))

@@ -14,7 +14,6 @@ a chain such as ``9**9**9``).
 
 from __future__ import annotations
 
-import difflib
 import tokenize
 from typing import Mapping
 
@@ -22,7 +21,7 @@ import numpy as np
 import pint
 from pint.pint_eval import tokenizer
 
-from estimator.errors import lookalikes
+from estimator.errors import did_you_mean
 from estimator.units import Q_, CostlyExpression, bounded_parse, bounded_tokens, drop_scale_words, ureg
 
 
@@ -76,10 +75,8 @@ def evaluate(expr: str, values: Mapping[str, pint.Quantity]) -> pint.Quantity:
     names = _dotted_names(tokens)
     for name, _, _ in names:  # in reading order, so the message names the first unknown one
         if name not in values and ("." in name or not _is_unit(name)):
-            hint = difflib.get_close_matches(name, list(values), n=1, cutoff=0.6)
-            similar = lookalikes(name)
-            raise ExpressionProblem(f"unknown name '{name}'" + (f"; did you mean '{hint[0]}'?" if hint else "")
-                                    + (f"; {similar}" if similar else ""))
+            hint = did_you_mean(name, values)
+            raise ExpressionProblem(f"unknown name '{name}'" + (f"; {hint}" if hint else ""))
     text, placeholders = expr, {}
     for number, (name, start, end) in reversed(list(enumerate(names))):  # from the end: columns stay valid
         if name in values:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from estimator.source import safe_load
+from estimator.scenario.source import safe_load
 
 SCENARIOS_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 

@@ -9,48 +9,25 @@ Results that belong to no step are listed at the end, so nothing estimated is le
 
 from __future__ import annotations
 
-import fnmatch
-
 from estimator.estimate import Estimate
 from estimator.report import conventions_text, results_table
 from estimator.report import markdown_text as _text
+from estimator.results import FRAMEWORK_STEPS, step_of
 from estimator.scenario import Scenario
 from estimator.trace import Step
 
-# Step title -> key patterns of the results shown under it (first step that matches wins).
-FRAMEWORK_STEPS: dict[str, tuple[str, ...]] = {
-    "1. Clarify requirements": ("traffic.*",),
-    "2. Frame as an ML task": ("imbalance.*",),
-    "3. Data preparation": ("storage.*", "features.*", "embeddings.*"),
-    "4. Model development": ("models.*", "training.*"),
-    "5. Evaluation": ("experiment.*", "evaluation.*"),
-    "6. Deployment and serving": ("serving.*", "index.*", "llm.*", "availability.*", "cost.*"),
-    "7. Monitoring": ("monitoring.*",),
-}
-
-
-def step_of(key: str) -> str | None:
-    """The framework step a result belongs to, or None.
-
-    >>> step_of("features.online.size"), step_of("derived.x")
-    ('3. Data preparation', None)
-    """
-    for title, patterns in FRAMEWORK_STEPS.items():
-        if any(fnmatch.fnmatchcase(key, pattern) for pattern in patterns):
-            return title
-    return None
+REQUIREMENTS, FRAMING, _, _, EVALUATION, SERVING, MONITORING = FRAMEWORK_STEPS
 
 
 def to_notes(scenario: Scenario, estimate: Estimate, diagram: str | None = None) -> str:
     """The whole write-up; ``diagram`` is the relative path of the diagram image to embed."""
     framing = scenario.framing
     prose = {
-        "1. Clarify requirements": [_line("Goal", framing.goal)],
-        "2. Frame as an ML task": [_line("Task", framing.task), _line("Objective", framing.objective),
-                                   _line("Labels", framing.labels)],
-        "5. Evaluation": [_line("Offline metrics", ", ".join(framing.offline_metrics))],
-        "6. Deployment and serving": [f"![Architecture of {_text(scenario.name)}]({diagram})"] if diagram else [],
-        "7. Monitoring": [_line("Online metrics", ", ".join(framing.online_metrics))],
+        REQUIREMENTS: [_line("Goal", framing.goal)],
+        FRAMING: [_line("Task", framing.task), _line("Objective", framing.objective), _line("Labels", framing.labels)],
+        EVALUATION: [_line("Offline metrics", ", ".join(framing.offline_metrics))],
+        SERVING: [f"![Architecture of {_text(scenario.name)}]({diagram})"] if diagram else [],
+        MONITORING: [_line("Online metrics", ", ".join(framing.online_metrics))],
     }
     from estimator.practice.questions import framework  # the interviewer's questions per step, as data
 

@@ -48,7 +48,7 @@ from typing import Any, Sequence
 import numpy as np
 import pint
 
-from estimator.catalog import DTYPE_BYTES, Accelerator
+from estimator.scenario.catalog import DTYPE_BYTES, Accelerator
 from estimator.choices import Choice
 from estimator.errors import UsageError, printable
 from estimator.estimate import Estimate, estimate
@@ -486,7 +486,8 @@ def plan_edits(result: Plan, candidate: Candidate) -> dict[str, str]:
     A device axis sets its component's ``accelerator`` and ``precision`` (``dtype`` for the
     LLM); a value axis its own input.
     """
-    from estimator.edits import number_text, quantity_text
+    from estimator.display import number_words
+    from estimator.edits import quantity_text
 
     texts: dict[str, str] = {}
     for axis, i in zip(result.axes, candidate.choice):
@@ -496,7 +497,7 @@ def plan_edits(result: Plan, candidate: Candidate) -> dict[str, str]:
             texts[f"{component}.accelerator"] = option[0]
             texts[f"{component}.{'dtype' if component == 'llm' else 'precision'}"] = option[1]
         else:
-            texts[axis.path] = quantity_text(option) if isinstance(option, pint.Quantity) else number_text(option)
+            texts[axis.path] = quantity_text(option) if isinstance(option, pint.Quantity) else number_words(option)
     return texts
 
 

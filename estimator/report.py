@@ -1,7 +1,7 @@
 """Render an Estimate: a terminal table, a compact form for pipes, Markdown with the working shown, or JSON.
 
-Display uses three significant figures (estimator.units.format_quantity); JSON keeps exact
-magnitudes and a unit string that pint parses back.
+Display goes through estimator.display (three significant figures, the scenario's storage
+display); JSON keeps exact magnitudes and a unit string that pint parses back.
 """
 
 from __future__ import annotations
@@ -12,60 +12,30 @@ from typing import TYPE_CHECKING, Any
 
 import pint
 
+from estimator.display import show, show_input
 from estimator.errors import json_printable, printable
 from estimator.estimate import Estimate
+from estimator.results import section_of, section_title
 from estimator.trace import Step
 from estimator.units import format_quantity, unit_text
 
 if TYPE_CHECKING:
     from estimator.uncertainty import Interval, Spread
 
-__all__ = ["SECTION_TITLES", "markdown_text", "terminal_text", "choose_format", "compact_line", "conventions_json", "conventions_text",
-           "guardrails_markdown", "interval_texts", "intervals_markdown", "intervals_table", "quantity_json",
-           "result_json", "results_table", "section_of", "show", "show_input", "subject_label", "table_width",
-           "to_compact", "to_json", "to_markdown", "to_table", "working"]
+__all__ = ["choose_format", "compact_line", "conventions_json", "conventions_text", "guardrails_markdown",
+           "interval_texts", "intervals_markdown", "intervals_table", "markdown_text", "quantity_json", "result_json",
+           "results_table", "section_key", "subject_label", "table_width", "terminal_text", "to_compact", "to_json",
+           "to_markdown", "to_table", "working"]
 
-SECTION_TITLES = {
-    "traffic": "Traffic", "storage": "Storage", "features": "Feature store", "models": "Models",
-    "serving": "Serving", "cost": "Cost", "derived": "Derived", "embeddings": "Embeddings", "index": "ANN index",
-    "training": "Training", "imbalance": "Class imbalance", "experiments": "Experiments", "llm": "LLM serving",
-    "labelling": "Labelling", "availability": "Availability",
-}
-
-
-def section_of(result: Step) -> str:
-    return result.key.split(".", 1)[0]
-
-
-def show(result: Step, estimate: Estimate) -> str:
-    """A result's value as a person reads it, in the scenario's storage display."""
-    return format_quantity(result.value, binary=_binary(estimate), per=result.per)
-
-
-def show_input(quantity: pint.Quantity, estimate: Estimate) -> str:
-    """An input as a person wrote it: a tiny rate per second reads better per day or month.
-
-    Conventions turned "20 request/user/day" into 0.000231 request/user/s; shown per
-    convention day it is 20 again. Only the display changes, never the value.
-    """
-    seconds_power = dict(quantity.unit_items()).get("second", 0)
-    magnitude = quantity.magnitude
-    if seconds_power == -1 and isinstance(magnitude, float) and 0 < abs(magnitude) < 0.01:
-        for period in ("day", "month"):
-            seconds = estimate.periods.seconds(period)
-            if abs(magnitude * seconds.magnitude) >= 0.01 or period == "month":
-                return format_quantity(quantity * seconds, binary=_binary(estimate), per=period)
-    return format_quantity(quantity, binary=_binary(estimate))
-
-
-def _binary(estimate: Estimate) -> bool:
-    return estimate.conventions.storage_display == "binary"
+def section_key(result: Step) -> str:
+    """The section of a result (``traffic`` for ``traffic.peak_qps``), to group results by."""
+    return section_of(result.key)
 
 
 def conventions_text(estimate: Estimate) -> str:
     """One sentence stating the conventions every number below depends on."""
     p, c = estimate.periods, estimate.conventions
-    display = "binary units (1 GiB = 2^30 B)" if _binary(estimate) else "decimal units (1 GB = 10^9 B)"
+    display = "binary units (1 GiB = 2^30 B)" if c.binary else "decimal units (1 GB = 10^9 B)"
     return (f"1 day = {p.day.magnitude:,.0f} s; 1 month = {p.month.magnitude:,.0f} s; "
             f"1 year = {p.year.magnitude:,.0f} s; storage in {display}; peak = {c.peak_factor:g} × average.")
 
@@ -133,8 +103,8 @@ def working(result: Step, estimate: Estimate) -> str:
 
 def to_markdown(estimate: Estimate, spread: Spread | None = None) -> str:
     lines = [f"# {markdown_text(estimate.scenario)}", "", f"Conventions: {conventions_text(estimate)}", ""]
-    for section, results in groupby(estimate, key=section_of):
-        lines += [f"## {SECTION_TITLES.get(section, section.title())}", ""]
+    for section, results in groupby(estimate, key=section_key):
+        lines += [f"## {section_title(section)}", ""]
         lines += results_table(list(results), estimate)
         lines.append("")
     lines += guardrails_markdown(estimate)
@@ -160,7 +130,7 @@ def intervals_markdown(estimate: Estimate, spread: Spread) -> list[str]:
 
 def interval_texts(result: Step, estimate: Estimate, spread: Spread) -> list[str]:
     """p5, p50 and p95 of one result, shown like its value."""
-    return [format_quantity(q, binary=_binary(estimate), per=result.per) for q in spread.intervals[result.key]]
+    return [format_quantity(q, binary=estimate.conventions.binary, per=result.per) for q in spread.intervals[result.key]]
 
 
 def results_table(results: list[Step], estimate: Estimate) -> list[str]:
@@ -213,10 +183,10 @@ def to_table(estimate: Estimate, spread: Spread | None = None) -> Any:
     table.add_column("Section", style="bold")
     table.add_column("Result")
     table.add_column("Value", justify="right", style="cyan", no_wrap=True)
-    for section, results in groupby(estimate, key=section_of):
+    for section, results in groupby(estimate, key=section_key):
         for index, result in enumerate(results):
-            table.add_row(SECTION_TITLES.get(section, section) if index == 0 else "",
-                          terminal_text(subject_label(result)), show(result, estimate))
+            table.add_row(section_title(section) if index == 0 else "", terminal_text(subject_label(result)),
+                          show(result, estimate))
     for index, (metric, threshold) in enumerate(estimate.guardrails):
         # The threshold goes with the metric: the value column is for numbers and does not wrap.
         table.add_row("Guardrails" if index == 0 else "", terminal_text(f"{metric}: {threshold}"), "")
@@ -255,7 +225,7 @@ def terminal_text(text: str) -> str:
     """
     from rich.markup import escape
 
-    return escape(printable(text))
+    return "\n".join(escape(printable(line)) for line in text.split("\n"))  # a cell's own line breaks stay
 
 
 def subject_label(result: Step) -> str:

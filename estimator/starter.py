@@ -13,8 +13,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from estimator.vocabulary import ARCHETYPES
+
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
-ARCHETYPES = ("recommendation", "classification", "search", "llm")
 
 
 def starter_name(name: str) -> str:
@@ -49,7 +50,7 @@ def starter_name(name: str) -> str:
     estimator.errors.UsageError: NAME: control characters are not allowed: given 'a\x1b[2Jb', expected printable text
     """
     from estimator.errors import UsageError, printable
-    from estimator.scenario import NAME_MAX
+    from estimator.scenario.models import NAME_MAX
 
     one_line = " ".join(name.split())
     if not one_line:

@@ -21,7 +21,6 @@ one pass, with no per-sample Python loop and no second copy of any formula.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Sequence
@@ -29,7 +28,7 @@ from typing import Any, Callable, Mapping, Sequence
 import numpy as np
 import pint
 
-from estimator.errors import UsageError
+from estimator.errors import OptionError, UsageError, did_you_mean
 from estimator.estimate import Estimate, estimate
 from estimator.ranges import Range, iter_ranges, resolve_ranges
 from estimator.units import Q_, parse_quantity, unit_text
@@ -76,10 +75,10 @@ def check_samples(samples: int) -> int:
     >>> check_samples(0)
     Traceback (most recent call last):
     ...
-    estimator.errors.UsageError: --samples: given 0, expected a whole number from 1 to 1,000,000
+    estimator.errors.OptionError: samples: given 0, expected a whole number from 1 to 1,000,000
     """
     if not 1 <= samples <= MAX_SAMPLES:
-        raise UsageError(f"--samples: given {samples}, expected a whole number from 1 to {MAX_SAMPLES:,}")
+        raise OptionError("samples", given=str(samples), expected=f"a whole number from 1 to {MAX_SAMPLES:,}")
     return samples
 
 
@@ -101,7 +100,7 @@ def check_seed(seed: int) -> int:
 
     Raises
     ------
-    UsageError
+    OptionError
         It is negative or larger than 64 bits.
 
     Examples
@@ -109,10 +108,10 @@ def check_seed(seed: int) -> int:
     >>> check_seed(-1)
     Traceback (most recent call last):
     ...
-    estimator.errors.UsageError: --seed: given -1, expected a whole number from 0 to 18,446,744,073,709,551,615
+    estimator.errors.OptionError: seed: given -1, expected a whole number from 0 to 18,446,744,073,709,551,615
     """
     if not 0 <= seed <= MAX_SEED:
-        raise UsageError(f"--seed: given {seed}, expected a whole number from 0 to {MAX_SEED:,}")
+        raise OptionError("seed", given=str(seed), expected=f"a whole number from 0 to {MAX_SEED:,}")
     return seed
 
 
@@ -152,7 +151,7 @@ def sample_estimate(scenario: Any, samples: int = DEFAULT_SAMPLES, seed: int = D
 
     Raises
     ------
-    UsageError
+    OptionError
         ``samples`` or ``seed`` out of range, or the draws of the results the ranges reach
         would not fit in ``SAMPLE_MEMORY_BUDGET`` (the message says how many samples fit).
     """
@@ -189,26 +188,27 @@ def sample_estimate(scenario: Any, samples: int = DEFAULT_SAMPLES, seed: int = D
     return Spread(point, samples, seed, percentiles(draws), draws)
 
 
-def _check_budget(results: int, samples: int, option: str = "--samples", unit: str = "samples") -> None:
-    """Refuse draws that would not fit in ``SAMPLE_MEMORY_BUDGET``, saying how many samples would.
+def _check_budget(results: int, samples: int, option: str = "samples") -> None:
+    """Refuse draws that would not fit in ``SAMPLE_MEMORY_BUDGET``, saying how many would.
 
-    A sweep's steps are bounded the same way (``option="--steps"``, ``unit="steps"``), counting
-    every result since any may vary.
+    A sweep's steps are bounded the same way (``option="steps"``), counting every result since
+    any may vary.
 
     >>> _check_budget(10_000, 10_000)
     Traceback (most recent call last):
     ...
-    estimator.errors.UsageError: --samples: 10,000 samples of the 10,000 results the ranges reach need 763 MiB; at most 5,242 samples fit in the 400 MiB sampling budget: pass --samples 5242 or fewer (or range fewer inputs)
+    estimator.errors.OptionError: samples: 10,000 samples of the 10,000 results the ranges reach need 763 MiB; \
+at most 5,242 fit in the 400 MiB sampling budget: ask for 5,242 or fewer (or range fewer inputs)
     """
     needed = 8 * results * samples
     if needed <= SAMPLE_MEMORY_BUDGET:
         return
     fit = SAMPLE_MEMORY_BUDGET // (8 * results)
-    reach = "the ranges reach" if unit == "samples" else "in this scenario"
-    raise UsageError(f"{option}: {samples:,} {unit} of the {results:,} results {reach} need "
-                     f"{needed / 2**20:,.0f} MiB; at most {fit:,} {unit} fit in the "
-                     f"{SAMPLE_MEMORY_BUDGET // 2**20:,} MiB sampling budget: pass {option} {fit} or fewer"
-                     + (" (or range fewer inputs)" if unit == "samples" else ""))
+    reach = "the ranges reach" if option == "samples" else "in this scenario"
+    raise OptionError(option, f"{samples:,} {option} of the {results:,} results {reach} need "
+                              f"{needed / 2**20:,.0f} MiB",
+                      hint=f"at most {fit:,} fit in the {SAMPLE_MEMORY_BUDGET // 2**20:,} MiB sampling budget: ask "
+                           f"for {fit:,} or fewer" + (" (or range fewer inputs)" if option == "samples" else ""))
 
 
 def percentiles(values: Mapping[str, pint.Quantity]) -> dict[str, Interval]:
@@ -253,9 +253,8 @@ def _percentile_rows(matrix: np.ndarray, percents: Sequence[float]) -> np.ndarra
 
 def _target(result: Estimate, target: str) -> None:
     if target not in result:
-        hint = difflib.get_close_matches(target, [s.key for s in result], n=1, cutoff=0.5)
-        raise UsageError(f"--target: no result named {target!r}" + (f"; did you mean {hint[0]!r}?" if hint else
-                                                                       "; see `envelope estimate FILE` for the keys"))
+        hint = did_you_mean(target, [s.key for s in result], cutoff=0.5)
+        raise OptionError("target", f"no result named {target!r}", hint=hint or "see the estimate for the keys")
 
 
 # ------------------------------------------------------------------------------ tornado
@@ -342,7 +341,7 @@ def sweepable(scenario: Any) -> dict[str, tuple[tuple[str | int, ...], Any]]:
 def sweep_bounds(scenario: Any, spec: str, load: Callable[[list[str]], Any]) -> tuple[str, Any, Any]:
     """``PATH=LOW..HIGH`` → (path, low, high) checked by the field's own validator.
 
-    ``load(overrides)`` re-reads the scenario with ``--set``-style overrides, so a bound
+    ``load(overrides)`` re-reads the scenario with ``PATH=VALUE`` overrides, so a bound
     with the wrong dimension gets the same message as a wrong value in the file. A bound
     without a unit takes the field's (``100M..1B`` for users); ``B`` is a byte, not a
     billion, for sizes.
@@ -351,14 +350,12 @@ def sweep_bounds(scenario: Any, spec: str, load: Callable[[list[str]], Any]) -> 
     low_text, dots, high_text = bounds.partition("..")
     # `1...2` would read as 1 .. .2 (a sweep down to 0.2): three dots are a typo, not a bound.
     if not sep or not dots or "..." in bounds or not low_text.strip() or not high_text.strip():
-        raise UsageError(f"--param: given {spec!r}, expected PATH=LOW..HIGH, e.g. "
-                         "'traffic.daily_active_users=100M..1B'")
+        raise OptionError("param", given=repr(spec), expected="PATH=LOW..HIGH, e.g. 'traffic.daily_active_users=100M..1B'")
     path = path.strip()
     inputs = sweepable(scenario)
     if path not in inputs:
-        hint = difflib.get_close_matches(path, list(inputs), n=1, cutoff=0.5)
-        raise UsageError(f"--param: no input named {path!r} in this scenario" + (
-            f"; did you mean {hint[0]!r}?" if hint else ""))
+        hint = did_you_mean(path, inputs, cutoff=0.5)
+        raise OptionError("param", f"no input named {path!r} in this scenario", hint=hint)
     raw, current = inputs[path]
     sample = current.low if isinstance(current, Range) else current
     units = sample.units if isinstance(sample, pint.Quantity) else None
@@ -385,8 +382,8 @@ def _at(scenario: Any, path: str) -> Any:
 def sweep(scenario: Any, path: str, low: Any, high: Any, steps: int, target: str) -> Sweep:
     """``steps`` evenly spaced values of one input from ``low`` to ``high``, other ranges at medians."""
     if not 2 <= steps <= MAX_STEPS:
-        raise UsageError(f"--steps: given {steps}, expected a whole number from 2 to {MAX_STEPS:,}")
-    _check_budget(len(estimate(scenario).steps), steps, "--steps", "steps")
+        raise OptionError("steps", given=str(steps), expected=f"a whole number from 2 to {MAX_STEPS:,}")
+    _check_budget(len(estimate(scenario).steps), steps, "steps")
     if isinstance(low, pint.Quantity):
         values: Any = Q_(np.linspace(low.magnitude, high.to(low.units).magnitude, steps), low.units)
     else:

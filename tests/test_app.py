@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from estimator.estimate import estimate
 from estimator.library import bundled_scenarios
-from estimator.report import show
+from estimator.display import show
 from estimator.scenario import load_scenario_text
 
 HEADLINES = ["Peak QPS", "Total storage", "Feature store", "Accelerators", "Monthly cost"]

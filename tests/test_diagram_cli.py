@@ -16,7 +16,7 @@ import pytest
 
 from conftest import ROOT, SCENARIOS, run_cli
 from estimator.estimate import estimate
-from estimator.report import show
+from estimator.display import show
 from estimator.scenario import load_scenario
 
 GOLDEN = ROOT / "tests" / "golden" / "dot"

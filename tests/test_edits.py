@@ -13,7 +13,7 @@ from estimator.report import to_json
 from estimator.scenario import load_scenario, load_scenario_text
 from estimator.trace import step
 from estimator.units import Q_
-from estimator.views import (
+from estimator.views.results import (
     cost_by_component,
     headline_metrics,
     latency_by_stage,

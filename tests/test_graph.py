@@ -9,10 +9,10 @@ import pytest
 
 from conftest import ROOT, SCENARIOS
 from diagrams_lib.graph import archetypes, build_graph
-from diagrams_lib.kinds import CLUSTERS, COMPONENT_KINDS, FLOW_KINDS
+from estimator.vocabulary import CLUSTERS, COMPONENT_KINDS, FLOW_KINDS
 from estimator.errors import ScenarioError
 from estimator.estimate import estimate
-from estimator.report import show
+from estimator.display import show
 from estimator.scenario import load_scenario, load_scenario_text
 
 BASE = """
@@ -198,11 +198,9 @@ def test_unknown_flow_kind_is_a_load_error_with_a_suggestion():
 
 
 def test_every_archetype_of_the_scenario_model_has_a_default_graph():
-    from typing import get_args
+    from estimator.vocabulary import ARCHETYPES
 
-    from estimator.scenario import Archetype
-
-    assert set(archetypes()["archetypes"]) == set(get_args(Archetype))
+    assert set(archetypes()["archetypes"]) == set(ARCHETYPES)
     for spec in archetypes()["archetypes"].values():
         ids = [node["id"] for node in spec["nodes"]]
         assert len(ids) == len(set(ids))

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from estimator.cli import app
 from estimator.errors import ScenarioError
-from estimator.source import MAX_BYTES, read_capped
+from estimator.scenario.source import MAX_BYTES, read_capped
 
 SCENARIO = ROOT / "scenarios" / "video_recommendation.yaml"
 ENVELOPE = [sys.executable, "-m", "estimator"]

@@ -14,7 +14,7 @@ from conftest import ROOT
 SOURCES = [p for folder in ("estimator", "diagrams_lib", "ui", "fuzz", "benchmarks", "scripts")
            for p in sorted((ROOT / folder).rglob("*.py"))] + [ROOT / "app.py"]
 # Fully typed modules every input passes through (why this subset: pyproject.toml, [tool.mypy]).
-STRICT_MODULES = ["estimator/errors.py", "estimator/source.py", "estimator/expressions.py", "estimator/output.py"]
+STRICT_MODULES = ["estimator/errors.py", "estimator/scenario/source.py", "estimator/expressions.py", "estimator/output.py"]
 FORBIDDEN_CALLS = {"eval", "exec", "compile", "__import__"}
 FORBIDDEN_MODULES = {"pickle", "cPickle", "dill", "marshal", "shelve", "cloudpickle"}
 SAFE_LOADERS = {"SafeLoader", "CSafeLoader", "FAST_LOADER"}
@@ -62,7 +62,7 @@ def test_the_checker_catches_what_it_looks_for(tmp_path):
 
 
 def test_the_fast_loader_is_a_safe_one():
-    from estimator.source import FAST_LOADER
+    from estimator.scenario.source import FAST_LOADER
 
     assert FAST_LOADER in (yaml.SafeLoader, getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
@@ -77,3 +77,59 @@ def test_mypy_strict_passes_on_the_strict_modules():
     result = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--no-incremental", *STRICT_MODULES],
                             cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# --- layers: imports go down (docs/architecture.md, "Layers") ----------------------------------
+
+PACKAGE_SOURCES = [p for folder in ("estimator", "diagrams_lib", "ui") for p in sorted((ROOT / folder).rglob("*.py"))] \
+    + [ROOT / "app.py"]
+# module path prefix -> module prefixes it must not import at module level (upward in the layers)
+UPWARD = {
+    "estimator/calc/": ("estimator.scenario", "estimator.estimate", "estimator.report", "estimator.views",
+                        "estimator.display", "estimator.results", "diagrams_lib"),
+    "estimator/scenario/": ("diagrams_lib", "estimator.estimate", "estimator.report", "estimator.views",
+                            "estimator.display", "estimator.notes", "estimator.cli"),
+    "estimator/vocabulary.py": ("estimator.", "diagrams_lib"),
+    "estimator/display.py": ("estimator.report", "estimator.views", "estimator.notes", "estimator.cli"),
+    "diagrams_lib/": ("estimator.report", "estimator.views", "estimator.notes", "estimator.cli"),
+}
+
+
+def _imports(path: Path) -> list[tuple[int, str, list[str]]]:
+    """(line, module, names) of the imports at module level (not inside functions)."""
+    found = []
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.ImportFrom) and node.module:
+            found.append((node.lineno, node.module, [alias.name for alias in node.names]))
+        elif isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name, []) for alias in node.names]
+    return found
+
+
+def test_no_module_imports_a_higher_layer():
+    wrong = []
+    for path in PACKAGE_SOURCES:
+        where = path.relative_to(ROOT).as_posix()
+        for prefix, banned in UPWARD.items():
+            if where.startswith(prefix):
+                wrong += [f"{where}:{line}: imports {module}" for line, module, _ in _imports(path)
+                          if module.startswith(banned)]
+    assert wrong == []
+
+
+def test_calc_imports_only_trace_units_vocabulary_and_itself():
+    allowed = ("estimator.trace", "estimator.units", "estimator.vocabulary", "estimator.calc")
+    wrong = [f"{path.name}:{line}: {module}" for path in sorted((ROOT / "estimator" / "calc").glob("*.py"))
+             for line, module, _ in _imports(path) if module.startswith("estimator") and not module.startswith(allowed)]
+    assert wrong == []
+
+
+def test_no_private_name_is_imported_from_another_module():
+    wrong = []
+    for path in [*PACKAGE_SOURCES, *sorted((ROOT / "tests").glob("*.py"))]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] in (
+                    "estimator", "diagrams_lib", "ui"):
+                wrong += [f"{path.relative_to(ROOT)}:{node.lineno}: {alias.name} from {node.module}"
+                          for alias in node.names if alias.name.startswith("_")]
+    assert wrong == []

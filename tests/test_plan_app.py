@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 from estimator.estimate import estimate
 from estimator.library import bundled_scenarios
 from estimator.plan import plan, plan_edits
-from estimator.report import show
+from estimator.display import show
 from estimator.scenario import load_scenario_text
 
 FILE = "video_recommendation.yaml"

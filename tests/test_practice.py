@@ -17,13 +17,14 @@ from conftest import PRACTICE_DB, ROOT, SCENARIOS, run_cli
 
 from estimator.conventions import periods_of
 from estimator.estimate import estimate
-from estimator.notes import FRAMEWORK_STEPS
+from estimator.results import FRAMEWORK_STEPS
 from estimator.practice import history
 from estimator.practice.answers import AnswerError, GivenAnswer, parse_answer
 from estimator.practice.grading import SLACK, grade, log_error
 from estimator.practice.questions import available_questions, framework, pick, question_data
 from estimator.practice.session import attempt, derivation_steps
-from estimator.scenario import Archetype, Conventions, load_scenario
+from estimator.scenario import Conventions, load_scenario
+from estimator.vocabulary import Archetype
 from estimator.trace import step
 from estimator.units import Q_, parse_quantity
 

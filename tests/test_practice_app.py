@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from estimator.estimate import estimate
 from estimator.library import bundled_scenarios
 from estimator.practice.questions import available_questions
-from estimator.report import show
+from estimator.display import show
 from estimator.scenario import load_scenario
 from estimator.units import unit_text
 

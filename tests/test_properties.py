@@ -19,7 +19,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from estimator.catalog import bundled_accelerators
+from estimator.scenario.catalog import bundled_accelerators
 from estimator.errors import ScenarioError
 from estimator.estimate import estimate
 from estimator.scenario import Scenario, load_scenario_text

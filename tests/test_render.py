@@ -21,8 +21,8 @@ import pytest
 import yaml
 
 from diagrams_lib import render as render_module
-from diagrams_lib.kinds import CLUSTERS, COMPONENT_KINDS, FLOW_KINDS, THEMES
 from diagrams_lib.labels import label_lines
+from estimator.vocabulary import CLUSTERS, COMPONENT_KINDS, FLOW_KINDS, THEMES
 from diagrams_lib.render import render, to_dot
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -143,7 +143,7 @@ def contains(outer: tuple, inner: tuple) -> bool:
     return outer[0] <= inner[0] and inner[2] <= outer[2] and outer[1] <= inner[1] and inner[3] <= outer[3]
 
 
-# --- themes.yaml and kinds.py agree -----------------------------------------------------
+# --- themes.yaml and vocabulary.py agree -----------------------------------------------------
 
 def test_every_theme_maps_every_kind_to_an_importable_class():
     assert set(STYLES["themes"]) == set(THEMES)

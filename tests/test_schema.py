@@ -8,7 +8,7 @@ import jsonschema
 import pytest
 
 from conftest import ROOT, SCENARIOS, run_cli
-from estimator.source import read_yaml
+from estimator.scenario.source import read_yaml
 from estimator.starter import ARCHETYPES, starter_text
 
 

@@ -225,7 +225,7 @@ def test_mermaid_draws_the_same_components_stages_flows_and_numbers(path, mermai
     assert nodes == {ids[node]: "".join(node_text(graph, node)) for node in graph}
     drawn = sorted(label for label in edges if label)
     assert drawn == sorted("".join(label_lines(label)) for _, _, label in graph.edges(data="label") if label)
-    from diagrams_lib.kinds import CLUSTERS
+    from estimator.vocabulary import CLUSTERS
 
     stages = [CLUSTERS[c] for c in CLUSTERS if c in {c for _, c in graph.nodes(data="cluster")}]
     title = "".join(label_lines(graph.graph["title"], 120) + label_lines(graph.graph["subtitle"], 120))

@@ -1,4 +1,4 @@
-"""What the app's uncertainty, sensitivity, sweep and comparison tabs show (estimator.uncertainty_views)."""
+"""What the app's uncertainty, sensitivity, sweep and comparison tabs show (estimator.views)."""
 
 from __future__ import annotations
 
@@ -8,23 +8,18 @@ import re
 import numpy as np
 import pint
 import pytest
-from conftest import ROOT, SCENARIOS
+from conftest import ROOT, SCENARIOS, run_cli
 
 from estimator.compare import compare
+from estimator.display import axis_scale
 from estimator.errors import EnvelopeError
 from estimator.estimate import estimate
 from estimator.ranges import Range
 from estimator.scenario import load_scenario, load_scenario_text
 from estimator.uncertainty import sample_estimate, sweep, sweep_bounds, sweepable, tornado
-from estimator.uncertainty_views import (
-    axis_scale,
-    comparison_summary,
-    histogram,
-    interval_rows,
-    sweep_chart,
-    sweep_defaults,
-    tornado_chart,
-)
+from estimator.views.compare import comparison_summary
+from estimator.views.sweep import sweep_chart, sweep_defaults
+from estimator.views.uncertainty import histogram, interval_rows, tornado_chart
 from estimator.units import Q_, format_quantity, parse_quantity
 
 AD_CLICK = ROOT / "scenarios" / "ad_click_prediction.yaml"
@@ -128,7 +123,7 @@ def test_the_default_sweep_bounds_of_every_input_are_read_back_by_sweep_bounds(p
 
 def _written(text: bytes, raw: tuple) -> bool:
     """Whether the file itself writes this input (rather than leaving it to its default)."""
-    from estimator.source import read_yaml
+    from estimator.scenario.source import read_yaml
 
     data = read_yaml(text, "x.yaml").data
     for part in raw:
@@ -158,3 +153,21 @@ def test_a_scenario_compared_with_itself_has_no_change(path):
     rows = compare(result, result)
     assert comparison_summary(rows) == f"No result changes: all {len(rows)} are the same."
     assert len(rows) == len(list(result))
+
+
+def test_a_setting_error_carries_fields_and_each_front_end_words_it_its_own_way():
+    """The domain says which setting is wrong; the CLI names its flag, the app its widget."""
+    from estimator.errors import OptionError
+    from estimator.uncertainty import check_samples
+    from ui.uncertainty_ui import worded
+
+    source = (ROOT / "estimator" / "uncertainty.py").read_text(encoding="utf-8")
+    assert re.findall(r"--(?:samples|target|param|steps)\b", source) == []
+    with pytest.raises(OptionError) as caught:
+        check_samples(0)
+    error = caught.value
+    assert (error.option, error.given, error.expected) == ("samples", "0", "a whole number from 1 to 1,000,000")
+    assert worded(error) == "Samples: given 0, expected a whole number from 1 to 1,000,000"
+    cli = run_cli("sensitivity", "scenarios/ad_click_prediction.yaml", "--target", "cost.monthly_totl")
+    assert cli.returncode == 2
+    assert cli.stderr.strip() == "--target: no result named 'cost.monthly_totl'; did you mean 'cost.monthly_total'?"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import streamlit as st
 
-from estimator.views import BarChart
+from estimator.views.results import BarChart
 
 BAR_COLOUR = "#4C78A8"
 LIMIT_COLOUR = "#D62728"

@@ -16,9 +16,10 @@ import streamlit as st
 
 from estimator.edits import MAX_TEXT, Input
 from estimator.library import bundled_scenarios
+from estimator.results import section_title
 from estimator.scenario import Conventions, Scenario
 from estimator.report import markdown_text
-from estimator.source import MAX_BYTES
+from estimator.scenario.source import MAX_BYTES
 
 THEMES = ("onprem", "aws", "gcp", "azure")
 DIRECTIONS = {"Left to right": "LR", "Top to bottom": "TB"}
@@ -106,9 +107,6 @@ def diagram_options_ui() -> tuple[str, str]:
     return theme, DIRECTIONS[direction]
 
 
-SECTION_TITLES = {"traffic": "Traffic", "data": "Data", "features": "Feature store", "models": "Models"}
-
-
 def assumptions_ui(inputs: Sequence[Input], key: str) -> tuple[dict[str, str], dict[str, Any]]:
     """One widget per assumption, grouped as in the file; returns ({path: text}, {path: error slot}).
 
@@ -120,7 +118,7 @@ def assumptions_ui(inputs: Sequence[Input], key: str) -> tuple[dict[str, str], d
     st.sidebar.header("Assumptions")
     st.sidebar.caption("Type values with units, e.g. `2 KB`, `600 million user`, `90 day`.")
     for section, items in groupby(inputs, key=lambda i: i.section):
-        title = SECTION_TITLES.get(section, section.replace("_", " ").capitalize())
+        title = section_title(section)  # the titles results are shown under; "data" reads "Data"
         listed = list(items)
         shown = listed[:MAX_FIELDS_PER_SECTION]
         with st.sidebar.expander(title, expanded=section == "traffic"):

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from estimator.views import Metric, Working
+from estimator.views.results import Metric, Working
 
 # Five cards share the width of a laptop screen: at Streamlit's default size the values
 # ("694 k request/s") were cut off with an ellipsis at 1280 px.

@@ -1,7 +1,7 @@
 """The uncertainty, sensitivity, sweep and comparison tabs: widgets and altair charts only.
 
 Numbers come from estimator.uncertainty / estimator.compare, worded and scaled by
-estimator.uncertainty_views. Sampling is cached on the scenario's text and edits, so moving
+estimator.views (uncertainty, sweep, compare). Sampling is cached on the scenario's text and edits, so moving
 another widget does not draw 10,000 samples again.
 """
 
@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import altair as alt
 import streamlit as st
 
-from estimator.compare import compare, comparison_rows
-from estimator.errors import EnvelopeError
+from estimator.compare import compare
+from estimator.errors import EnvelopeError, OptionError
 from estimator.estimate import Estimate, estimate
 from estimator.library import bundled_scenarios
 from estimator.report import markdown_text
@@ -29,22 +29,23 @@ from estimator.uncertainty import (
     sweepable,
     tornado,
 )
-from estimator.uncertainty_views import (
-    Histogram,
-    IntervalRow,
-    SweepChart,
-    TornadoChart,
-    comparison_summary,
-    default_index,
-    default_sweep_input,
-    histogram,
-    interval_rows,
-    sweep_chart,
-    sweep_defaults,
-    tornado_chart,
-)
+from estimator.views.compare import comparison_rows, comparison_summary
+from estimator.views.sweep import SweepChart, default_sweep_input, sweep_chart, sweep_defaults
+from estimator.views.uncertainty import Histogram, IntervalRow, TornadoChart, default_index, histogram, interval_rows, \
+    tornado_chart
 from ui.charts import BAND_PX, BAR_COLOUR, LIMIT_COLOUR
 from ui.view import View
+
+# A setting named in an error (estimator.errors.OptionError) -> the label of the widget that sets it here.
+WIDGET_LABELS = {"samples": "Samples", "target": "Result", "param": "Input, From, To", "steps": "Steps"}
+
+
+def worded(error: EnvelopeError) -> str:
+    """An error as the app words it: a setting by its widget's label, never by a command-line flag."""
+    if isinstance(error, OptionError):
+        return error.worded(WIDGET_LABELS.get(error.option, error.option))
+    return str(error)
+
 
 LOW_COLOUR = "#9ECAE9"  # the target with the input at its low: a lighter shade of the bars' blue
 SAMPLE_CHOICES = (1_000, 10_000, 100_000)
@@ -152,7 +153,7 @@ def uncertainty_tab_ui(view: View) -> None:
     try:  # a range whose draws break a result (a division by zero) is the file's to fix: say where
         shown = spread_view(view.text, view.file, view.overrides, samples, seed)
     except EnvelopeError as error:
-        st.error(markdown_text(str(error)))
+        st.error(markdown_text(worded(error)))
         return
     st.caption(f"{shown.samples:,} samples, seed {shown.seed}. Each range is a 90 % interval (log-normal unless "
                "the file says otherwise); the point estimate puts every range at its median.")
@@ -182,7 +183,7 @@ def sensitivity_tab_ui(view: View) -> None:
     try:
         chart = tornado_view(view.text, view.file, view.overrides, target)
     except EnvelopeError as error:
-        st.error(markdown_text(str(error)))
+        st.error(markdown_text(worded(error)))
         return
     st.caption(f"Each input from its low to its high, the others at their medians; largest swing first. "
                f"With every range at its median: {chart.base_text}. Light bars: the input at its low; "
@@ -218,7 +219,7 @@ def sweep_tab_ui(view: View) -> None:
     try:
         chart = sweep_view(view.text, view.file, view.overrides, f"{path}={low}..{high}", steps, target)
     except EnvelopeError as error:
-        st.error(markdown_text(str(error)))
+        st.error(markdown_text(worded(error)))
         return
     st.altair_chart(sweep_line(chart), width="stretch")
     with st.expander("Values"):
@@ -243,7 +244,7 @@ def comparison_tab_ui(view: View) -> None:
             view.scenario.name, other.name
     rows = compare(a, b)
     st.markdown(f"**A:** {markdown_text(a_name)} → **B:** {markdown_text(b_name)}. {comparison_summary(rows)}")
-    shown = comparison_rows(rows, binary=a.conventions.storage_display == "binary")
+    shown = comparison_rows(rows, binary=a.conventions.binary)
     st.dataframe([{"Result": row["result"], "A": row["a"], "B": row["b"], "Change": row["change"],
                    "Relative": row["relative"], "Key": row["key"]} for row in shown],
                  hide_index=True, width="stretch")

@@ -15,15 +15,13 @@ Coarse centroids (nlist × d × 4 B) and PQ codebooks (2^nbits × d × 4 B) come
 
 from __future__ import annotations
 
-from typing import Literal
-
 import numpy as np
 import pint
 
 from estimator.trace import Step, step
 from estimator.units import Q_, format_quantity  # noqa: F401 - format_quantity used by doctests
+from estimator.vocabulary import IndexKind
 
-IndexKind = Literal["flat", "hnsw", "ivf_flat", "sq8", "ivf_sq8", "pq", "ivf_pq"]
 FLOAT = Q_(4.0, "B/vector")          # faiss stores float32 components
 LIST_ID = Q_(8.0, "B/vector")        # IVF keeps a 64-bit id per vector in its inverted list
 LINK = Q_(4.0, "B/vector")           # HNSW stores neighbours as 32-bit ids
@@ -35,7 +33,7 @@ def default_level_factor(m: float) -> float:
     1/(M − 1) expected upper levels has M, so (2M + M/(M − 1)) / 2M = 1 + 1/(2(M − 1)).
 
     Defined for M ≥ 2 only: at M = 1 it divides by zero; the scenario refuses hnsw_m below 2
-    (ml_sections.Index) and keeps a range's samples at 2 or more.
+    (scenario.sections.Index) and keeps a range's samples at 2 or more.
 
     >>> round(default_level_factor(32), 4)
     1.0161

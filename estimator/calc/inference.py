@@ -58,6 +58,49 @@ def monthly_cost(prefix: str, devices: pint.Quantity, price: pint.Quantity, mont
                 price_per_device=price, seconds_per_month=month)
 
 
+def fleet_steps(prefix: str, *, peak_qps: pint.Quantity, per_request: pint.Quantity, flops: pint.Quantity,
+                device_peak: pint.Quantity, utilisation: float, headroom: float, price: pint.Quantity,
+                month: pint.Quantity) -> dict[str, Step]:
+    """A fleet sized for the peak and costed: inference rate → compute → whole accelerators → monthly cost.
+
+    The one chain behind a model (``models.<name>``) and a serving stage on its own hardware
+    (``serving.stages.<name>``).
+
+    Parameters
+    ----------
+    prefix : str
+        The key the four results go under (``<prefix>.inferences_per_second`` ...).
+    peak_qps : Quantity [request / time]
+        Requests per second at peak.
+    per_request : Quantity [inference / request]
+        Inferences each request needs.
+    flops : Quantity [compute / inference]
+        Compute per inference.
+    device_peak : Quantity [compute / time]
+        One accelerator's peak at the chosen precision (catalog data, with its source).
+    utilisation, headroom : float
+        The share of peak sustained (0 to 1], and the spare capacity factor (≥ 1).
+    price : Quantity [currency / time]
+        One accelerator's price; ``month`` the convention month in seconds.
+
+    Returns
+    -------
+    dict of str to Step
+        inferences_per_second, required_flops, accelerators, monthly_cost.
+
+    >>> fleet = fleet_steps("m", peak_qps=Q_(100.0, "request/s"), per_request=Q_(100.0, "inference/request"),
+    ...                     flops=Q_(8.2e9, "FLOP/inference"), device_peak=Q_(1979e12, "FLOP/s"), utilisation=0.37,
+    ...                     headroom=1.0, price=Q_(3.0, "USD/hour"), month=Q_(2.5e6, "s"))
+    >>> list(fleet), fleet["m.accelerators"].value
+    (['m.inferences_per_second', 'm.required_flops', 'm.accelerators', 'm.monthly_cost'], <Quantity(1.0, 'accelerator')>)
+    """
+    rate = inferences_per_second(prefix, peak_qps, per_request)
+    need = required_flops(prefix, rate.value, flops)
+    devices = accelerators_needed(prefix, need.value, device_peak, utilisation, headroom)
+    cost = monthly_cost(prefix, devices.value, price, month)
+    return {x.key: x for x in (rate, need, devices, cost)}
+
+
 def cost_per_thousand(key: str, cost: pint.Quantity, requests: pint.Quantity) -> Step:
     """Monthly cost over requests per month; the scenario's traffic fields are above 0, so this is defined."""
     return step(key, "Cost per 1,000 requests", "monthly_cost / requests_per_month × 1000 request",

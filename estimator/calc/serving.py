@@ -66,7 +66,7 @@ def effective_utilisation(prefix: str, utilisation: float, compute_time: pint.Qu
 
     Feeding it to ``inference.accelerators_needed`` sizes the fleet by the roofline, not by FLOPs alone.
     A stage without work has 0 / 0 here: the scenario refuses a stage on an accelerator without
-    flops_per_item or items above 0 (ml_sections.Stage), and a normal range on either.
+    flops_per_item or items above 0 (scenario.sections.Stage), and a normal range on either.
     """
     return step(f"{prefix}.effective_utilisation", "Effective compute utilisation",
                 "utilisation × compute_time / model_time", utilisation * (compute_time / model_time).to(""),

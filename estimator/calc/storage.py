@@ -13,7 +13,6 @@ Pastebin (system-design-primer): 10 M pastes/month of 1.27 KB, kept 36 months of
 
 from __future__ import annotations
 
-from typing import Iterable
 
 import pint
 
@@ -67,15 +66,6 @@ def dataset_steps(prefix: str, *, records_per_second: pint.Quantity, record_size
              replication=replication, compression_ratio=compression_ratio, retention=retention),
     ]
     return {s.key: s for s in steps}
-
-
-def total(key: str, label: str, parts: Iterable[Step], *, per: str | None = None) -> Step:
-    """The sum of several results of one dimension, each named in the formula."""
-    parts = list(parts)
-    names = [part.key for part in parts]
-    value = sum((part.value for part in parts[1:]), parts[0].value) if parts else Q_(0.0, "B")
-    return step(key, label, " + ".join(names) if names else "0", value, per=per,
-                **{part.key: part.value for part in parts})
 
 
 def storage_cost(key: str, label: str, size: pint.Quantity, price: pint.Quantity, month: pint.Quantity) -> Step:

@@ -1,6 +1,6 @@
 """Read a candidate's answers: typed with units, parsed by the same rules as a scenario's quantities.
 
-An answer goes through ``estimator.quantity_types.quantity_validator`` (pint's parser via
+An answer goes through ``estimator.scenario.fields.quantity_validator`` (pint's parser via
 ``estimator.units.parse_quantity``, bounded, never ``eval``), so ``2 PB`` or ``50 thousand
 request/s`` read as they do in a scenario file and a wrong dimension is refused with the
 dimension expected and an example. A result counted over a convention period (a monthly cost,
@@ -25,8 +25,8 @@ from pydantic_core import PydanticCustomError
 
 from estimator.conventions import Periods, normalise_time
 from estimator.errors import EnvelopeError, Problem, ScenarioError, shown_problems
-from estimator.quantity_types import describe_dimension, quantity_validator
-from estimator.source import read_capped, read_yaml
+from estimator.scenario.fields import describe_dimension, quantity_validator
+from estimator.scenario.source import read_capped, read_yaml
 from estimator.trace import Step
 
 __all__ = ["AnswerError", "GivenAnswer", "expected_text", "parse_answer", "read_answers"]
@@ -157,7 +157,7 @@ def read_answers(path: Path, keys: list[str]) -> dict[str, GivenAnswer]:
         The file cannot be read, is not a mapping, or names a key that is not a question here
         (with a "did you mean"); every problem is located.
     """
-    from estimator.scenario import _did_you_mean  # the project's one "did you mean"
+    from estimator.errors import did_you_mean  # the project's one "did you mean"
 
     file = str(path)
     try:  # at most the size cap plus one byte: /dev/zero or an endless pipe is refused, not read
@@ -179,7 +179,7 @@ def read_answers(path: Path, keys: list[str]) -> dict[str, GivenAnswer]:
         where = document.key_positions.get((key,), (None, None))
         if str(key) not in keys:
             problems.append(Problem(file, where[0], where[1], str(key), "not a question for this scenario",
-                                    expected="one of: " + ", ".join(keys), hint=_did_you_mean(str(key), keys)))
+                                    expected="one of: " + ", ".join(keys), hint=did_you_mean(str(key), keys)))
         elif isinstance(value, bool) or not isinstance(value, (str, int, float)):
             problems.append(document.problem((key,), "not an answer", given=repr(value),
                                              expected="a quantity with its unit as text"))

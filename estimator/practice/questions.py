@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from estimator.estimate import Estimate
-from estimator.source import safe_load
+from estimator.scenario.source import safe_load
 
 __all__ = ["DEFAULT_COUNT", "FrameworkStep", "Question", "available_questions", "framework", "framework_markdown",
            "pick", "question_data"]
@@ -107,7 +107,7 @@ def pick(candidates: list[Question], seed: int | None, count: int = DEFAULT_COUN
 
 def framework(archetype: str) -> list[FrameworkStep]:
     """The seven steps with the interviewer's questions for ``archetype``, in order."""
-    from estimator.notes import FRAMEWORK_STEPS  # the one home of the steps' titles
+    from estimator.results import FRAMEWORK_STEPS  # the one home of the steps' titles
 
     asked = question_data()["archetypes"][archetype]["framework"]
     return [FrameworkStep(title, tuple(asked.get(number, ())))

@@ -28,7 +28,8 @@ from estimator.practice.answers import AnswerError, GivenAnswer, parse_answer
 from estimator.practice.grading import GRADES, grade
 from estimator.practice.questions import Question, available_questions
 from estimator.ranges import at_medians
-from estimator.report import results_table, show, show_input, working
+from estimator.display import show, show_input
+from estimator.report import results_table, working
 from estimator.scenario import Scenario
 from estimator.trace import Step
 from estimator.walk import iter_quantities

@@ -1,4 +1,4 @@
-"""Hardware and prices, read from the data files in ``estimator/catalog/``.
+"""Hardware and prices, read from the data files in ``estimator/scenario/catalog/``.
 
 Every entry carries ``source`` and ``as_of``: a figure without them does not belong here.
 A scenario may override an entry or add its own under ``catalog:``.
@@ -11,10 +11,8 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
-
-from estimator.quantity_types import Amount
-from estimator.source import safe_load
+from estimator.scenario.fields import Amount, Strict
+from estimator.scenario.source import safe_load
 
 CATALOG_DIR = Path(__file__).with_name("catalog")
 
@@ -38,14 +36,6 @@ DTYPE_BYTES: dict[str, float] = {
 # The precision a format computes in where the accelerator lists no peak for the format itself
 # (4-bit weights are dequantised in the kernel and multiplied at 16 bits).
 DTYPE_COMPUTE: dict[str, str] = {name: entry["compute"] for name, entry in _DTYPES.items()}
-
-
-class Strict(BaseModel):
-    """Unknown keys are errors, never silently ignored; loaded values never change."""
-
-    # defer_build: a model's validator is built on first use, once, inside its parent's, instead
-    # of for every class at import: the CLI starts faster (benchmarks/bench_cli_cold_start.py).
-    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True, defer_build=True)
 
 
 class Accelerator(Strict):

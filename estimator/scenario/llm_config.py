@@ -17,8 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from estimator.errors import Problem, ScenarioError
-from estimator.library import SCENARIOS_DIR
-from estimator.source import YamlDocument, read_capped, read_yaml
+from estimator.scenario.source import YamlDocument, read_capped, read_yaml
 
 __all__ = ["MAX_CONFIG_BYTES", "fields_from_config", "fill_llm_from_config"]
 
@@ -115,6 +114,9 @@ def _config_path(name: str, document: YamlDocument, text: str | bytes) -> Path:
         on_disk = False
     if on_disk:
         return scenario_file.parent / name
+    # Here, not at the top: the library lists scenarios with this package's YAML reader.
+    from estimator.library import SCENARIOS_DIR
+
     shipped = (SCENARIOS_DIR / "configs").resolve()
     path = (SCENARIOS_DIR / name).resolve()
     if not path.is_relative_to(shipped):

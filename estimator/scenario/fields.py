@@ -17,7 +17,7 @@ from typing import Annotated, Any
 
 import numpy as np
 import pint
-from pydantic import BaseModel, PlainSerializer, PlainValidator, WithJsonSchema
+from pydantic import BaseModel, ConfigDict, PlainSerializer, PlainValidator, WithJsonSchema
 from pydantic.json_schema import GenerateJsonSchema
 from pydantic_core import PydanticCustomError
 
@@ -25,10 +25,23 @@ from estimator.choices import MAX_OPTIONS
 from estimator.errors import lookalikes
 from estimator.ranges import DISTRIBUTIONS, Range
 from estimator.units import CostlyExpression, parse_quantity, unit_text, ureg
+from estimator.vocabulary import COUNTED
 
-__all__ = ["COUNTED", "MAX_MAGNITUDE", "QUANTITY_PATTERN", "RANGE_EXPECTED", "RANGE_KEYS", "Amount", "Count",
-           "CountRate", "Factor", "Fraction", "PositiveNumber", "QuantityJsonSchema", "Share", "describe_dimension",
-           "quantity_text", "quantity_validator", "range_of"]
+
+class Strict(BaseModel):
+    """The base of every scenario model: unknown keys are errors, never silently ignored; loaded
+    values never change."""
+
+    # defer_build: a model's validator is built on first use, once, inside its parent's, instead
+    # of for every class at import: the CLI starts faster (benchmarks/bench_cli_cold_start.py).
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True, defer_build=True)
+
+
+IDENTIFIER = r"^[A-Za-z_][A-Za-z0-9_]*$"  # names of datasets, models, stages: one word, as in a dotted key
+
+__all__ = ["IDENTIFIER", "MAX_MAGNITUDE", "QUANTITY_PATTERN", "RANGE_EXPECTED", "RANGE_KEYS", "Amount", "Count",
+           "CountRate", "Factor", "Fraction", "PositiveNumber", "QuantityJsonSchema", "Share", "Strict",
+           "describe_dimension", "quantity_text", "quantity_validator", "range_of"]
 
 MAX_MAGNITUDE = 1e30  # beyond any real system; catches 1e308 and its overflow to inf
 
@@ -358,11 +371,6 @@ Factor = _number_type("factor", "2", minimum=1.0, maximum=None)
 Count = _number_type("count", "200", minimum=0.0, maximum=None)
 Share = _number_type("share", "0.4", minimum=0.0, maximum=1.0, exclusive_minimum=True)
 PositiveNumber = _number_type("positive", "0.4", minimum=0.0, maximum=None, exclusive_minimum=True)
-
-
-# Dimensions of counted things (see units.txt). A dataset may count any of them.
-COUNTED = ("[request]", "[user]", "[event]", "[item]", "[example]", "[token]", "[record]",
-           "[vector]", "[inference]", "[label]", "[lookup]")
 
 
 def CountRate(per: str, example: str) -> Any:  # noqa: N802 - reads as a type

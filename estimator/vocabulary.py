@@ -1,8 +1,28 @@
-"""The vocabulary of architecture diagrams: component kinds, flow kinds, clusters, themes.
+"""Names shared by every layer: component and flow kinds, clusters, themes, index kinds, archetypes.
 
-Pure data, importable without Graphviz or `diagrams`, so that graph builders and tests
-can validate against it cheaply. `render.py` maps each name here to an icon and a style.
+Pure data with no imports of Envelope's own, so that the scenario schema, the calc blocks, the
+graph builder and tests validate against the same lists cheaply, without Graphviz or `diagrams`.
+``diagrams_lib/render.py`` maps each kind, flow, cluster and theme to an icon and a style.
 """
+
+from typing import Literal, get_args
+
+__all__ = ["ARCHETYPES", "CLUSTERS", "COMPONENT_KINDS", "COUNTED", "FLOW_KINDS", "INDEX_KINDS", "THEMES", "Archetype",
+           "IndexKind"]
+
+# The kinds of system a scenario describes; each has a default graph (diagrams_lib/archetypes.yaml)
+# and a starter template (estimator/templates/<archetype>.yaml).
+Archetype = Literal["recommendation", "classification", "search", "llm"]
+ARCHETYPES: tuple[str, ...] = get_args(Archetype)
+
+# Dimensions of counted things (see units.txt): a dataset may count any of them, and a result
+# declared "[counted]" in results.yaml may be any of them.
+COUNTED: tuple[str, ...] = ("[request]", "[user]", "[event]", "[item]", "[example]", "[token]", "[record]",
+                            "[vector]", "[inference]", "[label]", "[lookup]")
+
+# Vector-index types whose memory calc/index.py knows (faiss wiki, "Faiss indexes").
+IndexKind = Literal["flat", "hnsw", "ivf_flat", "sq8", "ivf_sq8", "pq", "ivf_pq"]
+INDEX_KINDS: tuple[str, ...] = get_args(IndexKind)
 
 # Component kind -> one-line description (what a node of that kind stands for).
 COMPONENT_KINDS: dict[str, str] = {

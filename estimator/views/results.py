@@ -22,21 +22,17 @@ from typing import Literal
 
 import pint
 
+from estimator.display import axis_scale, show, show_input, signed_change
 from estimator.estimate import Estimate
-from estimator.report import SECTION_TITLES, section_of, show, show_input, subject_label, working
+from estimator.report import section_key, subject_label, working
+from estimator.results import HEADLINES, Rise, section_title
 from estimator.trace import Step
-from estimator.units import Q_, format_quantity, significant
+from estimator.units import Q_, format_quantity
 
 DeltaColour = Literal["normal", "inverse", "off"]
 
-# (result key, label, how a rise reads): more cost or hardware is shown as bad; QPS is neither.
-HEADLINES: tuple[tuple[str, str, DeltaColour], ...] = (
-    ("traffic.peak_qps", "Peak QPS", "off"),
-    ("storage.total_footprint", "Total storage", "inverse"),
-    ("features.online.size", "Feature store", "inverse"),
-    ("serving.accelerators", "Accelerators", "inverse"),
-    ("cost.monthly_total", "Monthly cost", "inverse"),
-)
+# How a rise of a headline number (results.yaml) is coloured: a bad rise in red, a good one in green.
+DELTA_COLOURS: dict[Rise, DeltaColour] = {"bad": "inverse", "good": "normal", "neutral": "off"}
 
 
 @dataclass(frozen=True)
@@ -52,47 +48,22 @@ class Metric:
 def headline_metrics(current: Estimate, original: Estimate) -> list[Metric]:
     """The headline numbers of ``current``, each with its change against ``original``."""
     metrics = []
-    for key, label, colour in HEADLINES:
+    for headline in HEADLINES:
+        key, label, colour = headline.key, headline.label, DELTA_COLOURS[headline.rise]
         if key not in current:
             continue
         result = current.steps[key]
         before = original.steps.get(key)
-        delta = change_text(result.value, before.value, current, result.per) if before is not None else None
+        delta = signed_change(result.value, before.value, current, result.per) if before is not None else None
         metrics.append(Metric(key, label, show(result, current), delta, colour, f"{result.label} ({key})"))
     return metrics
-
-
-def change_text(now: pint.Quantity, before: pint.Quantity, estimate: Estimate, per: str | None = None) -> str | None:
-    """``+$8.26 k/month (+20.0 %)``; None when nothing changed.
-
-    >>> from estimator.estimate import Estimate
-    >>> from estimator.scenario import Conventions
-    >>> e = Estimate("x", Conventions(), None, {})
-    >>> change_text(Q_(1200.0, "request/s"), Q_(1000.0, "request/s"), e)
-    '+200 request/s (+20.0 %)'
-    >>> change_text(Q_(1.0, "TB"), Q_(4.0, "TB"), e)
-    '-3.00 TB (-75.0 %)'
-    >>> change_text(Q_(5.0, "GPU"), Q_(5.0, "GPU"), e) is None
-    True
-    """
-    difference = (now - before.to(now.units)).magnitude
-    if difference == 0:
-        return None
-    sign = "+" if difference > 0 else "-"
-    text = f"{sign}{format_quantity(Q_(abs(difference), now.units), binary=_binary(estimate), per=per)}"
-    base = before.to(now.units).magnitude
-    return text + (f" ({sign}{significant(abs(difference) / abs(base) * 100)} %)" if base else "")
-
-
-def _binary(estimate: Estimate) -> bool:
-    return estimate.conventions.storage_display == "binary"
 
 
 # ---------------------------------------------------------------------------- table, working
 
 def result_rows(estimate: Estimate) -> list[dict[str, str]]:
     """One row per result: section, result, value as a person reads it, and its key."""
-    return [{"Section": SECTION_TITLES.get(section_of(r), section_of(r)), "Result": subject_label(r),
+    return [{"Section": section_title(section_key(r)), "Result": subject_label(r),
              "Value": show(r, estimate), "Key": r.key} for r in estimate]
 
 
@@ -108,8 +79,8 @@ class Working:
 def working_sections(estimate: Estimate) -> list[tuple[str, list[Working]]]:
     """The "show your work" of every result, grouped by section title."""
     sections = []
-    for section, results in groupby(estimate, key=section_of):
-        sections.append((SECTION_TITLES.get(section, section.title()), [
+    for section, results in groupby(estimate, key=section_key):
+        sections.append((section_title(section), [
             Working(r.key, subject_label(r), show(r, estimate), working(r, estimate),
                     [(name, show_input(q, estimate)) for name, q in r.inputs.items()]) for r in results]))
     return sections
@@ -142,7 +113,7 @@ class BarChart:
 def _parts(estimate: Estimate, key: str) -> list[Step]:
     """The results a total adds up, expanded down to results that are not themselves totals.
 
-    A total is a result whose inputs are all results (see estimator.calc.storage.total).
+    A total is a result whose inputs are all results (see estimator.calc.sums.total).
     """
     result = estimate.steps[key]
     if result.inputs and all(name in estimate for name in result.inputs):
@@ -162,34 +133,17 @@ def component_label(result: Step) -> str:
     parts = result.key.split(".")
     if len(parts) <= 2:
         return result.label
-    return " · ".join([SECTION_TITLES.get(parts[0], parts[0].title()), *parts[1:-1]])
+    return " · ".join([section_title(parts[0]), *parts[1:-1]])
 
 
-# Scales for a chart axis: the largest one not above the largest bar.
-_MONEY = (("$ B", 1e9), ("$ M", 1e6), ("$ k", 1e3), ("$", 1.0))
-_DECIMAL = tuple((f"{p}B", 1000.0 ** i) for i, p in reversed(list(enumerate(["", "k", "M", "G", "T", "P", "E"]))))
-_BINARY = tuple((f"{p}B", 1024.0 ** i) for i, p in reversed(list(enumerate(["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"]))))
-
-
-def axis_scale(largest: float, scales: tuple[tuple[str, float], ...]) -> tuple[str, float]:
-    """(name, factor) of the scale that shows ``largest`` as a number from 1 up.
-
-    >>> axis_scale(41300.0, _MONEY), axis_scale(2.1e15, _DECIMAL), axis_scale(0.5, _DECIMAL)
-    (('$ k', 1000.0), ('PB', 1000000000000000.0), ('B', 1.0))
-    """
-    for name, factor in scales:
-        if abs(largest) >= factor:
-            return name, factor
-    return scales[-1]
-
-
-def _bars(title: str, results: list[tuple[str, pint.Quantity, str]], base_unit: str,
-          scales: tuple[tuple[str, float], ...], unit_suffix: str = "") -> BarChart:
+def _bars(title: str, results: list[tuple[str, pint.Quantity, str]], base_unit: str, estimate: Estimate,
+          per: str | None = None) -> BarChart:
     magnitudes = [float(q.to(base_unit).magnitude) for _, q, _ in results]
-    name, factor = axis_scale(max(magnitudes, default=0.0), scales)
-    rows = [{"name": label, "value": m / factor, "text": text, "start": 0.0, "end": m / factor}
+    name, divisor = axis_scale(Q_(1.0, base_unit).units, max(magnitudes, default=0.0),
+                               binary=estimate.conventions.binary, per=per)
+    rows = [{"name": label, "value": m / divisor, "text": text, "start": 0.0, "end": m / divisor}
             for (label, _, text), m in zip(results, magnitudes, strict=True)]
-    return BarChart(title, name + unit_suffix, sorted(rows, key=lambda r: -float(r["value"])))  # type: ignore[arg-type]
+    return BarChart(title, name, sorted(rows, key=lambda r: -float(r["value"])))  # type: ignore[arg-type]
 
 
 def cost_by_component(estimate: Estimate) -> BarChart | None:
@@ -197,7 +151,7 @@ def cost_by_component(estimate: Estimate) -> BarChart | None:
     if "cost.monthly_total" not in estimate:
         return None
     parts = [(component_label(p), p.value, show(p, estimate)) for p in _parts(estimate, "cost.monthly_total")]
-    return _bars("Monthly cost by component", parts, "USD", _MONEY, "/month")
+    return _bars("Monthly cost by component", parts, "USD", estimate, per="month")
 
 
 def storage_by_dataset(estimate: Estimate) -> BarChart | None:
@@ -207,7 +161,7 @@ def storage_by_dataset(estimate: Estimate) -> BarChart | None:
     if not parts:
         return None
     labelled = [(component_label(p), p.value, show(p, estimate)) for p in parts]
-    return _bars("Storage by dataset", labelled, "B", _BINARY if _binary(estimate) else _DECIMAL)
+    return _bars("Storage by dataset", labelled, "B", estimate)
 
 
 def latency_by_stage(estimate: Estimate) -> BarChart | None:

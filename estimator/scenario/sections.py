@@ -2,8 +2,8 @@
 stages against a latency budget, training, imbalance, experiments, LLM serving, labelling and
 availability. All optional, so older files stay valid; unknown keys are errors (``Strict``).
 
-``scenario.Scenario`` holds one field per section; ``reference_problems`` lists names that
-must exist elsewhere (models, accelerators, prices), for ``load_scenario`` to locate.
+``models.Scenario`` holds one field per section; names that must exist elsewhere (models,
+accelerators) are checked by ``load.reference_problems`` once the whole file is read.
 """
 
 from __future__ import annotations
@@ -15,13 +15,13 @@ import numpy as np
 from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from estimator.calc.index import IndexKind
-from estimator.catalog import DTYPE_COMPUTE, NumberFormat, Precision, Strict
-from estimator.quantity_types import NORMAL_REACHES_ZERO, Amount, Count, Factor, Fraction, PositiveNumber, Share
-from estimator.units import Q_
 from estimator.ranges import Range, highest, lowest
+from estimator.scenario.catalog import DTYPE_COMPUTE, NumberFormat, Precision
+from estimator.scenario.fields import (IDENTIFIER, NORMAL_REACHES_ZERO, Amount, Count, Factor, Fraction,
+                                       PositiveNumber, Share, Strict)
+from estimator.units import Q_
+from estimator.vocabulary import IndexKind
 
-IDENTIFIER = r"^[A-Za-z_][A-Za-z0-9_]*$"
 ZERO_S = Q_(0.0, "s")
 ZERO_B = Q_(0.0, "B")
 
@@ -472,40 +472,3 @@ class Availability(Strict):
             raise ValueError("a target of 100 % allows no downtime; give e.g. '99.99 %'")
         _unique(self.components, "component names")
         return self
-
-
-# ----------------------------------------------------------------------------- references
-
-def reference_problems(scenario: Any, accelerators: dict[str, Any]) -> list[dict[str, Any]]:
-    """Names in these sections that must exist elsewhere: (path, what, given, expected)."""
-    problems: list[dict[str, Any]] = []
-    known = ", ".join(sorted(accelerators))
-
-    def device(path: tuple, name: str | None, precision: str | None) -> None:
-        if name is None:
-            return
-        if name not in accelerators:
-            problems.append(dict(path=path + ("accelerator",), what="unknown accelerator", given=repr(name),
-                                 expected="a key of the catalog: " + known, choices=list(accelerators)))
-        elif precision is not None and precision not in accelerators[name].peak:
-            problems.append(dict(path=path + ("precision",), what="precision not offered by the accelerator",
-                                 given=repr(precision), expected="one of: " + ", ".join(accelerators[name].peak)))
-
-    if scenario.serving is not None:
-        models = [m.name for m in scenario.models]
-        for index, stage in enumerate(scenario.serving.stages):
-            path = ("serving", "stages", index)
-            if stage.model is not None and stage.model not in models:
-                problems.append(dict(path=path + ("model",), what="unknown model", given=repr(stage.model),
-                                     expected="the name of one of models: " + (", ".join(models) or "(none given)"),
-                                     choices=models))
-            device(path, stage.accelerator, stage.precision)
-    if scenario.training is not None:
-        device(("training",), scenario.training.accelerator, scenario.training.precision)
-    if scenario.llm is not None:
-        m = scenario.llm
-        offered = accelerators[m.accelerator].peak if m.accelerator in accelerators else {}
-        device(("llm",), m.accelerator, m.compute_precision(offered) if offered else None)
-        if problems and problems[-1]["path"] == ("llm", "precision"):  # name the field that chose it
-            problems[-1]["path"] = ("llm", "compute" if m.compute is not None else "dtype")
-    return problems

@@ -1,0 +1,91 @@
+"""User-defined results: the scenario's ``derived:`` expressions over inputs and results.
+
+Each expression is parsed by ``estimator.expressions`` (pint's parser with placeholders, never
+``eval``), ordered by what it names (graphlib), unit-checked, and becomes a ``Step`` like any
+calc result, its problems located in the file.
+"""
+
+from __future__ import annotations
+
+import graphlib
+
+import pint
+
+from estimator.errors import Problem, ScenarioError
+from estimator.expressions import ExpressionProblem, evaluate, names_in
+from estimator.scenario import Scenario
+from estimator.trace import Step, step
+from estimator.units import parse_quantity
+from estimator.walk import iter_quantities
+
+__all__ = ["derived_steps"]
+
+
+def derived_steps(s: Scenario, so_far: dict[str, Step]) -> dict[str, Step]:
+    """The scenario's user-defined results (``derived:``), evaluated in dependency order.
+
+    Parameters
+    ----------
+    s : Scenario
+        The scenario, its quantities already in convention seconds (``estimate`` normalises them).
+    so_far : dict of str to Step
+        The results computed before; an expression may name any of them, or any input by its path.
+
+    Returns
+    -------
+    dict of str to Step
+        ``derived.<name>`` for each entry, in the unit it asks for (else pint's).
+
+    Raises
+    ------
+    ScenarioError
+        Located at ``derived[i].expr`` or ``.unit``: an unknown name, a cycle, a wrong dimension,
+        text that is not a unit.
+    """
+    if not s.derived:
+        return {}
+    values = {key: result.value for key, result in so_far.items()} | dict(iter_quantities(s))
+    by_name = {d.name: (position, d) for position, d in enumerate(s.derived)}
+    order = graphlib.TopologicalSorter()
+    for name, (position, derived) in by_name.items():
+        uses = _located(s, position, "expr", lambda d=derived: names_in(d.expr))
+        order.add(name, *[u for u in uses if u in by_name])
+    try:
+        names = list(order.static_order())
+    except graphlib.CycleError as error:
+        cycle = " → ".join(error.args[1])
+        position = by_name[error.args[1][0]][0]
+        raise ScenarioError([_problem(s, position, "expr", f"derived quantities refer to each other: {cycle}")]) from None
+    steps: dict[str, Step] = {}
+    for name in names:
+        position, derived = by_name[name]
+        value = _located(s, position, "expr", lambda d=derived: evaluate(d.expr, values))
+        if derived.unit:
+            value = _located(s, position, "unit", lambda d=derived, v=value: v.to(parse_quantity(f"1 {d.unit}").units))
+        values[name] = values[f"derived.{name}"] = value
+        inputs = {n: values[n] for n in names_in(derived.expr) if n in values}
+        steps[f"derived.{name}"] = step(f"derived.{name}", derived.label or name.replace("_", " ").capitalize(),
+                                        derived.expr, value, **inputs)
+    return steps
+
+
+def _located(s: Scenario, index: int, field: str, compute):  # type: ignore[no-untyped-def]
+    """Run ``compute``; a problem it meets is reported at derived[index].field."""
+    try:
+        return compute()
+    except ExpressionProblem as problem:
+        raise ScenarioError([_problem(s, index, field, str(problem))]) from None
+    except pint.DimensionalityError as error:
+        raise ScenarioError([_problem(s, index, field, "wrong dimension", given=str(error.dim1),
+                                      expected=str(error.dim2))]) from None
+    except Exception:  # pint's parser raises many types for text that is not a unit ("2**", "1/0", "(")
+        if field != "unit":
+            raise
+        raise ScenarioError([_problem(s, index, field, "not a unit pint knows", given=repr(s.derived[index].unit),
+                                      expected="a unit such as 'MB/user'")]) from None
+
+
+def _problem(s: Scenario, index: int, field: str, what: str, **details: str):  # type: ignore[no-untyped-def]
+    if s.source is None:
+        return Problem("<scenario>", None, None, f"derived[{index}].{field}", what, **details)
+    return s.source.problem(("derived", index, field), what, **details)

@@ -1,0 +1,290 @@
+"""The scenario models: what a person writes to describe an ML system.
+
+Models are frozen pydantic v2 models on ``fields.Strict``; unknown keys are errors. Quantity fields
+declare their dimension (see ``fields``); the ML design sections live in ``sections``. Reading and
+checking a file is ``load``'s job.
+"""
+
+from __future__ import annotations
+
+import typing
+from typing import Any, Literal
+
+from pydantic import AfterValidator, Field, PrivateAttr, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from estimator.errors import did_you_mean
+from estimator.scenario.catalog import Accelerator, Precision, bundled_accelerators
+from estimator.scenario.fields import IDENTIFIER, Amount, Count, CountRate, Factor, Fraction, Share, Strict
+from estimator.scenario.sections import (LLM, Availability, Embeddings, Experiments, Imbalance, Index, Labelling,
+                                         Serving, Training)
+from estimator.scenario.source import YamlDocument
+from estimator.units import Q_
+from estimator.vocabulary import CLUSTERS, COMPONENT_KINDS, FLOW_KINDS, Archetype
+
+__all__ = ["CALENDAR_SECONDS", "LLM", "NAME_MAX", "PERIOD_SPREAD", "Availability", "CatalogOverrides", "Component", "Components", "Conventions", "Dataset",
+           "Derived", "Embeddings", "Experiments", "FeatureGroup", "Features", "FlowRef", "FlowSpec", "Framing",
+           "Imbalance", "Index", "InferenceModel", "Labelling", "OnlineStore", "Scenario", "Serving", "Traffic",
+           "Training"]
+
+
+# The calendar lengths a convention rounds: a day of 86,400 s, a month of 30.436875 days (pint's:
+# a twelfth of the Julian year) and a Julian year of 365.25 days.
+CALENDAR_SECONDS = {"day": 86_400.0, "month": 2_629_746.0, "year": 31_557_600.0}
+PERIOD_SPREAD = 2.0  # published conventions (10^5 s a day, 2.5 × 10^6 s a month) are within 20 %
+
+
+class Conventions(Strict):
+    """How calendar words turn into seconds, and how results are shown."""
+
+    day: Amount("[time]", "86400 s", positive=True, ranged=False) = Q_(86400.0, "s")
+    # pint's month is a twelfth of a Julian year: 30.436875 days.
+    month: Amount("[time]", "2.5e6 s", positive=True, ranged=False,
+                  words={"calendar": "30.436875 day", "30 days": "30 day"}) = Q_(30.436875, "day")
+    year: Amount("[time]", "365 day", positive=True, ranged=False) | None = None  # default: 12 months
+    storage_display: Literal["decimal", "binary"] = "decimal"
+    peak_factor: Factor = 2.0
+
+    @field_validator("day", "month", "year")
+    @classmethod
+    def _sane_period(cls, value: Any, info: Any) -> Any:
+        """A convention rounds the calendar (10^5 s for a day, 2.5 × 10^6 s for a month); a day of
+        1e-320 s is a typo, and it overflows every rate it divides. Allowed: within a factor of
+        ``PERIOD_SPREAD`` of the calendar's own length."""
+        if value is None:
+            return value
+        calendar = CALENDAR_SECONDS[info.field_name]
+        seconds = float(value.to("s").magnitude)
+        low, high = calendar / PERIOD_SPREAD, calendar * PERIOD_SPREAD
+        if not low <= seconds <= high:
+            raise PydanticCustomError("out_of_range", "{what}", {
+                "what": f"not a plausible {info.field_name}", "given": f"'{value:~g}'",
+                "expected": f"from {low:,.0f} s to {high:,.0f} s (the calendar's {calendar:,.0f} s within a "
+                            f"factor of {PERIOD_SPREAD:g})"})
+        return value
+
+    @property
+    def binary(self) -> bool:
+        """Whether amounts of information are shown in powers of 1024 (GiB) rather than 1000 (GB)."""
+        return self.storage_display == "binary"
+
+
+class Traffic(Strict):
+    """Who sends requests, how many, and how large."""
+
+    # Above 0: results divide by the traffic (cost per 1,000 requests, days to an A/B sample).
+    daily_active_users: Amount("[user]", "100 million user", positive=True) | None = None
+    monthly_active_users: Amount("[user]", "300 million user", positive=True) | None = None
+    daily_active_fraction: Share | None = None
+    requests_per_user_per_day: Amount("[request] / [user] / [time]", "10 request/user/day",
+                                      positive=True) | None = None
+    requests: Amount("[request] / [time]", "10 million request/month", positive=True) | None = None
+    write_fraction: Fraction = 0.0
+    request_size: Amount("[information]", "2 KB") = Q_(0.0, "B")
+    response_size: Amount("[information]", "20 KB") = Q_(0.0, "B")
+
+    @model_validator(mode="after")
+    def _one_source_of_requests(self) -> Traffic:
+        by_users = self.daily_active_users is not None or self.monthly_active_users is not None
+        if self.daily_active_users is not None and self.monthly_active_users is not None:
+            raise ValueError("give daily_active_users or monthly_active_users, not both")
+        if self.monthly_active_users is not None and self.daily_active_fraction is None:
+            raise ValueError("monthly_active_users needs daily_active_fraction (e.g. 0.5)")
+        if by_users == (self.requests is not None):
+            raise ValueError("give either users (daily_active_users, or monthly_active_users with "
+                             "daily_active_fraction) with requests_per_user_per_day, or a total `requests` rate")
+        if by_users and self.requests_per_user_per_day is None:
+            raise ValueError("users need requests_per_user_per_day (e.g. '10 request/user/day')")
+        return self
+
+
+class Dataset(Strict):
+    """A stream of records kept for a while: logs, media, training examples, features."""
+
+    name: str = Field(pattern=IDENTIFIER)
+    records_per_day: CountRate("[time]", "5 billion event/day") | None = None
+    records_per_request: CountRate("[request]", "1 event/request") | None = None
+    record_size: Amount("[information]", "500 B", positive=True)
+    retention: Amount("[time]", "365 day", positive=True)
+    replication: Factor = 1.0
+    compression_ratio: Factor = 1.0
+    tier: Literal["object_store", "block_ssd", "memory"] = "object_store"
+
+    @model_validator(mode="after")
+    def _one_rate(self) -> Dataset:
+        if (self.records_per_day is None) == (self.records_per_request is None):
+            raise ValueError("give exactly one of records_per_day or records_per_request")
+        return self
+
+
+class FeatureGroup(Strict):
+    """Features kept online for one kind of entity (user, item, ad ...)."""
+
+    entity: str = Field(pattern=IDENTIFIER)
+    entities: Count
+    features: Count = 0.0
+    bytes_per_value: Amount("[information]", "4 B") = Q_(4.0, "B")
+    embedding_dim: Count = 0.0
+    embedding_dtype: Precision = "fp32"
+    lookups_per_request: Count = 1.0
+
+
+class OnlineStore(Strict):
+    groups: list[FeatureGroup] = Field(min_length=1)
+    replication: Factor = 1.0
+    overhead: Factor = 1.0  # keys, serialisation and free space on top of the raw values
+
+
+class Features(Strict):
+    online: OnlineStore | None = None
+    offline: Dataset | None = None
+
+
+class InferenceModel(Strict):
+    """One model served online: its compute per inference and the hardware it runs on."""
+
+    name: str = Field(pattern=IDENTIFIER)
+    flops_per_inference: Amount("[compute] / [inference]", "8.2 GFLOP/inference", positive=True) | None = None
+    parameters: Amount("[parameter]", "100 million parameter", positive=True) | None = None
+    inferences_per_request: Amount("[inference] / [request]", "500 inference/request") = Q_(
+        1.0, "inference/request")
+    accelerator: str = "T4"
+    precision: Precision = "fp16"
+    utilisation: Share = 0.3
+    headroom: Factor = 1.2
+
+    @model_validator(mode="after")
+    def _one_size(self) -> InferenceModel:
+        if (self.flops_per_inference is None) == (self.parameters is None):
+            raise ValueError("give exactly one of flops_per_inference or parameters")
+        return self
+
+
+class Derived(Strict):
+    """A user-defined result: a unit-checked expression over inputs and results."""
+
+    name: str = Field(pattern=IDENTIFIER)
+    expr: str = Field(min_length=1, max_length=500)
+    unit: str | None = None
+    label: str | None = None
+
+
+class Framing(Strict):
+    """The ML framing of the problem, shown at the top of reports."""
+
+    goal: str = ""
+    task: str = ""
+    objective: str = ""
+    labels: str = ""
+    offline_metrics: list[str] = []
+    online_metrics: list[str] = []
+
+
+def _one_of(what: str, choices: typing.Iterable[str]):  # type: ignore[no-untyped-def]
+    """A validator accepting only ``choices``; a miss names them all, with a "did you mean"."""
+    choices = sorted(choices)
+
+    def check(value: str) -> str:
+        if value not in choices:
+            raise PydanticCustomError("not_a_choice", "{what}", {
+                "what": f"unknown {what}", "given": repr(value), "expected": "one of: " + ", ".join(choices),
+                "hint": did_you_mean(str(value), choices)})
+        return value
+    return check
+
+
+ComponentKind = typing.Annotated[str, AfterValidator(_one_of("component kind", COMPONENT_KINDS))]
+FlowKind = typing.Annotated[str, AfterValidator(_one_of("flow kind", FLOW_KINDS))]
+ClusterName = typing.Annotated[str, AfterValidator(_one_of("cluster", CLUSTERS))]
+ComponentId = typing.Annotated[str, Field(pattern=IDENTIFIER)]
+
+
+class Component(Strict):
+    """A component to add to the architecture diagram."""
+
+    id: ComponentId
+    kind: ComponentKind
+    label: str = Field(default="", max_length=200)  # default: the id in words
+    cluster: ClusterName | None = None
+    notes: list[typing.Annotated[str, Field(max_length=200)]] = []  # extra lines under the label
+
+
+class FlowSpec(Strict):
+    """A flow to add between two components (ids of the default graph or of added ones)."""
+
+    source: ComponentId
+    target: ComponentId
+    flow: FlowKind
+    label: str = Field(default="", max_length=200)
+
+
+class FlowRef(Strict):
+    source: ComponentId
+    target: ComponentId
+
+
+class Components(Strict):
+    """Changes to the default architecture of the archetype, applied in the order of the keys."""
+
+    remove: list[ComponentId] = []
+    add: list[Component] = []
+    relabel: dict[str, typing.Annotated[str, Field(max_length=200)]] = {}
+    remove_flows: list[FlowRef] = []
+    add_flows: list[FlowSpec] = []
+
+
+class CatalogOverrides(Strict):
+    accelerators: dict[str, Accelerator] = {}
+
+
+NAME_MAX = 200  # characters of a scenario's name: a title, not a document
+
+
+class Scenario(Strict):
+    name: str = Field(min_length=1, max_length=NAME_MAX)
+    summary: str = ""
+    archetype: Archetype = "recommendation"
+    framing: Framing = Framing()
+    conventions: Conventions = Conventions()
+    traffic: Traffic
+    data: list[Dataset] = []
+    features: Features = Features()
+    models: list[InferenceModel] = []
+    catalog: CatalogOverrides = CatalogOverrides()
+    # ML system design sections (sections.py), all optional.
+    embeddings: Embeddings | None = None
+    index: Index | None = None
+    serving: Serving | None = None
+    training: Training | None = None
+    imbalance: Imbalance | None = None
+    experiments: Experiments | None = None
+    llm: LLM | None = None
+    labelling: Labelling | None = None
+    availability: Availability | None = None
+    derived: list[Derived] = []
+    components: Components = Components()
+
+    _source: YamlDocument | None = PrivateAttr(default=None)
+
+    @field_validator("data", "models", "derived")
+    @classmethod
+    def _unique_names(cls, items: list[Any]) -> list[Any]:
+        names = [item.name for item in items]
+        duplicates = sorted({name for name in names if names.count(name) > 1})
+        if duplicates:
+            raise ValueError(f"names must be unique; repeated: {', '.join(duplicates)}")
+        return items
+
+    def accelerators(self) -> dict[str, Accelerator]:
+        """The bundled catalog with this scenario's own entries on top."""
+        return {**bundled_accelerators(), **self.catalog.accelerators}
+
+    @property
+    def source(self) -> YamlDocument | None:
+        """Where the scenario was read from, to locate problems found after loading."""
+        return self._source
+
+    def read_from(self, document: YamlDocument) -> Scenario:
+        """Remember the document this scenario was read from (see ``source``); returns the scenario."""
+        self._source = document
+        return self
