@@ -75,8 +75,7 @@ def test_samples_beyond_the_memory_budget_are_refused_with_what_fits(monkeypatch
     assert result.exit_code == 2
     # 51 results vary: 51 × 10,000 × 8 bytes is 4 MiB; 2**20 // (51 × 8) = 2,570 samples fit.
     assert result.output == ("--samples: 10,000 samples of the 51 results the ranges reach need 4 MiB; at most 2,570 "
-                             "samples fit in the 1 MiB sampling budget: pass --samples 2570 or fewer (or range fewer "
-                             "inputs)\n")
+                             "fit in the 1 MiB sampling budget: ask for 2,570 or fewer (or range fewer inputs)\n")
 
 
 def test_loading_estimates_once_for_the_command_that_follows():
@@ -114,5 +113,5 @@ def test_sweep_steps_beyond_the_memory_budget_are_refused(monkeypatch):
     assert result.exit_code == 2
     fit = 2**20 // (8 * results)
     assert result.output == (f"--steps: 10,000 steps of the {results:,} results in this scenario need "
-                             f"{8 * results * 10_000 / 2**20:,.0f} MiB; at most {fit:,} steps fit in the 1 MiB "
-                             f"sampling budget: pass --steps {fit} or fewer\n")
+                             f"{8 * results * 10_000 / 2**20:,.0f} MiB; at most {fit:,} fit in the 1 MiB "
+                             f"sampling budget: ask for {fit:,} or fewer\n")
