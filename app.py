@@ -11,14 +11,14 @@ from collections.abc import Callable
 import streamlit as st
 
 from estimator import report, views
-from estimator.edits import Edited, apply_edits, editable_inputs, edited_yaml, section_overrides
+from estimator.edits import Edited, apply_edits, editable_inputs, edited_yaml, price_book_overrides, section_overrides
 from estimator.errors import EnvelopeError
 from estimator.estimate import Estimate, estimate
 from estimator.scenario import Scenario, load_scenario_text
 from ui.charts import chart_ui
 from ui.diagram import diagram_ui, pictures
 from ui.downloads import downloads_ui
-from ui.inputs import Source, assumptions_ui, conventions_ui, diagram_options_ui, source_ui
+from ui.inputs import Source, assumptions_ui, conventions_ui, diagram_options_ui, price_book_ui, source_ui
 from ui.practice_ui import practice_tab_ui
 from ui.results import metrics_ui, table_ui, working_ui
 from ui.plan_ui import apply_pending_ui, plan_tab_ui
@@ -32,10 +32,10 @@ def problem_ui(message: str, title: str) -> None:
     st.code(message, language=None, wrap_lines=True)
 
 
-def edits_ui(source: Source, original: Scenario) -> Edited:
-    """The sidebar's edits applied to the file; refused values are shown under their fields."""
+def edits_ui(source: Source, original: Scenario, book: list[str]) -> Edited:
+    """The sidebar's edits applied to the file (over a price book's entries); refused values are shown under their fields."""
     inputs = editable_inputs(original)
-    base = section_overrides(source.text, source.file, "conventions", conventions_ui(original))
+    base = [*book, *section_overrides(source.text, source.file, "conventions", conventions_ui(original))]
     texts, slots = assumptions_ui(inputs, source.id)
     edited = apply_edits(source.text, source.file, inputs, texts, base)
     for path, message in edited.field_errors.items():
@@ -118,15 +118,17 @@ def main() -> None:
         st.title("Envelope")
         st.info("Upload a scenario file in the sidebar, or pick a case study.")
         return
+    uploaded = price_book_ui()
     try:
-        original = load_scenario_text(source.text, source.file)
+        book = price_book_overrides(*uploaded, source.text, source.file) if uploaded else []
+        original = load_scenario_text(source.text, source.file, book)
         baseline = estimate(original)
     except EnvelopeError as error:
         problem_ui(str(error), f"{source.file} cannot be estimated:")
         return
     theme, direction = diagram_options_ui()
     apply_pending_ui()
-    scenario, result, overrides = current_ui(source, edits_ui(source, original))
+    scenario, result, overrides = current_ui(source, edits_ui(source, original, book))
     view = View(source.file, source.text, overrides, original, scenario, result, baseline, theme, direction)
     st.title(report.markdown_text(scenario.name))
     st.caption(f"{report.markdown_text(scenario.summary)}  \nConventions: {report.conventions_text(result)}")

@@ -29,7 +29,8 @@ from estimator.scenario import Scenario
 from estimator.units import Q_, format_quantity
 
 ARCHETYPES_FILE = Path(__file__).with_name("archetypes.yaml")
-__all__ = ["Sketch", "annotate", "apply_components", "archetypes", "find_key", "humanise", "populate", "subtitle"]
+__all__ = ["Sketch", "annotate", "apply_components", "archetypes", "check_architecture", "find_key", "humanise",
+           "populate", "subtitle"]
 
 Graph = Any  # a networkx.DiGraph or a Sketch
 _PLACEHOLDER = re.compile(r"\{([^{}:]+)(?::(\w+))?\}")
@@ -57,6 +58,20 @@ def populate(graph: Graph, scenario: Scenario, estimate: Estimate) -> Graph:
         _add_edge(graph, edge, estimate, context)
     apply_components(graph, scenario)
     return graph
+
+
+def check_architecture(scenario: Scenario, estimate: Estimate) -> None:
+    """Refuse what drawing the scenario would refuse, without networkx or Graphviz.
+
+    ``envelope validate`` calls it so that it agrees with ``diagram`` and ``report``.
+
+    Raises
+    ------
+    ScenarioError
+        A ``components:`` change names no component, adds one that exists, or removes a flow
+        the diagram does not have (located at the change).
+    """
+    populate(Sketch(), scenario, estimate)
 
 
 class Sketch:

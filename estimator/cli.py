@@ -52,6 +52,20 @@ SetOption = Annotated[Optional[list[str]], typer.Option(
     "--set", help="Override a value: PATH=VALUE, e.g. --set traffic.daily_active_users='600 million user'. "
                   "Repeatable.", show_default=False)]
 
+CatalogOption = Annotated[Optional[Path], typer.Option(
+    "--catalog", help="A price book: YAML shaped like a scenario's catalog: section (accelerators:, prices:), "
+                      "each entry with source and as_of. Replaces bundled entries; the scenario's own win.",
+                      show_default=False)]
+
+
+def _book(path: Path | None):  # type: ignore[no-untyped-def]
+    """The price book at ``path``, or None."""
+    if path is None:
+        return None
+    from estimator.scenario import load_price_book
+
+    return load_price_book(path)
+
 
 def fail(error: EnvelopeError) -> NoReturn:
     """Print a user error without a traceback and exit with its status; a setting is named as its flag."""
@@ -122,6 +136,7 @@ def estimate(
     set_: SetOption = None,
     samples: SamplesOption = None,
     seed: SeedOption = None,
+    catalog: CatalogOption = None,
 ) -> None:
     """Estimate a scenario: traffic, storage, feature store, serving and cost.
 
@@ -132,7 +147,7 @@ def estimate(
     from estimator.scenario import load_scenario
 
     spread = None
-    scenario = load_scenario(file, set_ or [])
+    scenario = load_scenario(file, set_ or [], _book(catalog))
     if samples != 0 and (samples is not None or _has_ranges(scenario)):
         from estimator.uncertainty import DEFAULT_SAMPLES, DEFAULT_SEED, sample_estimate
 
@@ -167,14 +182,23 @@ def _has_ranges(scenario) -> bool:  # type: ignore[no-untyped-def]
 
 
 @command()
-def validate(files: Annotated[list[Path], typer.Argument(help="Scenario files to check.", show_default=False)]) -> None:
-    """Check scenario files: exit 2 with the problems any other command would refuse them for."""
+def validate(files: Annotated[list[Path], typer.Argument(help="Scenario files to check.", show_default=False)],
+             catalog: CatalogOption = None) -> None:
+    """Check scenario files: exit 2 with the problems any other command would refuse them for.
+
+    Loading checks the file; the point estimate checks the derived expressions; building the
+    architecture (without networkx or Graphviz) checks the ids in ``components:``.
+    """
+    from diagrams_lib.architecture import check_architecture
+    from estimator.estimate import estimate
     from estimator.scenario import load_scenario
 
     failed = False
+    book = _book(catalog)
     for file in files:
         try:
-            load_scenario(file)
+            scenario = load_scenario(file, (), book)
+            check_architecture(scenario, estimate(scenario))
         except EnvelopeError as error:
             typer.echo(str(error), err=True)
             failed = True
@@ -196,12 +220,12 @@ def list_scenarios() -> None:
 ForceOption = Annotated[bool, typer.Option("--force", help="Overwrite existing output files.")]
 
 
-def _load_estimate(file: Path, overrides: list[str]):  # type: ignore[no-untyped-def]
-    """The scenario and its estimate."""
+def _load_estimate(file: Path, overrides: list[str], catalog: Path | None = None):  # type: ignore[no-untyped-def]
+    """The scenario (with the price book at ``catalog``, if any) and its estimate."""
     from estimator.estimate import estimate as run_estimate
     from estimator.scenario import load_scenario
 
-    scenario = load_scenario(file, overrides)
+    scenario = load_scenario(file, overrides, _book(catalog))
     return scenario, run_estimate(scenario)
 
 
@@ -239,6 +263,7 @@ def diagram(
     direction: Annotated[str, typer.Option(help="LR (left to right) or TB (top to bottom).")] = "LR",
     force: ForceOption = False,
     set_: SetOption = None,
+    catalog: CatalogOption = None,
 ) -> None:
     """Draw the scenario's architecture with the estimated numbers on it.
 
@@ -251,7 +276,7 @@ def diagram(
     if not fmt:
         raise UsageError(f"{output}: no suffix to tell the format; add one (.png, .svg, .pdf, .dot, .mmd, .d2) or pass --format")
     check_writable(output, force=force)  # before the work, so a refusal is instant
-    scenario, result = _load_estimate(file, set_ or [])
+    scenario, result = _load_estimate(file, set_ or [], catalog)
     write_output(output, _diagram_bytes(scenario, result, fmt, theme, direction), force=force)
     _wrote(output)
 
@@ -264,13 +289,14 @@ def report(
     theme: Annotated[str, typer.Option(help="Icon set of the diagram: onprem, aws, gcp or azure.")] = "onprem",
     force: ForceOption = False,
     set_: SetOption = None,
+    catalog: CatalogOption = None,
 ) -> None:
     """Write study notes: DIR/<scenario>.md (the 7 steps, numbers and working) and DIR/<scenario>.png."""
     from estimator.errors import OutputError
     from estimator.notes import to_notes
     from estimator.output import check_directory, check_writable, slugify, write_output
 
-    scenario, result = _load_estimate(file, set_ or [])
+    scenario, result = _load_estimate(file, set_ or [], catalog)
     slug = slugify(scenario.name)
     notes_path, diagram_path = output / f"{slug}.md", output / f"{slug}.png"
     if check_directory(output):
@@ -297,7 +323,8 @@ def report(
 
 
 @command()
-def sensitivity(file: ScenarioFile, target: TargetOption, set_: SetOption = None) -> None:
+def sensitivity(file: ScenarioFile, target: TargetOption, set_: SetOption = None,
+                catalog: CatalogOption = None) -> None:
     """Rank the ranged inputs by how far each moves TARGET from its low to its high (a tornado)."""
     from rich import box
 
@@ -306,7 +333,7 @@ def sensitivity(file: ScenarioFile, target: TargetOption, set_: SetOption = None
     from estimator.uncertainty import tornado
     from estimator.views.uncertainty import tornado_chart, tornado_table
 
-    scenario = load_scenario(file, set_ or [])
+    scenario = load_scenario(file, set_ or [], _book(catalog))
     chart = tornado_chart(tornado(scenario, target), run_estimate(scenario), target)
     _print_table(tornado_table(chart), title=f"{target}: {chart.base_text} with every range at its median",
                  caption="Each input from its low to its high, the others at their medians; largest swing first.",
@@ -325,6 +352,7 @@ def sweep(
                                                      show_default=False)] = None,
     set_: SetOption = None,
     force: ForceOption = False,
+    catalog: CatalogOption = None,
 ) -> None:
     """Move one input from LOW to HIGH and show TARGET at each step (one vectorised pass)."""
     from estimator.scenario import load_scenario
@@ -332,8 +360,9 @@ def sweep(
     from estimator.uncertainty import sweep_bounds
     from estimator.views.sweep import sweep_table
 
-    scenario = load_scenario(file, set_ or [])
-    path, low, high = sweep_bounds(scenario, param, lambda more: load_scenario(file, [*(set_ or []), *more]))
+    book = _book(catalog)
+    scenario = load_scenario(file, set_ or [], book)
+    path, low, high = sweep_bounds(scenario, param, lambda more: load_scenario(file, [*(set_ or []), *more], book))
     swept = run_sweep(scenario, path, low, high, steps, target)
     if csv_path is not None:
         _write_sweep_csv(csv_path, swept, force)
@@ -412,6 +441,7 @@ def compare(
     a: Annotated[Path, typer.Argument(help="The first scenario file (A).", show_default=False)],
     b: Annotated[Path, typer.Argument(help="The second scenario file (B).", show_default=False)],
     format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    catalog: CatalogOption = None,
 ) -> None:
     """Every result of A and B side by side, with the change from A to B; headline results first."""
     from rich import box
@@ -421,7 +451,8 @@ def compare(
     from estimator.scenario import load_scenario
     from estimator.views.compare import COLUMNS, comparison_json, comparison_markdown, comparison_rows
 
-    first, second = run_estimate(load_scenario(a)), run_estimate(load_scenario(b))
+    book = _book(catalog)
+    first, second = run_estimate(load_scenario(a, (), book)), run_estimate(load_scenario(b, (), book))
     rows = run_compare(first, second)
     if format is Format.json:
         from estimator.report import strict_json

@@ -197,17 +197,29 @@ def apply_edits(text: str | bytes, file: str, inputs: Sequence[Input], texts: Ma
     """Validate ``text`` with the ``base`` overrides plus each edited input.
 
     Each edit is first tried on its own, so a refused value is reported at its field (with the
-    message the CLI's ``--set`` gives) and left out, while the valid edits still apply.
+    message the CLI's ``--set`` gives) and left out, while the valid edits still apply. Edits
+    refused alone are then tried together: a device and a precision it offers (a TPU and bf16)
+    hold only as a pair.
     """
     errors: dict[str, str] = {}
     kept = list(base)
+    refused: list[str] = []
     for item, override in changed_overrides(inputs, texts):
         try:
             load_scenario_text(text, file, [*kept, override])
         except ScenarioError as error:
             errors[item.path] = problem_text(error.problems[0])
+            refused.append(override)
             continue
         kept.append(override)
+    if len(refused) > 1:
+        try:
+            load_scenario_text(text, file, [*kept, *refused])
+        except ScenarioError:
+            pass
+        else:
+            kept += refused
+            errors = {}
     try:
         scenario = load_scenario_text(text, file, kept)
     except ScenarioError as error:
@@ -245,6 +257,37 @@ def section_overrides(text: str | bytes, file: str, section: str, values: Mappin
         return [f"{section}.{key}={_scalar(value)}" for key, value in values.items()]
     flow = yaml.safe_dump(dict(values), default_flow_style=True, sort_keys=False, allow_unicode=True)
     return [f"{section}={flow.strip()}"]
+
+
+def price_book_overrides(book_text: str | bytes, book_file: str, text: str | bytes, file: str) -> list[str]:
+    """A price book (an upload in the app) as overrides: each entry the scenario's own ``catalog:`` lacks.
+
+    The scenario's entries win over the book's, as with ``--catalog``. The book is validated
+    first, so a mistake in it is reported at its own line (``load_price_book_text``).
+
+    >>> book = "prices: {network: {cdn: {price: 0.02 USD/GB, source: quote, as_of: 2026-11-01}}}"
+    >>> price_book_overrides(book, "book.yaml", "name: x\\n", "x.yaml")
+    ['catalog.prices.network.cdn={price: 0.02 USD/GB, source: quote, as_of: 2026-11-01}']
+    >>> price_book_overrides(book, "book.yaml", "name: x\\ncatalog: {prices: {network: {cdn: {}}}}\\n", "x.yaml")
+    []
+    """
+    from estimator.scenario import load_price_book_text
+
+    load_price_book_text(book_text, book_file)
+    book = read_yaml(book_text, book_file).data
+    data = read_yaml(text, file).data
+    own = (data.get("catalog") if isinstance(data, dict) else None) or {}
+    overrides = [f"catalog.accelerators.{key}={_flow(entry)}" for key, entry in (book.get("accelerators") or {}).items()
+                 if key not in (own.get("accelerators") or {})]
+    for group, entries in (book.get("prices") or {}).items():
+        mine = (own.get("prices") or {}).get(group) or {}
+        overrides += [f"catalog.prices.{group}.{name}={_flow(entry)}" for name, entry in entries.items()
+                      if name not in mine]
+    return overrides
+
+
+def _flow(value: Any) -> str:
+    return yaml.safe_dump(value, default_flow_style=True, sort_keys=False, allow_unicode=True, width=10**6).strip()
 
 
 def _scalar(value: Any) -> str:

@@ -9,23 +9,37 @@ seconds), then each block adds its Steps. Results are keyed by stable dotted nam
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from dataclasses import dataclass
 from typing import Any, Iterator
 
 import numpy as np
 import pint
 
-from estimator.calc import (availability, embeddings, experiment, feature_store, imbalance, index, inference,
-                            labelling, llm, queueing, serving, storage, sums, traffic, training)
+from estimator.calc import (availability, embeddings, energy, experiment, feature_store, imbalance, index,
+                            inference, labelling, llm, queueing, serving, storage, sums, traffic, training)
 from estimator.conventions import Periods, normalise_time, periods_of
 from estimator.derived import derived_steps
 from estimator.errors import ScenarioError
 from estimator.ranges import at_medians
-from estimator.scenario import Conventions, Dataset, Scenario
-from estimator.scenario.catalog import DTYPE_BYTES, bundled_prices
+from estimator.scenario import Conventions, Dataset, Scenario, price_references
+from estimator.scenario.catalog import DTYPE_BYTES, FLEET_WORDS
+from estimator.scenario.sections import Training
 from estimator.trace import Step, step
 from estimator.units import Q_
 from estimator.walk import map_quantities
+
+
+@dataclass(frozen=True)
+class UnitPrice:
+    """One unit price an estimate used: its catalog entry, and where the figure comes from."""
+
+    item: str          # "network.cdn", "storage.memory", "accelerator.L4"
+    name: str          # what it is, in words
+    price: pint.Quantity
+    source: str
+    as_of: str
 
 
 @dataclass(frozen=True)
@@ -38,6 +52,8 @@ class Estimate:
     steps: dict[str, Step]
     # (metric, threshold) pairs an experiment must not cross: text, shown by every report.
     guardrails: tuple[tuple[str, str], ...] = ()
+    # Every unit price the results used, with where it came from: shown by the Markdown report.
+    unit_prices: tuple[UnitPrice, ...] = ()
 
     def __getitem__(self, key: str) -> pint.Quantity:
         return self.steps[key].value
@@ -88,18 +104,6 @@ class Estimate:
                 f"<thead><tr><th>Result</th><th>Key</th><th>Value</th></tr></thead><tbody>{rows}</tbody></table>")
 
 
-# The point estimate that loading computed to check the scenario (scenario.check_as_every_command_does),
-# kept for the command that estimates the same object next: a large scenario was estimated twice.
-# Keyed by identity: a Scenario is frozen, and a copy (model_copy, resolved ranges) is another object.
-_CHECKED: tuple[Scenario, Estimate] | None = None
-
-
-def remember_checked(scenario: Scenario, result: Estimate) -> None:
-    """Keep ``result`` as the estimate of this very ``scenario`` object (only the latest one is kept)."""
-    global _CHECKED
-    _CHECKED = (scenario, result)
-
-
 def estimate(scenario: Scenario, *, refuse_overload: bool = True) -> Estimate:
     """The point estimate; a range counts as its median (estimator.uncertainty samples them).
 
@@ -108,9 +112,6 @@ def estimate(scenario: Scenario, *, refuse_overload: bool = True) -> Estimate:
     problem; ``refuse_overload=False`` (the planner) keeps such elements as ``inf`` for the caller
     to discard, and they never leave Envelope.
     """
-    checked = _CHECKED
-    if refuse_overload and checked is not None and checked[0] is scenario:  # estimated while it was loaded
-        return checked[1]
     scenario = at_medians(scenario)
     periods = periods_of(scenario.conventions)
     normalised = map_quantities(scenario, lambda _path, q: normalise_time(q, periods))
@@ -129,13 +130,39 @@ def estimate(scenario: Scenario, *, refuse_overload: bool = True) -> Estimate:
     steps |= _llm(normalised, periods, steps)
     steps |= _labelling(normalised, periods, steps)
     steps |= _availability(normalised, periods)
-    steps |= _costs(periods, steps)
+    steps |= _costs(normalised, periods, steps)
+    steps |= _energy(normalised, periods, steps)
     steps |= derived_steps(normalised, steps)
     guardrails = tuple((g.metric, g.threshold) for g in scenario.experiments.guardrails) if scenario.experiments else ()
     # The planner's infeasible configurations are inf by design and are discarded before anything
     # leaves Envelope (plan.py); every other estimate is checked here.
     checked = check_finite(steps) if refuse_overload else steps
-    return Estimate(scenario.name, scenario.conventions, periods, checked, guardrails)
+    return Estimate(scenario.name, scenario.conventions, periods, checked, guardrails, unit_prices(scenario))
+
+
+def unit_prices(s: Scenario) -> tuple[UnitPrice, ...]:
+    """The unit prices the scenario's results use, each once, in the order they are met.
+
+    Accelerators are those named by models, serving stages, training and the LLM section;
+    storage, network and labelling prices those named by ``scenario.price_references``.
+    """
+    prices, devices = s.prices(), s.accelerators()
+    used: dict[str, UnitPrice] = {}
+    for _path, group, key in price_references(s):
+        entry = prices[group][key]
+        used.setdefault(f"{group}.{key}", UnitPrice(f"{group}.{key}", key.replace("_", " "), entry.price,
+                                                    entry.source, entry.as_of.isoformat()))
+    names = [m.accelerator for m in s.models]
+    names += [stage.accelerator for stage in s.serving.stages if stage.accelerator] if s.serving else []
+    names += [s.training.accelerator] if s.training else []
+    names += [job.accelerator for job in s.trainings]
+    names += [s.llm.accelerator] if s.llm else []
+    for name in names:
+        device = devices[name]
+        used.setdefault(f"accelerator.{name}", UnitPrice(
+            f"accelerator.{name}", f"{device.name} ({device.kind.upper()})", device.price,
+            device.price_source or device.source, (device.price_as_of or device.as_of).isoformat()))
+    return tuple(used.values())
 
 
 class NonFiniteResult(ArithmeticError):
@@ -190,8 +217,9 @@ def _dataset(prefix: str, dataset: Dataset, periods: Periods, average_qps: pint.
         day=periods.day, month=periods.month)
 
 
-def _price(periods: Periods, group: str, name: str) -> pint.Quantity:
-    return normalise_time(bundled_prices()[group][name].price, periods)
+def _price(s: Scenario, periods: Periods, group: str, name: str) -> pint.Quantity:
+    """A unit price from the scenario's catalog layers, its calendar words in the scenario's seconds."""
+    return normalise_time(s.prices()[group][name].price, periods)
 
 
 def _storage(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[str, Step]:
@@ -204,7 +232,7 @@ def _storage(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[str
         steps |= _dataset(prefix, dataset, periods, average)
         steps |= _one(storage.storage_cost(f"{prefix}.monthly_cost", "Monthly storage cost",
                                            steps[f"{prefix}.footprint"].value,
-                                           _price(periods, "storage", dataset.tier), periods.month))
+                                           _price(s, periods, "storage", dataset.tier), periods.month))
     names = [f"storage.{d.name}" for d in s.data]
     day_total = sums.total("storage.growth_per_day", "Storage growth per day",
                               [steps[f"{n}.stored_per_day"] for n in names], unit="B", per="day")
@@ -253,13 +281,13 @@ def _features(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[st
         steps |= _one(feature_store.lookups_per_second(peak, lookups))
         steps |= _one(feature_store.read_bandwidth(peak, per_request))
         steps |= _one(storage.storage_cost("features.online.monthly_cost", "Online feature store monthly cost",
-                                           size.value, _price(periods, "storage", "memory"), periods.month))
+                                           size.value, _price(s, periods, "storage", online.tier), periods.month))
     if s.features.offline is not None:
         offline = s.features.offline
         steps |= _dataset("features.offline", offline, periods, so_far["traffic.average_qps"].value)
         steps |= _one(storage.storage_cost("features.offline.monthly_cost", "Offline feature store monthly cost",
                                            steps["features.offline.footprint"].value,
-                                           _price(periods, "storage", offline.tier), periods.month))
+                                           _price(s, periods, "storage", offline.tier), periods.month))
     return steps
 
 
@@ -277,7 +305,8 @@ def _inference(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[s
         steps |= _one(flops) | inference.fleet_steps(
             prefix, peak_qps=peak, per_request=model.inferences_per_request, flops=flops.value,
             device_peak=device.peak[model.precision], utilisation=model.utilisation, headroom=model.headroom,
-            price=device.price, month=periods.month)
+            price=device.price, month=periods.month, measured=model.measured_throughput,
+            devices_per_system=model.devices_per_system, fleet=FLEET_WORDS[device.kind])
     return steps | _model_totals(s, so_far | steps)
 
 
@@ -304,6 +333,18 @@ def _embeddings(s: Scenario) -> dict[str, Step]:
     steps |= {t.key: t for t in tables}
     if tables:
         steps |= _one(embeddings.total_size(tables))
+        if s.embeddings.memory_per_device is not None:
+            steps |= _one(embeddings.shards("embeddings.serving_devices", steps["embeddings.total_size"].value,
+                                            s.embeddings.memory_per_device, "embeddings.total_size"))
+    if tables and s.embeddings.optimizer is not None:
+        training = [embeddings.training_size(f"embeddings.tables.{t.name}", t.rows, t.dim, DTYPE_BYTES[t.dtype],
+                                             s.embeddings.optimizer) for t in s.embeddings.tables]
+        steps |= {t.key: t for t in training}
+        total = sums.total("embeddings.training_size", "Embedding tables while training", training, unit="B")
+        steps |= _one(total)
+        if s.embeddings.memory_per_device is not None:
+            steps |= _one(embeddings.shards("embeddings.training_devices", total.value,
+                                            s.embeddings.memory_per_device, "embeddings.training_size"))
     for c in s.embeddings.categorical:
         steps |= embeddings.categorical_steps(f"embeddings.categorical.{c.name}", cardinality=c.cardinality,
                                               dim=c.dim, dtype_bytes=DTYPE_BYTES[c.dtype], buckets=c.hash_buckets)
@@ -311,12 +352,17 @@ def _embeddings(s: Scenario) -> dict[str, Step]:
 
 
 def _index(s: Scenario) -> dict[str, Step]:
-    i = s.index
-    if i is None:
-        return {}
-    return index.index_steps(vectors=i.vectors, dim=i.dim, kind=i.type, hnsw_m=i.hnsw_m, level_factor=i.level_factor,
-                             pq_m=i.pq_m, pq_nbits=i.pq_nbits, nlist=i.nlist, memory_per_node=i.memory_per_node,
-                             replication=i.replication, build_rate=i.build_rate)
+    """The index (results under ``index``) and each of several named ones (under ``indexes.<name>``)."""
+    named = [("index", s.index)] if s.index is not None else []
+    named += [(f"indexes.{i.name}", i) for i in s.indexes]
+    steps: dict[str, Step] = {}
+    for prefix, i in named:
+        steps |= index.index_steps(vectors=i.vectors, dim=i.dim, kind=i.type, hnsw_m=i.hnsw_m,
+                                   level_factor=i.level_factor, pq_m=i.pq_m, pq_nbits=i.pq_nbits, nlist=i.nlist,
+                                   memory_per_node=i.memory_per_node, replication=i.replication,
+                                   build_rate=i.build_rate, prefix=prefix, imi_nbits=i.imi_nbits, opq=i.opq,
+                                   precomputed_tables=i.precomputed_tables, max_degree=i.max_degree)
+    return steps
 
 
 def _serving(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[str, Step]:
@@ -356,7 +402,8 @@ def _serving(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[str
                 prefix, peak_qps=peak_qps, per_request=Q_(stage.items, "inference/request"),
                 flops=flops / Q_(1.0, "inference"), device_peak=device.peak[precision],
                 utilisation=effective.value.magnitude, headroom=stage.headroom, price=device.price,
-                month=periods.month)
+                month=periods.month, measured=stage.measured_throughput,
+                devices_per_system=stage.devices_per_system, fleet=FLEET_WORDS[device.kind])
     steps |= serving.budget_steps([st.name for st in s.serving.stages], latencies, s.serving.latency_budget)
     return steps | _stage_totals(s, steps)
 
@@ -450,9 +497,31 @@ def _refuse_overload(s: Scenario, queued: list, steps: dict[str, Step], name: st
 
 
 def _training(s: Scenario, periods: Periods) -> dict[str, Step]:
-    t = s.training
-    if t is None:
-        return {}
+    """The training run (results under ``training``) and each of several named jobs (``trainings.<name>``)."""
+    steps = _training_job(s, periods, s.training) if s.training is not None else {}
+    for job in s.trainings:
+        steps |= renamed(_training_job(s, periods, job), "training", f"trainings.{job.name}")
+    return steps
+
+
+def renamed(steps: dict[str, Step], old: str, new: str) -> dict[str, Step]:
+    """The same steps with the key prefix ``old`` (in keys, formulas and input names) replaced by ``new``.
+
+    >>> renamed({"training.x": step("training.x", "X", "2 × training.y", 2.0, **{"training.y": 1.0})},
+    ...         "training", "trainings.a")["trainings.a.x"].formula
+    '2 × trainings.a.y'
+    """
+    pattern = re.compile(rf"(?<![\w.]){re.escape(old)}\.")
+
+    def swap(text: str) -> str:
+        return pattern.sub(f"{new}.", text)
+
+    return {swap(key): dataclasses.replace(result, key=swap(result.key), formula=swap(result.formula),
+                                            inputs={swap(name): value for name, value in result.inputs.items()})
+            for key, result in steps.items()}
+
+
+def _training_job(s: Scenario, periods: Periods, t: Training) -> dict[str, Step]:
     steps: dict[str, Step] = {}
     if t.parameters is not None and t.tokens is not None:
         flops = training.flops_from_tokens(t.parameters, t.tokens)
@@ -465,9 +534,21 @@ def _training(s: Scenario, periods: Periods) -> dict[str, Step]:
     steps |= _one(flops) | _one(training.petaflop_s_days(flops.value))
     runs = training.runs_per_month(periods.month, t.retrain_every if t.retrain_every is not None else periods.month)
     device = s.accelerators()[t.accelerator]
-    return steps | _one(runs) | training.run_steps(flops=flops.value, peak=device.peak[t.precision], mfu=t.mfu,
-                                                   cluster=t.cluster_accelerators, price=device.price,
-                                                   runs_per_month=runs.value.magnitude)
+    peak = device.peak[t.precision]
+    if t.measured_throughput is None and t.accelerator_hours is None:
+        return steps | _one(runs) | training.run_steps(flops=flops.value, peak=peak, mfu=t.mfu,
+                                                       cluster=t.cluster_accelerators, price=device.price,
+                                                       runs_per_month=runs.value.magnitude)
+    if t.accelerator_hours is not None:
+        hours = training.hours_given(t.accelerator_hours)
+    elif t.tokens is not None:
+        hours = training.hours_from_throughput(t.tokens, t.measured_throughput, "tokens")
+    else:
+        hours = training.hours_from_throughput(steps["training.examples_per_run"].value, t.measured_throughput,
+                                               "examples")
+    return (steps | _one(runs) | _one(hours) | _one(training.implied_mfu(flops.value, hours.value, peak))
+            | training.run_costs(hours.value, cluster=t.cluster_accelerators, price=device.price,
+                                 runs_per_month=runs.value.magnitude))
 
 
 def _imbalance(s: Scenario) -> dict[str, Step]:
@@ -497,11 +578,14 @@ def _experiments(s: Scenario, so_far: dict[str, Step]) -> dict[str, Step]:
         steps |= experiment.canary_steps(peak_qps=so_far["traffic.peak_qps"].value,
                                          average_qps=so_far["traffic.average_qps"].value, fraction=e.canary.fraction,
                                          daily_users=users)
-    if e.ab_test is not None:
-        a = e.ab_test
-        steps |= experiment.ab_steps(baseline=a.baseline_rate, mde=a.mde, relative=a.mde_kind == "relative",
-                                     alpha=a.alpha, power=a.power, arms=int(a.arms), daily_users=users,
-                                     allocation=a.allocation)
+    named = [("experiments.ab_test", e.ab_test)] if e.ab_test is not None else []
+    named += [(f"experiments.ab_tests.{t.name}", t) for t in e.ab_tests]
+    for prefix, a in named:
+        steps |= experiment.ab_steps(baseline=a.baseline_rate if a.baseline_rate is not None else a.baseline_mean,
+                                     mde=a.mde, relative=a.mde_kind == "relative", alpha=a.alpha, power=a.power,
+                                     arms=int(a.arms), daily_users=users, allocation=a.allocation,
+                                     direction=a.direction, sides=a.sides, convention=a.variance,
+                                     correction=a.correction, sd=a.sd, prefix=prefix)
     return steps
 
 
@@ -545,7 +629,7 @@ def _labelling(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[s
             steps, items = _one(sampled), sampled.value
         steps |= labelling.human_steps(items_per_second=items, seconds_per_item=lab.time_per_item,
                                        labels_per_item=lab.labels_per_item, hours_per_labeller=lab.hours_per_labeller,
-                                       price=_price(periods, "labelling", lab.price), day=periods.day,
+                                       price=_price(s, periods, "labelling", lab.price), day=periods.day,
                                        month=periods.month)
     if lab.natural is not None:
         steps |= labelling.pending_storage(lab.natural.examples_per_day, lab.natural.delay, lab.natural.example_size)
@@ -553,29 +637,69 @@ def _labelling(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[s
 
 
 def _availability(s: Scenario, periods: Periods) -> dict[str, Step]:
-    a = s.availability
-    if a is None:
-        return {}
+    """The system (results under ``availability``) and each of several named ones (``availabilities.<name>``)."""
+    named = [("availability", s.availability)] if s.availability is not None else []
+    named += [(f"availabilities.{a.name}", a) for a in s.availabilities]
     steps: dict[str, Step] = {}
-    if a.target is not None:
-        system = step("availability.system", "Availability target", "target", a.target, target=a.target)
-    else:
-        parts = [availability.parallel(f"availability.components.{c.name}", c.availability, c.replicas)
-                 for c in a.components]
-        steps |= {p.key: p for p in parts}
-        system = availability.series("availability.system", [p.value for p in parts], [p.key for p in parts])
-    steps |= _one(system) | _one(availability.nines(system.value))
-    for period in ("day", "week", "month", "year"):
-        steps |= _one(availability.downtime("availability", system.value, period, periods.seconds(period)))
+    for prefix, a in named:
+        if a.target is not None:
+            system = step(f"{prefix}.system", "Availability target", "target", a.target, target=a.target)
+        else:
+            parts = [availability.parallel(f"{prefix}.components.{c.name}", c.availability, c.replicas)
+                     for c in a.components]
+            steps |= {p.key: p for p in parts}
+            system = availability.series(f"{prefix}.system", [p.value for p in parts], [p.key for p in parts])
+        steps |= _one(system) | _one(availability.nines(system.value, prefix))
+        for period in ("day", "week", "month", "year"):
+            steps |= _one(availability.downtime(prefix, system.value, period, periods.seconds(period)))
     return steps
 
 
-def _costs(periods: Periods, so_far: dict[str, Step]) -> dict[str, Step]:
+def _costs(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[str, Step]:
     egress = storage.transfer_cost("cost.egress_monthly", "Monthly egress cost", so_far["traffic.egress_per_month"].value,
-                                   _price(periods, "network", "egress"))
+                                   _price(s, periods, "network", s.traffic.egress_tier))
     parts = [so_far[key] for key in ("serving.monthly_cost", "storage.monthly_cost", "features.online.monthly_cost",
                                      "features.offline.monthly_cost", "serving.stage_monthly_cost",
                                      "training.monthly_cost", "llm.monthly_cost", "labelling.monthly_cost")
              if key in so_far]
+    parts += [so_far[key] for key in so_far if key.startswith("trainings.") and key.endswith(".monthly_cost")]
     return _one(egress) | _one(sums.total("cost.monthly_total", "Total monthly cost", [*parts, egress], unit="USD",
                                           per="month"))
+
+
+def _energy(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[str, Step]:
+    """kWh per training run and per month of serving from the devices' power; t CO2e given the grid's intensity."""
+    if s.energy is None:
+        return {}
+    devices, pue, intensity = s.accelerators(), s.energy.pue, s.energy.carbon_intensity
+    steps: dict[str, Step] = {}
+    jobs = [("training", s.training)] if s.training is not None else []
+    jobs += [(f"trainings.{job.name}", job) for job in s.trainings]
+    for prefix, job in jobs:
+        if devices[job.accelerator].power is None:
+            continue
+        run = energy.energy(f"{prefix}.energy_per_run", "Energy per training run",
+                            so_far[f"{prefix}.accelerator_hours"].value, devices[job.accelerator].power, pue)
+        steps |= _one(run)
+        if intensity is not None:
+            steps |= _one(energy.emissions(f"{prefix}.co2e_per_run", "CO2e per training run", run.value, intensity))
+    fleets = [(f"models.{m.name}", m.accelerator) for m in s.models]
+    fleets += [(f"serving.stages.{st.name}", st.accelerator) for st in (s.serving.stages if s.serving else [])
+               if st.accelerator and st.model is None]
+    fleets += [("llm", s.llm.accelerator)] if s.llm is not None else []
+    parts = []
+    for prefix, name in fleets:
+        if devices[name].power is None or f"{prefix}.accelerators" not in so_far:
+            continue
+        month = energy.energy(f"{prefix}.energy_per_month", "Energy per month",
+                              so_far[f"{prefix}.accelerators"].value * periods.month, devices[name].power, pue,
+                              per="month")
+        steps |= _one(month)
+        parts.append(month)
+    if parts:
+        total = sums.total("serving.energy_per_month", "Serving energy per month", parts, unit="kWh", per="month")
+        steps |= _one(total)
+        if intensity is not None:
+            steps |= _one(energy.emissions("serving.co2e_per_month", "Serving CO2e per month", total.value, intensity,
+                                           per="month"))
+    return steps

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 __all__ = ["choose_format", "compact_line", "conventions_json", "conventions_text", "guardrails_markdown",
            "interval_texts", "intervals_markdown", "intervals_table", "markdown_text", "quantity_json", "result_json",
            "results_table", "section_key", "subject_label", "table_width", "terminal_text", "to_compact", "to_json",
-           "to_markdown", "to_table", "working"]
+           "to_markdown", "to_table", "unit_prices_markdown", "working"]
 
 def section_key(result: Step) -> str:
     """The section of a result (``traffic`` for ``traffic.peak_qps``), to group results by."""
@@ -70,7 +70,9 @@ def to_json(estimate: Estimate, spread: Spread | None = None) -> str:
     document = {"scenario": estimate.scenario, "conventions": conventions_json(estimate),
                 **({"sampling": {"samples": spread.samples, "seed": spread.seed}} if spread else {}),
                 "results": [result_json(result, intervals.get(result.key)) for result in estimate],
-                "guardrails": [{"metric": m, "threshold": t} for m, t in estimate.guardrails]}
+                "guardrails": [{"metric": m, "threshold": t} for m, t in estimate.guardrails],
+                "unit_prices": [{"item": p.item, "name": p.name, "price": quantity_json(p.price), "source": p.source,
+                                 "as_of": p.as_of} for p in estimate.unit_prices]}
     return strict_json(document)
 
 
@@ -108,7 +110,17 @@ def to_markdown(estimate: Estimate, spread: Spread | None = None) -> str:
         lines += results_table(list(results), estimate)
         lines.append("")
     lines += guardrails_markdown(estimate)
+    lines += unit_prices_markdown(estimate)
     return _lines(lines + (intervals_markdown(estimate, spread) if spread else []))
+
+
+def unit_prices_markdown(estimate: Estimate) -> list[str]:
+    """Each unit price the results used, as given (bundled, a price book or the scenario), with its source."""
+    if not estimate.unit_prices:
+        return []
+    return ["## Unit prices", "", "| Item | Price | Source | As of |", "| --- | --- | --- | --- |",
+            *[f"| {_cell(p.name)} (`{p.item}`) | {format_quantity(p.price)} | {_cell(p.source)} | {p.as_of} |"
+              for p in estimate.unit_prices], ""]
 
 
 def guardrails_markdown(estimate: Estimate) -> list[str]:

@@ -21,7 +21,8 @@ COUNTED: tuple[str, ...] = ("[request]", "[user]", "[event]", "[item]", "[exampl
                             "[vector]", "[inference]", "[label]", "[lookup]")
 
 # Vector-index types whose memory calc/index.py knows (faiss wiki, "Faiss indexes").
-IndexKind = Literal["flat", "hnsw", "ivf_flat", "sq8", "ivf_sq8", "pq", "ivf_pq"]
+IndexKind = Literal["flat", "hnsw", "ivf_flat", "sq8", "ivf_sq8", "pq", "ivf_pq", "imi_pq", "pgvector_hnsw",
+                    "diskann"]
 INDEX_KINDS: tuple[str, ...] = get_args(IndexKind)
 
 # Component kind -> one-line description (what a node of that kind stands for).

@@ -2,7 +2,8 @@
 
 The kind of fault: a check that lives in one command only (the ids of ``components:`` were
 checked when the diagram was drawn, derived expressions when the estimate ran), so ``validate``
-said ok to a file that ``diagram`` refused. The checks live in ``load_scenario`` now; this runs
+said ok to a file that ``diagram`` refused. ``validate`` now runs what the others run (loading,
+the point estimate, ``check_architecture``); this runs
 ``validate``, ``estimate``, ``diagram --format dot`` and ``report`` on every invalid file and
 every case, in-process (one interpreter, not four processes per file).
 """

@@ -65,6 +65,17 @@ def source_ui() -> Source | None:
     return Source(upload.read(MAX_BYTES + 1), Path(upload.name).name or "upload.yaml")
 
 
+def price_book_ui() -> tuple[bytes, str] | None:
+    """An optional price book: unit prices and devices replacing the bundled ones (the CLI's --catalog)."""
+    upload = st.sidebar.file_uploader(
+        "Price book (optional)", type=["yaml", "yml"],
+        help="Entries shaped like a scenario's catalog: (accelerators:, prices:), each with source and as_of. "
+             "They replace the bundled ones; the scenario's own catalog: entries win.")
+    if upload is None:
+        return None
+    return upload.getvalue(), Path(upload.name).name or "prices.yaml"
+
+
 def conventions_ui(scenario: Scenario) -> dict[str, Any]:
     """Conventions that differ from the scenario's: ``{field: value}`` as the file would write it."""
     current = scenario.conventions

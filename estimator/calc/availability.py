@@ -40,7 +40,7 @@ def series(key: str, parts: list[float] | list[pint.Quantity], names: list[str] 
 SMALLEST_UNAVAILABILITY = 2.0 ** -53
 
 
-def nines(availability: pint.Quantity | float) -> Step:
+def nines(availability: pint.Quantity | float, prefix: str = "availability") -> Step:
     """−log10(1 − A) (system-design-primer, "Availability in numbers").
 
     Defined value: an availability that rounds to 1 in floating point (three 99.9 % replicas in
@@ -52,8 +52,8 @@ def nines(availability: pint.Quantity | float) -> Step:
     """
     unavailability = np.maximum(1 - np.asarray(getattr(availability, "magnitude", availability), dtype=float),
                                 SMALLEST_UNAVAILABILITY)
-    return step("availability.nines", "Number of nines", "−log10(1 − availability.system)",
-                -np.log10(unavailability), **{"availability.system": availability})
+    return step(f"{prefix}.nines", "Number of nines", f"−log10(1 − {prefix}.system)",
+                -np.log10(unavailability), **{f"{prefix}.system": availability})
 
 
 # Downtime reads best in seconds per day, minutes per week or month, hours per year.

@@ -52,16 +52,61 @@ def run_steps(*, flops: pint.Quantity, peak: pint.Quantity, mfu: float, cluster:
                        "training.flops_per_run / (device_peak × mfu)",
                        (flops / (peak * mfu / ONE_GPU)).to("GPU*hour"), **{"training.flops_per_run": flops},
                        device_peak=peak, mfu=mfu)
+    return {device_time.key: device_time} | run_costs(device_time.value, cluster=cluster, price=price,
+                                                      runs_per_month=runs_per_month)
+
+
+def hours_from_throughput(work: pint.Quantity, throughput: pint.Quantity, what: str) -> Step:
+    """Accelerator-hours from a measured throughput per device: the work of a run over it.
+
+    ``work`` is the tokens (or examples) of one run, ``throughput`` tokens (or examples) per second
+    per device as measured. Llama 2 7B's published 184,320 GPU-hours for 2 T tokens imply about
+    3,014 tokens/s per A100 (Touvron et al. 2023, table 2); back again:
+
+    >>> r = hours_from_throughput(Q_(2e12, "token"), Q_(3014.0, "token/s/GPU"), "tokens")
+    >>> round(r.value.to("GPU*hour").magnitude)
+    184327
+    """
+    return step("training.accelerator_hours", "Accelerator-hours per run (measured throughput)",
+                f"{what}_per_run / measured_throughput", (work / throughput).to("GPU*hour"),
+                **{f"{what}_per_run": work}, measured_throughput=throughput)
+
+
+def hours_given(hours: pint.Quantity) -> Step:
+    """Accelerator-hours as published for a run (a paper's GPU-hours)."""
+    return step("training.accelerator_hours", "Accelerator-hours per run (published)", "accelerator_hours",
+                hours.to("GPU*hour"), accelerator_hours=hours)
+
+
+def implied_mfu(flops: pint.Quantity, hours: pint.Quantity, peak: pint.Quantity) -> Step:
+    """The model-FLOPs utilisation a measured run implies: FLOPs / (accelerator-hours × peak).
+
+    Source: the MFU definition of Chowdhery et al. 2022 (PaLM, appendix B), observed model FLOPs
+    over the devices' peak. Llama 2 70B: 6 × 70 B × 2 T = 8.4e23 FLOP in 1,720,320 A100-hours
+    at 312 TFLOP/s bf16 is 43 % (Touvron et al. 2023, table 2):
+
+    >>> round(float(implied_mfu(Q_(8.4e23, "FLOP"), Q_(1720320, "GPU*hour"), Q_(312e12, "FLOP/s")).value), 3)
+    0.435
+    """
+    return step("training.implied_mfu", "Model-FLOPs utilisation the measurement implies",
+                "training.flops_per_run / (training.accelerator_hours × device_peak)",
+                (flops / (hours * peak / ONE_GPU)).to(""), **{"training.flops_per_run": flops,
+                                                              "training.accelerator_hours": hours}, device_peak=peak)
+
+
+def run_costs(device_time: pint.Quantity, *, cluster: pint.Quantity, price: pint.Quantity,
+              runs_per_month: float) -> dict[str, Step]:
+    """Wall-clock on ``cluster``, cost per run and per month, from a run's accelerator-hours."""
     wall = step("training.wall_clock", "Wall-clock per run", "training.accelerator_hours / cluster_accelerators",
-                (device_time.value / cluster).to("hour"), **{"training.accelerator_hours": device_time.value},
+                (device_time / cluster).to("hour"), **{"training.accelerator_hours": device_time},
                 cluster_accelerators=cluster)
     cost = step("training.cost_per_run", "Cost per run", "training.accelerator_hours × price_per_device",
-                (device_time.value * price / ONE_GPU).to("USD"), **{"training.accelerator_hours": device_time.value},
+                (device_time * price / ONE_GPU).to("USD"), **{"training.accelerator_hours": device_time},
                 price_per_device=price)
     monthly = step("training.monthly_cost", "Training cost per month", "training.cost_per_run × runs_per_month",
                    cost.value * runs_per_month, per="month", **{"training.cost_per_run": cost.value},
                    runs_per_month=runs_per_month)
-    return {s.key: s for s in (device_time, wall, cost, monthly)}
+    return {s.key: s for s in (wall, cost, monthly)}
 
 def runs_per_month(month: pint.Quantity, every: pint.Quantity) -> Step:
     return step("training.runs_per_month", "Training runs per month", "seconds_per_month / retrain_every",

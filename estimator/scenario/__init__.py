@@ -8,18 +8,22 @@ This package owns everything between a YAML file and a validated, frozen ``Scena
 - ``sections`` the ML design blocks (embeddings, index, serving, training, experiments, llm ...);
 - ``models``   ``Scenario`` and its core sections (conventions, traffic, data, features, models);
 - ``problems`` pydantic's errors worded as located ``Problem``s;
-- ``load``     ``load_scenario`` / ``load_scenario_text``: overrides, validation, reference checks.
+- ``load``     ``load_scenario`` / ``load_scenario_text``: overrides, a price book, validation, reference checks
+  (accelerators, models, the prices a scenario names: ``price_references``); ``load_price_book``.
 
 Nothing here computes a result; ``estimator.estimate`` does, from a ``Scenario``.
 """
 
-from estimator.scenario.load import apply_overrides, load_scenario, load_scenario_text
-from estimator.scenario.models import (LLM, Availability, CatalogOverrides, Component, Components, Conventions,
+from estimator.scenario.catalog import Catalog
+from estimator.scenario.load import (apply_overrides, load_price_book, load_price_book_text, load_scenario,
+                                     load_scenario_text, price_references)
+from estimator.scenario.models import (LLM, Availability, Component, Components, Conventions,
                                        Dataset, Derived, Embeddings, Experiments, FeatureGroup, Features, FlowRef,
                                        FlowSpec, Framing, Imbalance, Index, InferenceModel, Labelling, OnlineStore,
                                        Scenario, Serving, Traffic, Training)
 
-__all__ = ["LLM", "Availability", "CatalogOverrides", "Component", "Components", "Conventions", "Dataset",
+__all__ = ["LLM", "Availability", "Catalog", "Component", "Components", "Conventions", "Dataset",
            "Derived", "Embeddings", "Experiments", "FeatureGroup", "Features", "FlowRef", "FlowSpec", "Framing",
            "Imbalance", "Index", "InferenceModel", "Labelling", "OnlineStore", "Scenario", "Serving", "Traffic",
-           "Training", "apply_overrides", "load_scenario", "load_scenario_text"]
+           "Training", "apply_overrides", "load_price_book", "load_price_book_text", "load_scenario", "load_scenario_text",
+           "price_references"]

@@ -1,7 +1,9 @@
 """Hardware and prices, read from the data files in ``estimator/scenario/catalog/``.
 
 Every entry carries ``source`` and ``as_of``: a figure without them does not belong here.
-A scenario may override an entry or add its own under ``catalog:``.
+Every entry can be replaced, and new ones added, in three layers, the later winning:
+the bundled files, a user's price book (``--catalog prices.yaml``, or an upload in the app),
+and the scenario's own ``catalog:`` section. All three have the same shape (``Catalog``).
 """
 
 from __future__ import annotations
@@ -11,8 +13,14 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
+from pydantic import model_validator
+
 from estimator.scenario.fields import Amount, Strict
 from estimator.scenario.source import safe_load
+
+__all__ = ["CATALOG_DIR", "DTYPE_BYTES", "DTYPE_COMPUTE", "FLEET_WORDS", "PRICE_GROUPS", "Accelerator", "Catalog",
+           "NumberFormat", "Precision", "Price", "Strict", "bundled_accelerators", "bundled_catalog", "bundled_prices",
+           "layered"]
 
 CATALOG_DIR = Path(__file__).with_name("catalog")
 
@@ -38,9 +46,14 @@ DTYPE_BYTES: dict[str, float] = {
 DTYPE_COMPUTE: dict[str, str] = {name: entry["compute"] for name, entry in _DTYPES.items()}
 
 
+# How a fleet of each kind of device is named in results: a CPU fleet is not "GPUs".
+FLEET_WORDS: dict[str, str] = {"gpu": "GPUs", "tpu": "TPU chips", "cpu": "CPU servers"}
+
+
 class Accelerator(Strict):
     name: str
-    kind: Literal["gpu", "cpu"] = "gpu"
+    # What a device is, so a fleet is named for what it is: GPUs, TPU chips, CPU servers.
+    kind: Literal["gpu", "tpu", "cpu"] = "gpu"
     peak: dict[Precision, Amount("[compute] / [time]", "989 TFLOP/s", positive=True)]
     memory: Amount("[information]", "80 GB", positive=True)
     memory_bandwidth: Amount("[information] / [time]", "3.35 TB/s", positive=True)
@@ -59,6 +72,41 @@ class Price(Strict):
     as_of: datetime.date
 
 
+# What a unit price of each group is per, as (dimension, example): storage tiers (the online
+# feature store included, tier ``memory``) per GB held per month, network tiers (egress, a CDN)
+# per GB sent, labelling per person-hour.
+PRICE_GROUPS: dict[str, tuple[str, str]] = {
+    "storage": ("[currency] / [information] / [time]", "0.023 USD/GB/month"),
+    "network": ("[currency] / [information]", "0.02 USD/GB"),
+    "labelling": ("[currency] / [time]", "23 USD/hour"),
+}
+PriceGroup = Literal["storage", "network", "labelling"]
+
+
+class Catalog(Strict):
+    """Entries of a catalog layer: a scenario's ``catalog:`` section, or a user's price book file.
+
+    Any bundled entry can be replaced by giving its key, and new ones added; each entry needs
+    its ``source`` and ``as_of`` like the bundled ones. A price must be per the unit its group is
+    priced in (``PRICE_GROUPS``): a CDN price in USD/GB under ``network``, say.
+    """
+
+    accelerators: dict[str, Accelerator] = {}
+    prices: dict[PriceGroup, dict[str, Price]] = {}
+
+    @model_validator(mode="after")
+    def _per_group_unit(self) -> Catalog:
+        from estimator.units import Q_
+
+        for group, entries in self.prices.items():
+            dimension, example = PRICE_GROUPS[group]
+            for name, entry in entries.items():
+                if entry.price.dimensionality != Q_(1.0, example.split(" ", 1)[1]).dimensionality:
+                    raise ValueError(f"prices.{group}.{name}: a {group} price is per {example.split('/', 1)[1]} "
+                                     f"(e.g. '{example}'), not {entry.price.units:~}")
+        return self
+
+
 @cache
 def bundled_accelerators() -> dict[str, Accelerator]:
     """The accelerators shipped with Envelope, by catalog key."""
@@ -72,3 +120,30 @@ def bundled_prices() -> dict[str, dict[str, Price]]:
     raw = safe_load((CATALOG_DIR / "prices.yaml").read_text(encoding="utf-8"))
     return {group: {name: Price.model_validate(entry) for name, entry in entries.items()}
             for group, entries in raw.items()}
+
+
+def bundled_catalog() -> Catalog:
+    """The bundled files as one catalog layer (the bottom one)."""
+    return Catalog.model_construct(accelerators=bundled_accelerators(), prices=bundled_prices())
+
+
+def layered(*layers: Catalog) -> Catalog:
+    """One catalog from layers, a later layer's entry replacing an earlier one's of the same key.
+
+    >>> book = Catalog(prices={"network": {"egress": {"price": "0.05 USD/GB", "source": "book",
+    ...                                                "as_of": "2026-01-01"}}})
+    >>> top = Catalog(prices={"network": {"cdn": {"price": "0.02 USD/GB", "source": "quote",
+    ...                                            "as_of": "2026-02-01"}}})
+    >>> merged = layered(bundled_catalog(), book, top)
+    >>> sorted(merged.prices["network"]), merged.prices["network"]["egress"].source
+    (['cdn', 'egress'], 'book')
+    >>> "object_store" in merged.prices["storage"], "L4" in merged.accelerators
+    (True, True)
+    """
+    accelerators: dict[str, Accelerator] = {}
+    prices: dict[str, dict[str, Price]] = {}
+    for layer in layers:
+        accelerators |= layer.accelerators
+        for group, entries in layer.prices.items():
+            prices[group] = prices.get(group, {}) | entries
+    return Catalog.model_construct(accelerators=accelerators, prices=prices)

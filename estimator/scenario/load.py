@@ -17,21 +17,52 @@ from pydantic import ValidationError
 
 from estimator.errors import Problem, ScenarioError, did_you_mean
 from estimator.scenario.llm_config import fill_llm_from_config
+from estimator.scenario.catalog import Catalog, layered
 from estimator.scenario.models import Scenario
 from estimator.scenario.problems import given_kind, origin, problem_of
 from estimator.scenario.source import STDIN_NAME, YamlDocument, read_capped, read_yaml
 
-__all__ = ["apply_overrides", "check_as_every_command_does", "load_scenario", "load_scenario_text",
-           "reference_problems"]
+__all__ = ["apply_overrides", "load_price_book", "load_price_book_text", "load_scenario", "load_scenario_text",
+           "price_problems", "price_references", "reference_problems"]
 
 
-def load_scenario(path: str | Path, overrides: typing.Sequence[str] = ()) -> Scenario:
-    """Read and validate a scenario file. The file is only ever read."""
-    text = read_capped(path)  # at most the size cap plus one byte, whatever the file is
-    return load_scenario_text(text, "<stdin>" if str(path) == STDIN_NAME else str(path), overrides)
+def load_scenario(path: str | Path, overrides: typing.Sequence[str] = (), book: Catalog | None = None) -> Scenario:
+    """Read and validate a scenario file. The file is only ever read.
+
+    ``book`` is a user's price book (``load_price_book``): its entries replace the bundled ones,
+    and the scenario's own ``catalog:`` entries replace both.
+    """
+    return load_scenario_text(_read(path), "<stdin>" if str(path) == STDIN_NAME else str(path), overrides, book)
 
 
-def load_scenario_text(text: str | bytes, file: str, overrides: typing.Sequence[str] = ()) -> Scenario:
+def _read(path: str | Path) -> bytes:
+    """At most the size cap plus one byte, whatever the file is (a device, a pipe, 6 GB)."""
+    return read_capped(path)
+
+
+def load_price_book(path: str | Path) -> Catalog:
+    """Read a price book: a file shaped like a scenario's ``catalog:`` section.
+
+    Problems are located in the book (file, line, field), as a scenario's are.
+    """
+    return load_price_book_text(_read(path), str(path))
+
+
+def load_price_book_text(text: str | bytes, file: str) -> Catalog:
+    """Validate price book text (a file's content or an upload); ``file`` names it in messages."""
+    document = read_yaml(text, file)
+    if not isinstance(document.data, dict):
+        given = "an empty file" if document.data is None else given_kind(document.data)
+        raise ScenarioError([document.problem((), "not a price book", given=given,
+                                              expected="a mapping with accelerators: and/or prices:")])
+    try:
+        return Catalog.model_validate(document.data)
+    except ValidationError as error:
+        raise ScenarioError([problem_of(document, item, root=Catalog) for item in error.errors()]) from None
+
+
+def load_scenario_text(text: str | bytes, file: str, overrides: typing.Sequence[str] = (),
+                       book: Catalog | None = None) -> Scenario:
     """Validate scenario text (a file's content or an upload); ``file`` names it in messages."""
     document = read_yaml(text, file)
     if not isinstance(document.data, dict):
@@ -44,28 +75,11 @@ def load_scenario_text(text: str | bytes, file: str, overrides: typing.Sequence[
     except ValidationError as error:
         raise ScenarioError([problem_of(origin(document, tuple(item["loc"]), overrides), item)
                              for item in error.errors()]) from None
+    if book is not None:
+        scenario = scenario.model_copy(update={"catalog": layered(book, scenario.catalog)})
     _check_accelerators(scenario, document)
     scenario.read_from(document)
-    check_as_every_command_does(scenario)
     return scenario
-
-
-def check_as_every_command_does(scenario: Scenario) -> None:
-    """Refuse here what a command would refuse later, so ``validate`` agrees with every command.
-
-    The derived expressions (names, parse, dimension, finiteness) are checked by evaluating the
-    point estimate; the ids in ``components:`` by building the architecture into a Sketch (the
-    diagram's own code, without networkx or Graphviz). Both raise a located ``ScenarioError``.
-
-    The one import upward from the scenario layer, made when a file is loaded rather than at
-    import: the estimate and the architecture both import this package.
-    """
-    from diagrams_lib.architecture import Sketch, populate
-    from estimator.estimate import estimate, remember_checked
-
-    result = estimate(scenario)
-    populate(Sketch(), scenario, result)
-    remember_checked(scenario, result)  # the command's own estimate of this object is then free
 
 
 def apply_overrides(data: dict[str, Any], overrides: typing.Sequence[str], file: str) -> dict[str, Any]:
@@ -123,7 +137,7 @@ def _check_accelerators(scenario: Scenario, document: YamlDocument) -> None:
     problems += [
         document.problem(p["path"], p["what"], given=p["given"], expected=p["expected"],
                          hint=did_you_mean(p["given"].strip("'"), p["choices"]) if "choices" in p else None)
-        for p in reference_problems(scenario, known)
+        for p in reference_problems(scenario, known) + price_problems(scenario)
     ]
     if problems:
         raise ScenarioError(problems)
@@ -155,6 +169,8 @@ def reference_problems(scenario: Any, accelerators: dict[str, Any]) -> list[dict
             device(path, stage.accelerator, stage.precision)
     if scenario.training is not None:
         device(("training",), scenario.training.accelerator, scenario.training.precision)
+    for index, job in enumerate(scenario.trainings):
+        device(("trainings", index), job.accelerator, job.precision)
     if scenario.llm is not None:
         m = scenario.llm
         offered = accelerators[m.accelerator].peak if m.accelerator in accelerators else {}
@@ -162,3 +178,30 @@ def reference_problems(scenario: Any, accelerators: dict[str, Any]) -> list[dict
         if problems and problems[-1]["path"] == ("llm", "precision"):  # name the field that chose it
             problems[-1]["path"] = ("llm", "compute" if m.compute is not None else "dtype")
     return problems
+
+
+def price_references(scenario: Scenario) -> list[tuple[tuple[str | int, ...], str, str]]:
+    """Every unit price the scenario uses: (path of the field naming it, group, key).
+
+    One list for both the reference check (``price_problems``) and the report of prices used.
+    """
+    used: list[tuple[tuple[str | int, ...], str, str]] = [(("traffic", "egress_tier"), "network",
+                                                           scenario.traffic.egress_tier)]
+    used += [(("data", index, "tier"), "storage", dataset.tier) for index, dataset in enumerate(scenario.data)]
+    if scenario.features.online is not None:
+        used.append((("features", "online", "tier"), "storage", scenario.features.online.tier))
+    if scenario.features.offline is not None:
+        used.append((("features", "offline", "tier"), "storage", scenario.features.offline.tier))
+    labelling = scenario.labelling
+    if labelling is not None and (labelling.items_per_day is not None or labelling.sampled_fraction is not None):
+        used.append((("labelling", "price"), "labelling", labelling.price))
+    return used
+
+
+def price_problems(scenario: Scenario) -> list[dict[str, Any]]:
+    """A price named by the scenario that no catalog layer holds."""
+    prices = scenario.prices()
+    return [dict(path=path, what=f"unknown {group} price", given=repr(key),
+                 expected=f"a key of the catalog's {group} prices: " + ", ".join(sorted(prices.get(group, {}))),
+                 choices=list(prices.get(group, {})))
+            for path, group, key in price_references(scenario) if key not in prices.get(group, {})]

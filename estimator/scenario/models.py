@@ -14,15 +14,16 @@ from pydantic import AfterValidator, Field, PrivateAttr, field_validator, model_
 from pydantic_core import PydanticCustomError
 
 from estimator.errors import did_you_mean
-from estimator.scenario.catalog import Accelerator, Precision, bundled_accelerators
-from estimator.scenario.fields import IDENTIFIER, Amount, Count, CountRate, Factor, Fraction, Share, Strict
-from estimator.scenario.sections import (LLM, Availability, Embeddings, Experiments, Imbalance, Index, Labelling,
-                                         Serving, Training)
+from estimator.scenario.catalog import Accelerator, Catalog, Precision, Price, bundled_catalog, layered
+from estimator.scenario.fields import (IDENTIFIER, Amount, Count, CountRate, Factor, Fraction, PositiveNumber, Share,
+                                       Strict)
+from estimator.scenario.sections import (LLM, Availability, Embeddings, Energy, Experiments, Imbalance, Index,
+                                         Labelling, NamedAvailability, NamedIndex, NamedTraining, Serving, Training)
 from estimator.scenario.source import YamlDocument
 from estimator.units import Q_
 from estimator.vocabulary import CLUSTERS, COMPONENT_KINDS, FLOW_KINDS, Archetype
 
-__all__ = ["CALENDAR_SECONDS", "LLM", "NAME_MAX", "PERIOD_SPREAD", "Availability", "CatalogOverrides", "Component", "Components", "Conventions", "Dataset",
+__all__ = ["CALENDAR_SECONDS", "LLM", "NAME_MAX", "PERIOD_SPREAD", "Availability", "Catalog", "Component", "Components", "Conventions", "Dataset",
            "Derived", "Embeddings", "Experiments", "FeatureGroup", "Features", "FlowRef", "FlowSpec", "Framing",
            "Imbalance", "Index", "InferenceModel", "Labelling", "OnlineStore", "Scenario", "Serving", "Traffic",
            "Training"]
@@ -82,6 +83,9 @@ class Traffic(Strict):
     write_fraction: Fraction = 0.0
     request_size: Amount("[information]", "2 KB") = Q_(0.0, "B")
     response_size: Amount("[information]", "20 KB") = Q_(0.0, "B")
+    # The network price the responses are sent at: a key of the catalog's network prices
+    # (bundled ``egress``, or one the scenario or a price book adds, such as a CDN's).
+    egress_tier: str = "egress"
 
     @model_validator(mode="after")
     def _one_source_of_requests(self) -> Traffic:
@@ -108,7 +112,7 @@ class Dataset(Strict):
     retention: Amount("[time]", "365 day", positive=True)
     replication: Factor = 1.0
     compression_ratio: Factor = 1.0
-    tier: Literal["object_store", "block_ssd", "memory"] = "object_store"
+    tier: str = "object_store"  # a key of the catalog's storage prices
 
     @model_validator(mode="after")
     def _one_rate(self) -> Dataset:
@@ -133,6 +137,7 @@ class OnlineStore(Strict):
     groups: list[FeatureGroup] = Field(min_length=1)
     replication: Factor = 1.0
     overhead: Factor = 1.0  # keys, serialisation and free space on top of the raw values
+    tier: str = "memory"    # a key of the catalog's storage prices: what a GB-month of the store costs
 
 
 class Features(Strict):
@@ -152,6 +157,11 @@ class InferenceModel(Strict):
     precision: Precision = "fp16"
     utilisation: Share = 0.3
     headroom: Factor = 1.2
+    # A benchmark beats datasheet × utilisation: inferences per second measured on a system of
+    # devices_per_system devices (MLPerf reports per system). Given, it sizes the fleet, and the
+    # utilisation it implies is shown; ``utilisation`` is then not used.
+    measured_throughput: Amount("[inference] / [time]", "25000 inference/s", positive=True) | None = None
+    devices_per_system: PositiveNumber = 1.0
 
     @model_validator(mode="after")
     def _one_size(self) -> InferenceModel:
@@ -233,10 +243,6 @@ class Components(Strict):
     add_flows: list[FlowSpec] = []
 
 
-class CatalogOverrides(Strict):
-    accelerators: dict[str, Accelerator] = {}
-
-
 NAME_MAX = 200  # characters of a scenario's name: a title, not a document
 
 
@@ -250,23 +256,27 @@ class Scenario(Strict):
     data: list[Dataset] = []
     features: Features = Features()
     models: list[InferenceModel] = []
-    catalog: CatalogOverrides = CatalogOverrides()
+    catalog: Catalog = Catalog()  # entries replacing or adding to the bundled catalog (scenario/catalog.py)
     # ML system design sections (sections.py), all optional.
     embeddings: Embeddings | None = None
     index: Index | None = None
+    indexes: list[NamedIndex] = []  # several, each named: results under indexes.<name>
     serving: Serving | None = None
     training: Training | None = None
+    trainings: list[NamedTraining] = []  # several jobs, each named: results under trainings.<name>
     imbalance: Imbalance | None = None
     experiments: Experiments | None = None
     llm: LLM | None = None
     labelling: Labelling | None = None
     availability: Availability | None = None
+    availabilities: list[NamedAvailability] = []  # several, each named: results under availabilities.<name>
+    energy: Energy | None = None
     derived: list[Derived] = []
     components: Components = Components()
 
     _source: YamlDocument | None = PrivateAttr(default=None)
 
-    @field_validator("data", "models", "derived")
+    @field_validator("data", "models", "derived", "indexes", "availabilities", "trainings")
     @classmethod
     def _unique_names(cls, items: list[Any]) -> list[Any]:
         names = [item.name for item in items]
@@ -276,8 +286,12 @@ class Scenario(Strict):
         return items
 
     def accelerators(self) -> dict[str, Accelerator]:
-        """The bundled catalog with this scenario's own entries on top."""
-        return {**bundled_accelerators(), **self.catalog.accelerators}
+        """The bundled catalog with this scenario's own entries (and a price book's) on top."""
+        return layered(bundled_catalog(), self.catalog).accelerators
+
+    def prices(self) -> dict[str, dict[str, Price]]:
+        """Unit prices by group and key: the bundled ones with this scenario's (and a price book's) on top."""
+        return layered(bundled_catalog(), self.catalog).prices
 
     @property
     def source(self) -> YamlDocument | None:

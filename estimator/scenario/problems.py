@@ -25,12 +25,12 @@ def origin(document: YamlDocument, loc: tuple[Any, ...], overrides: typing.Seque
     return document
 
 
-def problem_of(document: YamlDocument, error: Any) -> Problem:
-    """Turn one pydantic error into one located Problem."""
+def problem_of(document: YamlDocument, error: Any, root: Any = None) -> Problem:
+    """Turn one pydantic error into one located Problem (``root``: the model validated, a Scenario by default)."""
     loc = tuple(error["loc"])
     kind, context = error["type"], error.get("ctx") or {}
     if kind == "extra_forbidden":
-        fields = _fields_at(Scenario, loc[:-1])
+        fields = _fields_at(root or Scenario, loc[:-1])
         return document.problem(loc, "unknown key", at_key=True, hint=did_you_mean(str(loc[-1]), fields))
     if kind == "missing":
         return document.problem(loc, "missing key", at_key=True)

@@ -94,6 +94,10 @@ class CategoricalFeature(Strict):
 class Embeddings(Strict):
     tables: list[EmbeddingTable] = []
     categorical: list[CategoricalFeature] = []
+    # Training-time memory: with an optimizer, each table's weights, gradients and fp32 optimizer
+    # state (estimator/calc/embeddings.py); with memory_per_device, the devices that hold them.
+    optimizer: Literal["sgd", "adagrad", "rowwise_adagrad", "adam"] | None = None
+    memory_per_device: Amount("[information]", "80 GB", positive=True) | None = None
 
     @model_validator(mode="after")
     def _names(self) -> Embeddings:
@@ -120,6 +124,10 @@ class Index(Strict):
     memory_per_node: Amount("[information]", "256 GB", positive=True) | None = None
     replication: Factor = 1.0
     build_rate: Amount("[vector] / [time]", "1 million vector/s", positive=True) | None = None
+    imi_nbits: PositiveNumber = 12.0         # imi_pq: bits per half of the multi-index (2^(2·nbits) cells)
+    opq: bool = False                       # an OPQ rotation (d × d floats) before PQ
+    precomputed_tables: bool = False        # ivf_pq: faiss's precomputed tables (nlist × M × 2^nbits floats)
+    max_degree: PositiveNumber = 64.0       # diskann: R, neighbours per node on SSD
 
     @field_validator("hnsw_m")
     @classmethod
@@ -130,6 +138,11 @@ class Index(Strict):
 
     @model_validator(mode="after")
     def _ivf_needs_lists(self) -> Index:
+        if self.type == "pgvector_hnsw" and highest(self.dim) > 2000:
+            raise ValueError("pgvector indexes at most 2,000 dimensions with HNSW (vector type); "
+                             "use halfvec, or reduce dim")
+        if self.precomputed_tables and self.type != "ivf_pq":
+            raise ValueError("precomputed_tables are faiss's IVF-PQ tables: they need type: ivf_pq")
         if self.type.startswith("ivf") and lowest(self.nlist) < 1:
             raise ValueError(f"an {self.type} index needs nlist (coarse centroids), e.g. nlist: 65536")
         if isinstance(self.dim, Range) or isinstance(self.pq_m, Range):
@@ -140,6 +153,13 @@ class Index(Strict):
 
 
 # -------------------------------------------------------------------------------- serving
+
+
+class NamedIndex(Index):
+    """One of several ANN indexes (one per entity or embedding space): its results carry the name."""
+
+    name: str = Field(pattern=IDENTIFIER)
+
 
 class Stage(Strict):
     """One stage of a request path, in order. Its model is either one of ``models`` (by name;
@@ -161,12 +181,19 @@ class Stage(Strict):
     feature_fetch: Amount("[time]", "5 ms") = ZERO_S
     network_hops: Count = 0.0
     hop_latency: Amount("[time]", "0.5 ms") = Q_(0.5, "ms")  # a round trip within a datacenter
+    # A benchmark of this stage on its own device: items (inferences) per second on a system of
+    # devices_per_system devices. It sizes the stage's fleet instead of peak × utilisation.
+    measured_throughput: Amount("[inference] / [time]", "25000 inference/s", positive=True) | None = None
+    devices_per_system: PositiveNumber = 1.0
     # A fixed fleet for this stage's device (its model's, when it names one): latency under load then
     # shows how that fleet copes as traffic moves, instead of a fleet resized at every load.
     replicas: Amount("[accelerator]", "8 GPU", positive=True) | None = None
 
     @model_validator(mode="after")
     def _one_model(self) -> Stage:
+        if self.measured_throughput is not None and self.accelerator is None:
+            raise ValueError("measured_throughput is a stage's own device's: give its accelerator "
+                             "(a stage that names a model takes the model's measured_throughput)")
         if self.model is not None and (self.accelerator is not None or highest(self.flops_per_item).magnitude):
             raise ValueError("a stage that names a model takes its FLOPs and accelerator from it; "
                              "drop flops_per_item and accelerator")
@@ -226,6 +253,25 @@ class Training(Strict):
     mfu: Share = 0.4                      # model FLOPs utilisation
     cluster_accelerators: Amount("[accelerator]", "64 GPU", positive=True) = Q_(8.0, "GPU")
     retrain_every: Amount("[time]", "1 day", positive=True) | None = None
+    # A measurement beats peak × mfu: tokens (with parameters and tokens) or examples (with
+    # examples) per second per device as measured, or the accelerator-hours a run took as
+    # published. Either gives the accelerator-hours, and the MFU it implies is shown.
+    measured_throughput: (Amount("[token] / [time] / [accelerator]", "3000 token/s/GPU", positive=True)
+                          | Amount("[example] / [time] / [accelerator]", "2000 example/s/GPU", positive=True)
+                          | None) = None
+    accelerator_hours: Amount("[accelerator] * [time]", "184320 GPU*hour", positive=True) | None = None
+
+    @model_validator(mode="after")
+    def _measured(self) -> Training:
+        if self.measured_throughput is not None and self.accelerator_hours is not None:
+            raise ValueError("give measured_throughput or accelerator_hours, not both")
+        if self.measured_throughput is not None:
+            counted = "token" if "[token]" in str(highest(self.measured_throughput).dimensionality) else "example"
+            wanted = "token" if self.tokens is not None else "example"
+            if counted != wanted:
+                raise ValueError(f"measured_throughput counts {counted}s but the run is sized in {wanted}s; "
+                                 f"give it in {wanted}/s/GPU")
+        return self
 
     @model_validator(mode="after")
     def _one_method(self) -> Training:
@@ -241,6 +287,12 @@ class Training(Strict):
         if self.example_size is not None and not by_examples:
             raise ValueError("example_size needs examples_per_day and window")
         return self
+
+
+class NamedTraining(Training):
+    """One of several training jobs (a published table's rows, or a ranker and a retriever): results carry the name."""
+
+    name: str = Field(pattern=IDENTIFIER)
 
 
 # ------------------------------------------------------------------------------ imbalance
@@ -262,12 +314,26 @@ class Canary(Strict):
 
 
 class ABTest(Strict):
-    baseline_rate: Share
-    mde: Share                            # minimum detectable effect
+    """Sample size per arm and days to reach it, as a practitioner states the test.
+
+    A conversion rate (``baseline_rate``) or a continuous metric (``baseline_mean`` with its
+    standard deviation ``sd``); an increase or a decrease of ``mde``; one- or two-sided; a variance
+    convention for rates (estimator/calc/experiment.py); more than two arms with Bonferroni's
+    correction (each treatment against the control).
+    """
+
+    baseline_rate: Share | None = None
+    baseline_mean: float | None = None    # a continuous metric's mean (revenue per user, minutes watched)
+    sd: PositiveNumber | None = None      # its standard deviation per user, in the same unit
+    mde: PositiveNumber                   # minimum detectable effect: absolute, or relative to the baseline
     mde_kind: Literal["absolute", "relative"] = "absolute"
-    alpha: Share = 0.05                   # two-sided
+    direction: Literal["increase", "decrease"] = "increase"
+    sides: Literal[1, 2] = 2              # 1: one-sided, in ``direction``
+    variance: Literal["evan_miller", "pooled", "unpooled", "arcsine"] = "evan_miller"  # rates only
+    alpha: Share = 0.05                   # over the whole test; split over comparisons by ``correction``
     power: Share = 0.8
     arms: Count = 2.0
+    correction: Literal["bonferroni", "none"] = "bonferroni"  # for more than two arms
     allocation: Share = 1.0               # share of daily users in the experiment
 
     @field_validator("power")
@@ -279,10 +345,24 @@ class ABTest(Strict):
 
     @model_validator(mode="after")
     def _rate(self) -> ABTest:
-        base, mde = highest(self.baseline_rate), highest(self.mde)
-        treated = base * (1 + mde) if self.mde_kind == "relative" else base + mde
-        if treated >= 1:
-            raise ValueError(f"baseline_rate with mde gives a rate of {treated:g}; it must stay below 1")
+        if (self.baseline_rate is None) == (self.baseline_mean is None):
+            raise ValueError("give baseline_rate (a conversion rate) or baseline_mean with sd (a continuous metric)")
+        if (self.baseline_mean is None) != (self.sd is None):
+            raise ValueError("a continuous metric needs both baseline_mean and sd")
+        if self.baseline_rate is not None and self.variance != "evan_miller" and self.sd is not None:
+            raise ValueError("sd is for a continuous metric; a rate's variance follows from it")
+        mde = highest(self.mde)
+        if self.baseline_rate is not None:
+            base = highest(self.baseline_rate) if self.direction == "increase" else lowest(self.baseline_rate)
+            change = base * mde if self.mde_kind == "relative" else mde
+            treated = base + change if self.direction == "increase" else base - change
+            if treated >= 1:
+                raise ValueError(f"baseline_rate with mde gives a rate of {treated:g}; it must stay below 1")
+            if treated <= 0:
+                raise ValueError(f"baseline_rate with a decrease of mde gives a rate of {treated:g}; "
+                                 "it must stay above 0")
+        elif self.variance != "evan_miller":
+            raise ValueError("variance is a convention for rates; a continuous metric's comes from sd")
         if isinstance(self.arms, Range):
             raise ValueError("arms is how many variants the test has; give it as a number, not a range")
         if self.arms < 2:
@@ -295,10 +375,27 @@ class Guardrail(Strict):
     threshold: str = Field(min_length=1, max_length=200)
 
 
+class NamedABTest(ABTest):
+    """One of several A/B tests, named (a metric, a surface): its results carry the name."""
+
+    name: str = Field(pattern=IDENTIFIER)
+
+
 class Experiments(Strict):
     canary: Canary | None = None
     ab_test: ABTest | None = None
+    # Several tests (one per metric, say), each named: results under experiments.ab_tests.<name>.
+    ab_tests: list[NamedABTest] = []
     guardrails: list[Guardrail] = []
+
+    @field_validator("ab_tests")
+    @classmethod
+    def _unique(cls, items: list[Any]) -> list[Any]:
+        names = [item.name for item in items]
+        repeated = sorted({name for name in names if names.count(name) > 1})
+        if repeated:
+            raise ValueError(f"names must be unique; repeated: {', '.join(repeated)}")
+        return items
 
 
 # ------------------------------------------------------------------------------------ llm
@@ -429,7 +526,7 @@ class Labelling(Strict):
     time_per_item: Amount("[time] / [item]", "30 s/item", positive=True) = Q_(30.0, "s/item")
     labels_per_item: Factor = 1.0
     hours_per_labeller: Amount("[time] / [labeller]", "6 hour/labeller", positive=True) = Q_(6.0, "hour/labeller")
-    price: Literal["human_label_hour", "expert_label_hour"] = "human_label_hour"
+    price: str = "human_label_hour"  # a key of the catalog's labelling prices (per person-hour)
     natural: NaturalLabels | None = None
 
     @model_validator(mode="after")
@@ -456,6 +553,16 @@ class Component(Strict):
                        expected="below 100 %, e.g. '99.99 %'")
 
 
+class Energy(Strict):
+    """Energy and carbon of training and serving, from the catalog's board power per device.
+
+    A device without a published power (the catalog leaves it out) adds no energy.
+    """
+
+    pue: Factor = 1.0   # power usage effectiveness: facility energy over the devices' energy
+    carbon_intensity: Amount("[mass] / [energy]", "0.43 kg/kWh") | None = None  # of the grid, CO2e
+
+
 class Availability(Strict):
     """Components in series; each may be replicated (in parallel). Or just a target."""
 
@@ -472,3 +579,9 @@ class Availability(Strict):
             raise ValueError("a target of 100 % allows no downtime; give e.g. '99.99 %'")
         _unique(self.components, "component names")
         return self
+
+
+class NamedAvailability(Availability):
+    """One of several systems (a published table's rows, say): its results carry the name."""
+
+    name: str = Field(pattern=IDENTIFIER)
