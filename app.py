@@ -30,7 +30,7 @@ from ui.view import View
 
 def problem_ui(message: str, title: str) -> None:
     """A user error, word for word as the CLI prints it."""
-    st.error(title)
+    st.error(report.markdown_text(title))  # file names and text from the file are shown, never rendered
     st.code(message, language=None, wrap_lines=True)
 
 
@@ -41,7 +41,7 @@ def edits_ui(source: Source, original: Scenario, book: tuple[str, ...]) -> Edite
     texts, slots = assumptions_ui(inputs, source.id)
     edited = apply_edits(source.text, source.file, inputs, texts, base, load=cached.loaded)
     for path, message in edited.field_errors.items():
-        slots[path].error(message)
+        slots[path].error(report.markdown_text(message))
     return edited
 
 
@@ -102,7 +102,7 @@ def scenario_tab_ui(view: View) -> None:
     for label, value in (("Goal", framing.goal), ("ML task", framing.task), ("Objective", framing.objective),
                          ("Labels", framing.labels)):
         if value:
-            st.markdown(f"**{label}:** {value}")
+            st.markdown(f"**{label}:** {report.markdown_text(value)}")
     st.markdown("#### Scenario file, with your edits")
     st.code(cached.edited_text(view.text, view.file, view.overrides), language="yaml")
 
@@ -114,7 +114,7 @@ def downloads_tab_ui(view: View) -> None:
                  cached.markdown_text(view.text, view.file, view.overrides),
                  cached.json_text(view.text, view.file, view.overrides), drawn)
     if problem:
-        st.caption(problem)
+        st.caption(report.markdown_text(problem))
 
 
 # Each tab is a title and a function of the View; other views of the estimate add theirs here.
@@ -138,8 +138,8 @@ def header_ui(slot: DeltaGenerator, source: Source, overrides: tuple[str, ...], 
     scenario = cached.loaded(source.text, source.file, overrides)
     result = cached.estimated(source.text, source.file, overrides)
     with slot.container():
-        st.title(scenario.name)
-        st.caption(f"{scenario.summary}  \nConventions: {report.conventions_text(result)}")
+        st.title(report.markdown_text(scenario.name))
+        st.caption(f"{report.markdown_text(scenario.summary)}  \nConventions: {report.conventions_text(result)}")
         metrics_ui(cached.cards(source.text, source.file, overrides, book, scenario.archetype))
 
 

@@ -170,11 +170,20 @@ def find_key(patterns: str, estimate: Estimate) -> str | None:
     >>> find_key("index.*size*|index.*memory*", e), find_key("llm.*", e)
     ('index.ann.size', None)
     """
-    for pattern in patterns.split("|"):
+    for pattern in (part.strip() for part in patterns.split("|")):
+        # A plain key (every per-model and per-dataset placeholder) is looked up, not matched
+        # against each result: scanning made a diagram of n datasets cost n × results.
+        if not _WILDCARDS.search(pattern):
+            if pattern in estimate.steps:
+                return pattern
+            continue
         for key in estimate.steps:
-            if fnmatch.fnmatchcase(key, pattern.strip()):
+            if fnmatch.fnmatchcase(key, pattern):
                 return key
     return None
+
+
+_WILDCARDS = re.compile(r"[*?\[]")  # what makes an fnmatch pattern more than a plain key
 
 
 def _number(value: float) -> str:

@@ -117,8 +117,9 @@ def evaluate(expr: str, values: Mapping[str, pint.Quantity]) -> pint.Quantity:
             placeholders[placeholder] = values[name]
             text = text[:start] + placeholder + text[end:]
     try:
-        result = bounded_parse(text, **placeholders)
-        result = drop_scale_words(result) if isinstance(result, pint.Quantity) else Q_(float(result), "")
+        with np.errstate(all="ignore"):  # a division by zero in sampled arrays is refused below, located
+            result = bounded_parse(text, **placeholders)
+            result = drop_scale_words(result) if isinstance(result, pint.Quantity) else Q_(float(result), "")
     except CostlyExpression as error:
         raise ExpressionProblem(_costly(error)) from None
     except UnitSpelling as error:
@@ -130,7 +131,13 @@ def evaluate(expr: str, values: Mapping[str, pint.Quantity]) -> pint.Quantity:
     except Exception as error:  # pint's parser raises several types for malformed text
         reason = str(error) or "it is not arithmetic over numbers, names and units"
         raise ExpressionProblem(f"cannot evaluate the expression: {reason}") from None
-    if not np.all(np.isfinite(result.magnitude)):
+    finite = np.isfinite(result.magnitude)
+    if not np.all(finite):
+        if np.ndim(finite) > 0 and np.any(finite):  # some draws only: a range's samples reach 0 or overflow
+            raise ExpressionProblem(
+                f"the expression divides by zero or overflows for {int(np.size(finite) - np.count_nonzero(finite)):,} "
+                f"of {np.size(finite):,} sampled values (a range's draws are clipped at its field's floor, 0 for "
+                "an amount); give that range a low above 0 or dist: lognormal")
         raise ExpressionProblem("the expression divides by zero or overflows")
     return result
 

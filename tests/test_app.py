@@ -233,6 +233,7 @@ def test_an_edit_shows_in_the_comparison_and_another_case_study_can_be_compared(
 
 def test_a_sweep_follows_its_bounds_and_words_a_bad_bound_like_the_cli():
     from estimator.estimate import estimate as run
+    from estimator.report import markdown_text
     from estimator.units import Q_, format_quantity
 
     app = opened(started("event_recommendation.yaml"), "Sweep")
@@ -254,4 +255,45 @@ def test_a_sweep_follows_its_bounds_and_words_a_bad_bound_like_the_cli():
     cli = run_cli("sweep", "event_recommendation.yaml", "--param", "traffic.monthly_active_users=100M..2 KB",
                   "--target", "cost.monthly_total", cwd=ROOT / "scenarios")
     assert cli.returncode == 2 and "wrong dimension" in cli.stderr
-    assert [e.value for e in app.main.error] == [cli.stderr.strip()]
+    # The same words, Markdown-escaped so that text from a file renders as written and loads nothing.
+    assert [e.value for e in app.main.error] == [markdown_text(cli.stderr.strip())]
+
+
+def test_a_large_upload_shows_a_bounded_sidebar_and_draws_one_picture_per_run(monkeypatch):
+    import sys
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from scaling import scenario_text
+
+    from estimator.edits import editable_inputs
+    from ui.inputs import MAX_FIELDS_PER_SECTION, hidden_fields_text
+
+    text = scenario_text(100).encode("utf-8")
+    data_fields = sum(1 for item in editable_inputs(load_scenario_text(text, "x")) if item.section == "data")
+    app = started()
+    app.sidebar.radio[0].set_value("Upload a YAML file").run()
+    app.sidebar.file_uploader[0].set_value(("big.yaml", text, "application/x-yaml")).run()
+    assert not app.exception and not app.error
+    widgets = [*app.sidebar.text_input, *app.sidebar.text_area, *app.sidebar.selectbox]
+    assert len([w for w in widgets if w.key and ":data." in w.key]) == MAX_FIELDS_PER_SECTION
+    assert hidden_fields_text(data_fields - MAX_FIELDS_PER_SECTION) in [c.value for c in app.sidebar.caption]
+
+
+def test_the_svg_is_drawn_only_when_asked_for(monkeypatch):
+    from diagrams_lib import render as render_module
+    from estimator.estimate import estimate
+    from ui import diagram
+
+    scenario = load_scenario_text((ROOT / "scenarios" / "video_search.yaml").read_bytes(), "x.yaml")
+    drawn_formats: list[str] = []
+    original = render_module.render
+
+    def counting(graph, fmt="png", **kwargs):
+        drawn_formats.append(fmt)
+        return original(graph, fmt=fmt, **kwargs)
+
+    monkeypatch.setattr(render_module, "render", counting)
+    diagram.render_cached.clear()
+    pictures, problem = diagram.pictures(scenario, estimate(scenario), "onprem", "LR")
+    assert problem is None and drawn_formats == ["png"]
+    assert pictures["svg"]().startswith(b"<?xml") and drawn_formats == ["png", "svg"]

@@ -15,6 +15,7 @@ import streamlit as st
 from estimator.compare import compare
 from estimator.errors import EnvelopeError, OptionError
 from estimator.estimate import estimate
+from estimator.report import markdown_text
 from estimator.scenario import load_scenario_text
 from estimator.uncertainty import (
     DEFAULT_SAMPLES,
@@ -149,7 +150,11 @@ def uncertainty_tab_ui(view: View) -> None:
                              format_func=lambda n: f"{n:,}", key="uncertainty:samples")
     seed = int(right.number_input("Seed", min_value=0, max_value=2**32 - 1, value=DEFAULT_SEED, step=1,
                                   key="uncertainty:seed"))
-    shown = spread_view(view.text, view.file, view.overrides, samples, seed)
+    try:  # a range whose draws break a result (a division by zero) is the file's to fix: say where
+        shown = spread_view(view.text, view.file, view.overrides, samples, seed)
+    except EnvelopeError as error:
+        st.error(markdown_text(worded(error)))
+        return
     st.caption(f"{shown.samples:,} samples, seed {shown.seed}. Each range is a 90 % interval (log-normal unless "
                "the file says otherwise); the point estimate puts every range at its median.")
     st.dataframe([{"Result": row.label, "p5": row.p5, "p50": row.p50, "p95": row.p95, "Point estimate": row.point,
@@ -175,7 +180,11 @@ def sensitivity_tab_ui(view: View) -> None:
     keys = [result.key for result in view.estimate]
     target = st.selectbox("Result", keys, index=default_index(keys), key="sensitivity:target",
                           format_func=lambda key: f"{view.estimate.steps[key].label} ({key})")
-    chart = tornado_view(view.text, view.file, view.overrides, target)
+    try:
+        chart = tornado_view(view.text, view.file, view.overrides, target)
+    except EnvelopeError as error:
+        st.error(markdown_text(worded(error)))
+        return
     st.caption(f"Each input from its low to its high, the others at their medians; largest swing first. "
                f"With every range at its median: {chart.base_text}. Light bars: the input at its low; "
                "dark bars: at its high.")
@@ -211,7 +220,7 @@ def sweep_tab_ui(view: View) -> None:
     try:
         chart = sweep_view(view.text, view.file, view.overrides, f"{path}={low}..{high}", steps, target)
     except EnvelopeError as error:
-        st.error(worded(error))
+        st.error(markdown_text(worded(error)))
         return
     st.altair_chart(sweep_line(chart), width="stretch")
     with st.expander("Values"):
@@ -235,7 +244,7 @@ def comparison_tab_ui(view: View) -> None:
         a, b, a_name, b_name = view.estimate, estimated(other.path.read_bytes(), other.path.name, ()), \
             view.scenario.name, other.name
     rows = compare(a, b)
-    st.markdown(f"**A:** {a_name} → **B:** {b_name}. {comparison_summary(rows)}")
+    st.markdown(f"**A:** {markdown_text(a_name)} → **B:** {markdown_text(b_name)}. {comparison_summary(rows)}")
     shown = comparison_rows(rows, binary=a.conventions.binary)
     st.dataframe([{"Result": row["result"], "A": row["a"], "B": row["b"], "Change": row["change"],
                    "Relative": row["relative"], "Key": row["key"]} for row in shown],

@@ -22,6 +22,7 @@ from pydantic.json_schema import GenerateJsonSchema
 from pydantic_core import PydanticCustomError
 
 from estimator.choices import MAX_OPTIONS
+from estimator.errors import lookalikes
 from estimator.ranges import DISTRIBUTIONS, Range
 from estimator.units import CostlyExpression, QuantityShape, UnitSpelling, parse_quantity, unit_text, ureg
 from estimator.vocabulary import COUNTED
@@ -408,7 +409,10 @@ def _parse_any(value: Any, example: str, expected: str) -> pint.Quantity:
     try:
         quantity = parse_quantity(value)
     except pint.errors.UndefinedUnitError as error:
-        raise _fail("unknown_unit", value, f"{expected} (no unit named {', '.join(map(repr, error.unit_names))})") from None
+        named = ", ".join(map(repr, error.unit_names))
+        similar = lookalikes(str(value))
+        raise _fail("unknown_unit", value, f"{expected} (no unit named {named}"
+                                           + (f"; {similar})" if similar else ")")) from None
     except CostlyExpression as error:  # "9**9**9 B": refused before pint evaluates it
         raise _fail("costly", value, expected, what=str(error)) from None
     except QuantityShape as error:  # "2 500 000 user": pint would read 0 user

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from estimator.errors import Problem, ScenarioError
-from estimator.scenario.source import YamlDocument, read_yaml
+from estimator.scenario.source import YamlDocument, read_capped, read_yaml
 
 __all__ = ["MAX_CONFIG_BYTES", "fields_from_config", "fill_llm_from_config"]
 
@@ -128,9 +128,9 @@ def _config_path(name: str, document: YamlDocument, text: str | bytes) -> Path:
     with Envelope, so that uploaded text cannot make Envelope read the server's own files."""
     scenario_file = Path(document.file)
     raw = text.encode("utf-8") if isinstance(text, str) else text
-    try:
-        on_disk = scenario_file.is_file() and scenario_file.read_bytes() == raw
-    except OSError:
+    try:  # at most the scenario's own length plus one byte is read: a larger file is another file
+        on_disk = scenario_file.is_file() and read_capped(scenario_file, len(raw)) == raw
+    except (OSError, ScenarioError):
         on_disk = False
     if on_disk:
         return scenario_file.parent / name
@@ -162,7 +162,12 @@ def fill_llm_from_config(data: dict[str, Any], document: YamlDocument, text: str
         if size > MAX_CONFIG_BYTES:
             raise ScenarioError([document.problem(where, "config file too large", given=f"{size:,} bytes",
                                                   expected=f"at most {MAX_CONFIG_BYTES:,} bytes")])
-        text = path.read_text(encoding="utf-8")
+        with open(path, "rb") as handle:  # the cap plus one byte at most, should the file grow meanwhile
+            content = handle.read(MAX_CONFIG_BYTES + 1)
+        if len(content) > MAX_CONFIG_BYTES:
+            raise ScenarioError([document.problem(where, "config file too large", given=f"more than {MAX_CONFIG_BYTES:,} "
+                                                  "bytes", expected=f"at most {MAX_CONFIG_BYTES:,} bytes")])
+        text = content.decode("utf-8")
     except (OSError, UnicodeDecodeError):
         raise ScenarioError([document.problem(where, "cannot read config file", given=repr(section["config"]),
                                               expected="a readable UTF-8 JSON file, relative to the scenario's "

@@ -14,7 +14,10 @@ expanded so that an alias bomb is refused before it is built.
 
 from __future__ import annotations
 
+import os
 import re
+import sys
+import typing
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -128,6 +131,69 @@ def _check_depth(text: str, file: str, loader_class: Any) -> None:
                 raise ScenarioError([Problem(file, line, column, "", f"nested deeper than {MAX_DEPTH} levels")])
         elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
             depth -= 1
+
+
+STDIN_NAME = "-"  # the file name that means standard input (`yes | envelope validate -`)
+
+
+def read_capped(path: str | os.PathLike[str], limit: int = MAX_BYTES, *, what: str = "file") -> bytes:
+    """The bytes of a file, reading at most ``limit + 1`` of them; refuse a larger file.
+
+    The size is found by reading, not by ``stat``: ``/dev/zero``, a pipe or a growing file have
+    no size to ask. One byte past the limit is enough to know the input is too large.
+
+    Parameters
+    ----------
+    path : str or PathLike
+        The file to read; ``-`` is standard input.
+    limit : int
+        The most bytes accepted (default ``MAX_BYTES``).
+    what : str
+        What the file is, for the message: "cannot read {what}: ...".
+
+    Returns
+    -------
+    bytes
+        The whole content, ``len() <= limit``.
+
+    Raises
+    ------
+    ScenarioError
+        It cannot be read (missing, a directory, no permission), or it holds more than ``limit`` bytes.
+
+    Examples
+    --------
+    >>> read_capped("/dev/zero", 10)
+    Traceback (most recent call last):
+    ...
+    estimator.errors.ScenarioError: /dev/zero: file too large: given more than 10 bytes, expected at most 10 bytes
+    """
+    name = "<stdin>" if str(path) == STDIN_NAME else str(path)
+    try:
+        if str(path) == STDIN_NAME:
+            data = _read_at_most(sys.stdin.buffer, limit + 1)
+        else:
+            with open(path, "rb") as handle:
+                data = _read_at_most(handle, limit + 1)
+    except OSError as error:
+        raise ScenarioError([Problem(name, None, None, "", f"cannot read {what}: {error.strerror}")]) from None
+    if len(data) > limit:
+        raise ScenarioError([Problem(name, None, None, "", "file too large", given=f"more than {limit:,} bytes",
+                                     expected=f"at most {limit:,} bytes")])
+    return data
+
+
+def _read_at_most(handle: typing.BinaryIO, size: int) -> bytes:
+    """Up to ``size`` bytes: a pipe gives its data in pieces, so read until it ends or ``size`` is reached."""
+    parts: list[bytes] = []
+    remaining = size
+    while remaining > 0:
+        part = handle.read(min(remaining, 1 << 16))
+        if not part:
+            break
+        parts.append(part)
+        remaining -= len(part)
+    return b"".join(parts)
 
 
 def _decoded(text: str | bytes, file: str) -> str:
