@@ -19,7 +19,7 @@ run: $(RUNTIME) graphviz fonts
 test: setup graphviz chromium fonts $(NODE)
 	$(PYTEST) -n 2 -q
 
-bench: setup graphviz
+bench: setup graphviz chromium
 	$(PY) benchmarks/run.py
 
 setup: $(DEV)

@@ -9,73 +9,92 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
-from estimator import report, views
-from estimator.edits import Edited, apply_edits, editable_inputs, edited_yaml, price_book_overrides, section_overrides
+from estimator import report
+from estimator.edits import Edited, apply_edits, price_book_overrides, reworded, section_overrides
 from estimator.errors import EnvelopeError
-from estimator.estimate import Estimate, estimate
-from estimator.scenario import Scenario, load_scenario_text
+from estimator.estimate import Estimate
+from estimator.scenario import Scenario
+from ui import cached
 from ui.charts import chart_ui
 from ui.diagram import diagram_ui, pictures
 from ui.downloads import downloads_ui
-from ui.inputs import Source, assumptions_ui, conventions_ui, diagram_options_ui, price_book_ui, source_ui
-from ui.practice_ui import practice_tab_ui
-from ui.results import metrics_ui, table_ui, working_ui
+from ui.inputs import Source, assumptions_ui, conventions_ui, diagram_options_ui, price_book_ui, sidebar_names, source_ui
 from ui.plan_ui import apply_pending_ui, plan_tab_ui
+from ui.practice_ui import practice_tab_ui
+from ui.results import metrics_ui, stale_ui, table_ui, working_ui
 from ui.uncertainty_ui import comparison_tab_ui, sensitivity_tab_ui, sweep_tab_ui, uncertainty_tab_ui
 from ui.view import View
 
 
 def problem_ui(message: str, title: str) -> None:
     """A user error, word for word as the CLI prints it."""
-    st.error(title)
+    st.error(report.markdown_text(title))  # file names and text from the file are shown, never rendered
     st.code(message, language=None, wrap_lines=True)
 
 
-def edits_ui(source: Source, original: Scenario, book: list[str]) -> Edited:
+def edits_ui(source: Source, original: Scenario, book: tuple[str, ...]) -> Edited:
     """The sidebar's edits applied to the file (over a price book's entries); refused values are shown under their fields."""
-    inputs = editable_inputs(original)
+    inputs = cached.inputs_of(source.text, source.file, book)
     base = [*book, *section_overrides(source.text, source.file, "conventions", conventions_ui(original))]
     texts, slots = assumptions_ui(inputs, source.id)
-    edited = apply_edits(source.text, source.file, inputs, texts, base)
+    edited = apply_edits(source.text, source.file, inputs, texts, base, load=cached.loaded)
     for path, message in edited.field_errors.items():
-        slots[path].error(message)
+        slots[path].error(report.markdown_text(message))
     return edited
 
 
-def current_ui(source: Source, edited: Edited) -> tuple[Scenario, Estimate, tuple[str, ...]]:
-    """The edited scenario and its estimate, or the last good ones when the edits do not hold together."""
-    remembered = f"last-good:{source.id}"
+def last_good(source: Source) -> str:
+    """Session key of the edits of the last estimate shown for ``source``."""
+    return f"last-good:{source.id}"
+
+
+def current_ui(source: Source, edited: Edited, book: tuple[str, ...]) -> tuple[Scenario, Estimate, tuple[str, ...]]:
+    """The edited scenario and its estimate, or the last good ones when the edits do not hold together.
+
+    Whenever the numbers shown are not those of every value in the sidebar, the page says so,
+    naming the fields as the sidebar labels them.
+    """
+    remembered = last_good(source)
+    names = sidebar_names(cached.inputs_of(source.text, source.file, book))
     try:
         if edited.scenario is None:
             raise EnvelopeError(edited.error or "")
-        result = (edited.scenario, estimate(edited.scenario), edited.overrides)
+        result = (edited.scenario, cached.estimated(source.text, source.file, edited.overrides), edited.overrides)
     except EnvelopeError as error:
-        problem_ui(str(error), "These values do not work together; showing the last estimate that did.")
-        overrides = st.session_state.get(remembered, ())
-        scenario = load_scenario_text(source.text, source.file, overrides)
-        return scenario, estimate(scenario), overrides
+        stale_ui("These values do not work together, so the results below are those of the last values that "
+                 "did: they do not follow the sidebar until this is fixed.", reworded(str(error), names))
+        overrides = st.session_state.get(remembered, book)
+        return (cached.loaded(source.text, source.file, overrides), cached.estimated(source.text, source.file, overrides),
+                overrides)
+    if edited.field_errors:
+        refused = ", ".join(names.get(path, path) for path in edited.field_errors)
+        stale_ui(f"Not in these results: {refused}. The value in the sidebar was refused (the reason is under "
+                 "the field), so the results below use the file's value there.")
     st.session_state[remembered] = edited.overrides
     return result
 
 
 def overview_ui(view: View) -> None:
-    drawn, problem = pictures(view.scenario, view.estimate, view.theme, view.direction)
+    """The diagram, the cost, storage and latency charts and every result in a table."""
+    drawn, problem = pictures(lambda: cached.diagram_graph(view.text, view.file, view.overrides), view.theme,
+                              view.direction)
     diagram_ui(drawn, problem)
+    charts = cached.bar_specs(view.text, view.file, view.overrides)
     left, right = st.columns(2, gap="large")
     with left:
-        chart_ui(views.cost_by_component(view.estimate), "No costs in this scenario.")
+        chart_ui(charts["cost"], "No costs in this scenario.")
     with right:
-        chart_ui(views.storage_by_dataset(view.estimate), "No datasets in this scenario.")
-    latency = views.latency_by_stage(view.estimate)
-    if latency is not None:
-        chart_ui(latency, "")
+        chart_ui(charts["storage"], "No datasets in this scenario.")
+    if charts["latency"] is not None:
+        chart_ui(charts["latency"], "")
     st.markdown("#### All results")
-    table_ui(views.result_rows(view.estimate))
+    table_ui(cached.results_table(view.text, view.file, view.overrides))
 
 
 def working_tab_ui(view: View) -> None:
-    working_ui(views.working_sections(view.estimate))
+    working_ui(cached.working(view.text, view.file, view.overrides))
 
 
 def scenario_tab_ui(view: View) -> None:
@@ -83,17 +102,19 @@ def scenario_tab_ui(view: View) -> None:
     for label, value in (("Goal", framing.goal), ("ML task", framing.task), ("Objective", framing.objective),
                          ("Labels", framing.labels)):
         if value:
-            st.markdown(f"**{label}:** {value}")
+            st.markdown(f"**{label}:** {report.markdown_text(value)}")
     st.markdown("#### Scenario file, with your edits")
-    st.code(edited_yaml(view.text, view.file, view.overrides), language="yaml")
+    st.code(cached.edited_text(view.text, view.file, view.overrides), language="yaml")
 
 
 def downloads_tab_ui(view: View) -> None:
-    drawn, problem = pictures(view.scenario, view.estimate, view.theme, view.direction)
-    downloads_ui(view.file, edited_yaml(view.text, view.file, view.overrides), report.to_markdown(view.estimate),
-                 report.to_json(view.estimate), drawn)
+    drawn, problem = pictures(lambda: cached.diagram_graph(view.text, view.file, view.overrides), view.theme,
+                              view.direction)
+    downloads_ui(view.file, cached.edited_text(view.text, view.file, view.overrides),
+                 cached.markdown_text(view.text, view.file, view.overrides),
+                 cached.json_text(view.text, view.file, view.overrides), drawn)
     if problem:
-        st.caption(problem)
+        st.caption(report.markdown_text(problem))
 
 
 # Each tab is a title and a function of the View; other views of the estimate add theirs here.
@@ -111,6 +132,17 @@ TABS: list[tuple[str, Callable[[View], None]]] = [
 ]
 
 
+def header_ui(slot: DeltaGenerator, source: Source, overrides: tuple[str, ...], book: tuple[str, ...]) -> None:
+    """The scenario's name, summary, conventions and headline cards with ``overrides``, in ``slot``;
+    each card's change is against the file with the price book's entries (``book``) alone."""
+    scenario = cached.loaded(source.text, source.file, overrides)
+    result = cached.estimated(source.text, source.file, overrides)
+    with slot.container():
+        st.title(report.markdown_text(scenario.name))
+        st.caption(f"{report.markdown_text(scenario.summary)}  \nConventions: {report.conventions_text(result)}")
+        metrics_ui(cached.cards(source.text, source.file, overrides, book, scenario.archetype))
+
+
 def main() -> None:
     st.set_page_config(page_title="Envelope", page_icon="✉️", layout="wide")
     source = source_ui()
@@ -120,22 +152,30 @@ def main() -> None:
         return
     uploaded = price_book_ui()
     try:
-        book = price_book_overrides(*uploaded, source.text, source.file) if uploaded else []
-        original = load_scenario_text(source.text, source.file, book)
-        baseline = estimate(original)
+        book = tuple(price_book_overrides(*uploaded, source.text, source.file)) if uploaded else ()
+        original = cached.loaded(source.text, source.file, book)
+        baseline = cached.estimated(source.text, source.file, book)
     except EnvelopeError as error:
         problem_ui(str(error), f"{source.file} cannot be estimated:")
         return
+    # The title and cards come first on the page but depend on the sidebar's ~70 fields. On a first
+    # visit (no edits yet) they are drawn at once with the file's own values, so the first card shows
+    # before the sidebar is built, and again in the same place once the fields are read.
+    head = st.empty()
+    if last_good(source) not in st.session_state:
+        header_ui(head, source, book, book)
     theme, direction = diagram_options_ui()
     apply_pending_ui()
-    scenario, result, overrides = current_ui(source, edits_ui(source, original, book))
+    scenario, result, overrides = current_ui(source, edits_ui(source, original, book), book)
     view = View(source.file, source.text, overrides, original, scenario, result, baseline, theme, direction)
-    st.title(scenario.name)
-    st.caption(f"{scenario.summary}  \nConventions: {report.conventions_text(result)}")
-    metrics_ui(views.headline_metrics(result, baseline))
-    for tab, (_, draw) in zip(st.tabs([title for title, _ in TABS]), TABS, strict=True):
-        with tab:
-            draw(view)
+    header_ui(head, source, overrides, book)
+    # Only the tab on screen is drawn: switching tabs reruns the script (on_change="rerun"), and a
+    # tab's own widgets rerun only that tab (each tab is a fragment).
+    for tab, (_, draw) in zip(st.tabs([title for title, _ in TABS], key="tab", on_change="rerun"), TABS,
+                              strict=True):
+        if tab.open:
+            with tab:
+                st.fragment(draw)(view)
 
 
 main()

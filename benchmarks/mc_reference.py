@@ -127,6 +127,10 @@ def numpy_model(p: Params, n: int, seed: int = 0) -> dict[str, np.ndarray]:
     r["storage.growth_per_year"] = stored * p.day * p.year / p.day
     r["storage.total_footprint"] = footprint
     r["storage.monthly_cost"] = storage_cost
+    for period, seconds in (("month", p.month), ("year", p.year)):  # the first period, while the data fills up
+        held = min(seconds, p.retention)
+        r[f"storage.events.first_{period}_cost"] = stored * (held * seconds - held ** 2 / 2) * p.storage_price
+        r[f"storage.first_{period}_cost"] = r[f"storage.events.first_{period}_cost"]
     r["models.ranker.flops_per_inference"] = flops
     inferences = r["models.ranker.inferences_per_second"] = peak * p.inferences_per_request
     required = r["models.ranker.required_flops"] = inferences * flops
@@ -137,6 +141,7 @@ def numpy_model(p: Params, n: int, seed: int = 0) -> dict[str, np.ndarray]:
     r["serving.cost_per_1000_requests"] = serving / r["traffic.requests_per_month"] * 1000
     egress_cost = r["cost.egress_monthly"] = egress * p.egress_price
     r["cost.monthly_total"] = serving + storage_cost + egress_cost
+    r["cost.per_1000_requests"] = r["cost.monthly_total"] / r["traffic.requests_per_month"] * 1000
     return r
 
 
@@ -170,6 +175,10 @@ def squigglepy_model(p: Params, n: int, seed: int = 0) -> dict[str, np.ndarray]:
     d["storage.growth_per_year"] = stored * p.year
     d["storage.total_footprint"] = footprint
     d["storage.monthly_cost"] = storage_cost
+    for period, seconds in (("month", p.month), ("year", p.year)):  # the first period, while the data fills up
+        held = min(seconds, p.retention)
+        d[f"storage.events.first_{period}_cost"] = stored * (held * seconds - held ** 2 / 2) * p.storage_price
+        d[f"storage.first_{period}_cost"] = d[f"storage.events.first_{period}_cost"]
     d["models.ranker.flops_per_inference"] = flops
     inferences = d["models.ranker.inferences_per_second"] = peak * p.inferences_per_request
     required = d["models.ranker.required_flops"] = inferences * flops
@@ -180,6 +189,12 @@ def squigglepy_model(p: Params, n: int, seed: int = 0) -> dict[str, np.ndarray]:
     d["serving.cost_per_1000_requests"] = serving / d["traffic.requests_per_month"] * 1000
     egress_cost = d["cost.egress_monthly"] = egress * p.egress_price
     d["cost.monthly_total"] = serving + storage_cost + egress_cost
+    # squigglepy samples a ratio of two sums that share inputs as if they were independent, so the
+    # shared traffic is cancelled by hand: storage and egress per request do not depend on it.
+    stored_per_request = per_request * size * (p.replication / p.compression)
+    d["cost.per_1000_requests"] = (d["serving.cost_per_1000_requests"]
+                                   + stored_per_request * (p.retention * p.storage_price * 1000)
+                                   + response * (p.egress_price * 1000))
     return {key: np.asarray(sq.sample(dist, n=n)) for key, dist in d.items()}
 
 

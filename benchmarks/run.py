@@ -23,7 +23,7 @@ sys.path[:0] = [str(HERE), str(HERE.parent)]
 
 from harness import Row, machine_meta, progress, write_results  # noqa: E402
 
-MODULES = ("cli_cold_start", "warm_estimate", "monte_carlo", "sweep", "plan", "diagrams", "ui")
+MODULES = ("cli_cold_start", "warm_estimate", "monte_carlo", "sweep", "plan", "diagrams", "ui", "browser", "scaling")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -20,12 +20,11 @@ import re
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from estimator.display import show
 from estimator.errors import Problem, ScenarioError, did_you_mean
 from estimator.estimate import Estimate
 from estimator.scenario import Scenario
+from estimator.scenario.source import safe_load
 from estimator.units import Q_, format_quantity
 
 ARCHETYPES_FILE = Path(__file__).with_name("archetypes.yaml")
@@ -38,15 +37,15 @@ _PLACEHOLDER = re.compile(r"\{([^{}:]+)(?::(\w+))?\}")
 
 @functools.cache
 def archetypes() -> dict[str, Any]:
-    """The parsed archetypes.yaml (templates and default graphs)."""
-    with open(ARCHETYPES_FILE, encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+    """The parsed archetypes.yaml (templates and default graphs), through libyaml: every command
+    reads it (loading a scenario checks its diagram), so the pure-Python parser cost the CLI ~50 ms."""
+    parsed: dict[str, Any] = safe_load(ARCHETYPES_FILE.read_text(encoding="utf-8"))
+    return parsed
 
 
 def populate(graph: Graph, scenario: Scenario, estimate: Estimate) -> Graph:
     """The scenario's architecture in ``graph``: archetype defaults, its models and datasets, its changes."""
     spec = archetypes()["archetypes"][scenario.archetype]
-    graph.graph.update(title=scenario.name, subtitle=subtitle(spec["subtitle"], estimate))
     context = {"replicas": _number(scenario.features.online.replication) if scenario.features.online else ""}
     for node in spec["nodes"]:
         if _has(scenario, node.get("needs")):
@@ -57,6 +56,10 @@ def populate(graph: Graph, scenario: Scenario, estimate: Estimate) -> Graph:
     for edge in spec["edges"]:
         _add_edge(graph, edge, estimate, context)
     apply_components(graph, scenario)
+    # After the scenario's changes: a subtitle that names a part the scenario removed would claim it.
+    described = next((text for node, text in spec.get("subtitle_without", {}).items() if node not in graph),
+                     spec["subtitle"])
+    graph.graph.update(title=scenario.name, subtitle=subtitle(described, estimate))
     return graph
 
 
@@ -168,11 +171,20 @@ def find_key(patterns: str, estimate: Estimate) -> str | None:
     >>> find_key("index.*size*|index.*memory*", e), find_key("llm.*", e)
     ('index.ann.size', None)
     """
-    for pattern in patterns.split("|"):
+    for pattern in (part.strip() for part in patterns.split("|")):
+        # A plain key (every per-model and per-dataset placeholder) is looked up, not matched
+        # against each result: scanning made a diagram of n datasets cost n × results.
+        if not _WILDCARDS.search(pattern):
+            if pattern in estimate.steps:
+                return pattern
+            continue
         for key in estimate.steps:
-            if fnmatch.fnmatchcase(key, pattern.strip()):
+            if fnmatch.fnmatchcase(key, pattern):
                 return key
     return None
+
+
+_WILDCARDS = re.compile(r"[*?\[]")  # what makes an fnmatch pattern more than a plain key
 
 
 def _number(value: float) -> str:

@@ -16,6 +16,8 @@ import textwrap
 import unicodedata
 from collections.abc import Iterable
 
+from estimator.errors import printable
+
 __all__ = ["LABEL_WIDTH", "SUBTITLE_WIDTH", "clean", "label_lines", "missing_glyphs", "installed_charset",
            "parse_charset", "diagram_texts", "font_warnings"]
 
@@ -40,7 +42,8 @@ def clean(text: object) -> str:
     r"""The text with line ends unified, tabs as spaces and other control characters dropped.
 
     Control characters are invalid in XML (SVG, Graphviz's HTML labels) and mean nothing in a
-    label; a line break is the only layout a label carries.
+    label; a line break is the only layout a label carries. Format characters (bidi overrides,
+    zero-width marks) are shown as their escapes (``estimator.errors.printable``).
 
     Parameters
     ----------
@@ -56,10 +59,15 @@ def clean(text: object) -> str:
     --------
     >>> clean("a\r\nb\tc\x00d\x1b\u2028e")
     'a\nb cd\ne'
+    >>> clean("\u202eevil\u202c")
+    '\\u202eevil\\u202c'
     """
     text = str(text).replace("\r\n", "\n").replace("\t", " ")
     text = text.translate(_LINE_BREAKS)
-    return "".join(ch for ch in text if ch == "\n" or unicodedata.category(ch) != "Cc")
+    text = "".join(ch for ch in text if ch == "\n" or unicodedata.category(ch) != "Cc")
+    # Bidi overrides, direction marks and other format characters would reorder what the reader
+    # sees ("evil" drawn as "live"): written as their escapes, the one way Envelope shows them.
+    return "\n".join(printable(line) for line in text.split("\n"))
 
 
 def label_lines(text: object, width: int = LABEL_WIDTH) -> list[str]:

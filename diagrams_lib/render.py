@@ -440,8 +440,26 @@ def _choose(what: str, given: str, choices: tuple[str, ...]) -> str:
     raise ValueError(f"unknown {what} {given!r}; choose one of: {', '.join(sorted(choices))}")
 
 
+# Graphviz lays out a few hundred nodes in about a second and thousands in minutes (its layout
+# is superlinear); no page shows more than a couple of hundred boxes legibly either.
+MAX_COMPONENTS = 300
+
+
+def too_large(graph: nx.DiGraph) -> str | None:
+    """Why ``graph`` is too large to draw, or None (see ``MAX_COMPONENTS``)."""
+    if graph.number_of_nodes() <= MAX_COMPONENTS:
+        return None
+    return (f"the architecture has {graph.number_of_nodes():,} components (one per dataset and model, plus the "
+            f"archetype's own); a diagram draws at most {MAX_COMPONENTS:,}, beyond which it is neither legible "
+            "nor quick to lay out; the estimate covers every one")
+
+
 def check_graph(graph: nx.DiGraph) -> None:
-    """Raise one ValueError listing every way `graph` breaks the contract."""
+    """Raise one ValueError listing every way `graph` breaks the contract, or one for a graph too
+    large to draw (`MAX_COMPONENTS`)."""
+    reason = too_large(graph)
+    if reason:
+        raise ValueError(reason)
     problems = []
     for node_id, attrs in graph.nodes(data=True):
         if not isinstance(node_id, str) or not _NODE_ID.fullmatch(node_id):

@@ -17,7 +17,7 @@ from typing import Annotated, Any, Callable, NoReturn, Optional
 
 import typer
 
-from estimator.errors import EnvelopeError, OptionError
+from estimator.errors import EnvelopeError, OptionError, printable
 from estimator.vocabulary import ARCHETYPES
 
 SCENARIOS_DIR = Path(__file__).resolve().parent.parent / "scenarios"
@@ -73,6 +73,40 @@ def fail(error: EnvelopeError) -> NoReturn:
     raise typer.Exit(error.exit_code)
 
 
+def _wrote(path: Path) -> None:
+    """Say which file was written; its name is shown escaped (it may hold control characters)."""
+    typer.echo(f"wrote {printable(str(path))}")
+
+
+def _check_text_options(function: Callable[..., None], values: dict[str, Any]) -> None:
+    """Refuse text options that are not UTF-8: Python keeps such bytes as lone surrogates, which
+    no file or terminal can take. File names may be any bytes and are left alone."""
+    from estimator.errors import UsageError
+
+    for name, value in values.items():
+        for text in value if isinstance(value, list) else [value]:
+            bad = next((char for char in text if "\udc80" <= char <= "\udcff"), None) if isinstance(text, str) else None
+            if bad is not None:
+                raw = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+                raise UsageError(f"{_option_label(function, name)}: not UTF-8 text: given byte "
+                                 f"0x{ord(bad) - 0xDC00:02x} in '{printable(raw)}', expected UTF-8 text")
+
+
+def _option_label(function: Callable[..., None], name: str) -> str:
+    """How a person wrote parameter ``name`` of a command: its first flag (``--set``) or NAME."""
+    import inspect
+    import typing
+
+    annotation = inspect.signature(function, eval_str=True).parameters[name].annotation
+    for info in typing.get_args(annotation)[1:]:
+        # In Annotated[..., typer.Option("--set")] typer reads the first flag from `default`.
+        flags = [getattr(info, "default", None), *(getattr(info, "param_decls", None) or ())]
+        flag = next((flag for flag in flags if isinstance(flag, str) and flag.startswith("-")), None)
+        if flag:
+            return flag
+    return name.upper()
+
+
 def command(*args: Any, **kwargs: Any) -> Callable[[Callable[..., None]], Callable[..., None]]:
     """``app.command`` whose function may raise EnvelopeError: it is printed and exits with status 2.
 
@@ -83,6 +117,7 @@ def command(*args: Any, **kwargs: Any) -> Callable[[Callable[..., None]], Callab
         @functools.wraps(function)
         def run(*call_args: Any, **call_kwargs: Any) -> None:
             try:
+                _check_text_options(function, call_kwargs)
                 function(*call_args, **call_kwargs)
             except EnvelopeError as error:
                 fail(error)
@@ -168,7 +203,7 @@ def validate(files: Annotated[list[Path], typer.Argument(help="Scenario files to
             typer.echo(str(error), err=True)
             failed = True
         else:
-            typer.echo(f"{file}: ok")
+            typer.echo(f"{printable(str(file))}: ok")
     if failed:
         raise typer.Exit(2)
 
@@ -243,7 +278,7 @@ def diagram(
     check_writable(output, force=force)  # before the work, so a refusal is instant
     scenario, result = _load_estimate(file, set_ or [], catalog)
     write_output(output, _diagram_bytes(scenario, result, fmt, theme, direction), force=force)
-    typer.echo(f"wrote {output}")
+    _wrote(output)
 
 
 @command()
@@ -259,25 +294,32 @@ def report(
     """Write study notes: DIR/<scenario>.md (the 7 steps, numbers and working) and DIR/<scenario>.png."""
     from estimator.errors import OutputError
     from estimator.notes import to_notes
-    from estimator.output import check_writable, slugify, write_output
+    from estimator.output import check_directory, check_writable, slugify, write_output
 
     scenario, result = _load_estimate(file, set_ or [], catalog)
     slug = slugify(scenario.name)
     notes_path, diagram_path = output / f"{slug}.md", output / f"{slug}.png"
-    if output.exists() and not output.is_dir():
-        raise OutputError(f"{output}: not a directory")
-    for path in (notes_path, diagram_path):  # refuse before writing either file
-        if output.is_dir():
+    if check_directory(output):
+        for path in (notes_path, diagram_path):  # refuse before writing either file
             check_writable(path, force=force)
-    picture = _diagram_bytes(scenario, result, "png", theme, "LR")
+    from diagrams_lib.graph import build_graph
+    from diagrams_lib.render import too_large
+
+    skipped = too_large(build_graph(scenario, result))
+    picture = None if skipped else _diagram_bytes(scenario, result, "png", theme, "LR")
     try:
         output.mkdir(parents=True, exist_ok=True)
-        write_output(diagram_path, picture, force=force)
-        write_output(notes_path, to_notes(scenario, result, diagram_path.name).encode("utf-8"), force=force)
+        if picture is not None:
+            write_output(diagram_path, picture, force=force)
+        write_output(notes_path, to_notes(scenario, result, None if skipped else diagram_path.name).encode("utf-8"),
+                     force=force)
     except OSError as error:
         raise OutputError(f"{output}: cannot create directory: {error.strerror}") from None
-    typer.echo(f"wrote {notes_path}")
-    typer.echo(f"wrote {diagram_path}")
+    _wrote(notes_path)
+    if skipped:
+        typer.echo(f"no diagram: {skipped}", err=True)
+    else:
+        _wrote(diagram_path)
 
 
 @command()
@@ -326,7 +368,7 @@ def sweep(
         _write_sweep_csv(csv_path, swept, force)
     _print_table(sweep_table(swept), title=f"{target} as {path} moves", no_wrap=True)
     if csv_path is not None:
-        typer.echo(f"wrote {csv_path}")
+        _wrote(csv_path)
 
 
 def _write_sweep_csv(path: Path, swept, force: bool) -> None:  # type: ignore[no-untyped-def]
@@ -432,12 +474,15 @@ def _print_table(rows: list[dict[str, str]], *, title: str, caption: str | None 
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=title, caption=caption, caption_justify="left", **style)
+    from estimator.report import terminal_text
+
+    # Names, labels and titles may come from a file: shown escaped, never as rich markup.
+    table = Table(title=terminal_text(title), caption=caption, caption_justify="left", **style)
     for name in rows[0] if rows else []:
         table.add_column(name, justify="left" if name == fold else "right", no_wrap=no_wrap,
                          overflow="fold" if name == fold else "ellipsis")
     for row in rows:
-        table.add_row(*row.values())
+        table.add_row(*(terminal_text(str(value)) for value in row.values()))
     Console().print(table)
 
 
@@ -459,9 +504,13 @@ def new(
     from estimator.output import slugify, write_output
     from estimator.starter import starter_text
 
+    from estimator.scenario import load_scenario_text
+
+    text = starter_text(archetype.value, name)
     path = output if output is not None else Path(f"{slugify(name).replace('-', '_')}.yaml")
-    write_output(path, starter_text(archetype.value, name).encode("utf-8"), force=force)
-    typer.echo(f"wrote {path}")
+    load_scenario_text(text, str(path))  # a starter that would not validate is never written
+    write_output(path, text.encode("utf-8"), force=force)
+    _wrote(path)
 
 
 @command()
@@ -513,11 +562,39 @@ def schema() -> None:
     typer.echo(json.dumps(Scenario.model_json_schema(schema_generator=QuantityJsonSchema), indent=2))
 
 
+def _degrade_to_ascii() -> None:
+    """On a terminal or pipe that cannot take UTF-8 (``PYTHONIOENCODING=ascii``, a C locale),
+    write what it cannot show as ``\\uXXXX`` escapes instead of failing on the first arrow."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure") and (stream.encoding or "").lower().replace("-", "") != "utf8":
+            stream.reconfigure(errors="backslashreplace")
+
+
+def _exit_cleanly_on_signals() -> None:
+    """Make SIGTERM and SIGHUP unwind like Ctrl-C instead of ending the process on the spot.
+
+    Python's default for SIGTERM stops at once: a running Graphviz ``dot`` was left with parent 1
+    and the temporary directory stayed. Raised as SystemExit in the main thread, the signal
+    unwinds every ``with`` and ``finally``: ``subprocess.run`` kills its child, temporary
+    directories and half-written outputs are removed. Exit status 128 + signal, as a shell says.
+    """
+    import signal
+
+    def stop(signum: int, _frame: Any) -> None:
+        raise SystemExit(128 + signum)
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), stop)
+
+
 def main() -> None:
     # pydantic scans every installed package's entry points for plugins on its first model,
     # ~7 % of `envelope estimate` (benchmarks/bench_cli_cold_start.py); Envelope uses none.
     # A user who wants plugins can set the variable (even to "") to keep this out.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    _degrade_to_ascii()
+    _exit_cleanly_on_signals()
     try:
         app()
     except Exception as error:  # a bug of ours, not the user's input: say so in one line

@@ -34,13 +34,62 @@ class Periods:
 
 
 def periods_of(conventions) -> Periods:  # type: ignore[no-untyped-def]
-    """Resolve a scenario's Conventions; a year defaults to twelve of its months."""
-    month = conventions.month.to("s")
-    year = conventions.year.to("s") if conventions.year is not None else 12 * month
-    return Periods(day=conventions.day.to("s"), month=month, year=year)
+    """Resolve a scenario's Conventions: each period is built from the ones before it.
+
+    A calendar word means one duration in a file, so ``month: 30 day`` is thirty of the
+    scenario's days (not pint's 86,400-s day), and ``year: 365 day`` or ``year: 12 month`` is
+    built from the scenario's day or month. A year defaults to twelve of its months.
+
+    Parameters
+    ----------
+    conventions : Conventions
+        ``day`` (a duration), ``month`` (a duration, in seconds or the scenario's days or weeks),
+        ``year`` (a duration in seconds, days, weeks or months, or None).
+
+    Returns
+    -------
+    Periods
+        Seconds in one day, month and year.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as C
+    >>> p = periods_of(C(day=Q_(1e5, "s"), month=Q_(30, "day"), year=Q_(365, "day")))
+    >>> p.month.magnitude, p.year.magnitude
+    (3000000.0, 36500000.0)
+    >>> periods_of(C(day=Q_(1e5, "s"), month=Q_(2.5e6, "s"), year=Q_(12, "month"))).year.magnitude
+    30000000.0
+    """
+    day = conventions.day.to("s")
+    days = Periods(day=day, month=Q_(float("nan"), "s"), year=Q_(float("nan"), "s"))
+    month = _seconds(conventions.month, days, "month")
+    with_month = Periods(day=day, month=month, year=Q_(float("nan"), "s"))
+    year = _seconds(conventions.year, with_month, "year") if conventions.year is not None else 12 * month
+    return Periods(day=day, month=month, year=year)
+
+
+def _seconds(duration: pint.Quantity, known: Periods, name: str) -> pint.Quantity:
+    """``duration`` in seconds, its calendar words read with the periods known so far."""
+    units = dict(duration.unit_items())
+    if name in units or (name == "month" and "year" in units):
+        raise ValueError(f"conventions.{name} cannot be written in {name}s or longer periods")
+    return normalise_time(duration, known).to("s")
 
 
 _CALENDAR_UNITS = ("day", "week", "month", "year")
+
+
+def calendar_word(name: str) -> str | None:
+    """The calendar period a unit name means (``"days"``, ``"d"``, ``"yr"`` → day, year), else None.
+
+    >>> calendar_word("days"), calendar_word("yr"), calendar_word("month"), calendar_word("h"), calendar_word("x.y")
+    ('day', 'year', 'month', None, None)
+    """
+    try:
+        resolved = ureg.get_name(name)
+    except (pint.errors.UndefinedUnitError, AttributeError, ValueError):
+        return None
+    return resolved if resolved in _CALENDAR_UNITS else None
 
 
 def normalise_time(quantity: pint.Quantity, periods: Periods) -> pint.Quantity:

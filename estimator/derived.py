@@ -12,6 +12,7 @@ from typing import Any
 
 import pint
 
+from estimator.conventions import Periods, calendar_word
 from estimator.errors import Problem, ScenarioError
 from estimator.expressions import ExpressionProblem, evaluate, names_in
 from estimator.scenario import Scenario
@@ -22,13 +23,19 @@ from estimator.walk import iter_quantities
 __all__ = ["derived_steps"]
 
 
-def derived_steps(s: Scenario, so_far: dict[str, Step]) -> dict[str, Step]:
+def derived_steps(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[str, Step]:
     """The scenario's user-defined results (``derived:``), evaluated in dependency order.
+
+    A calendar word in an expression (``day``, ``months``, ``yr`` ...) is the scenario's period,
+    as it is in every input; ``seconds_per_day``, ``seconds_per_month`` and ``seconds_per_year``
+    name them too.
 
     Parameters
     ----------
     s : Scenario
         The scenario, its quantities already in convention seconds (``estimate`` normalises them).
+    periods : Periods
+        Seconds in the scenario's day, month and year.
     so_far : dict of str to Step
         The results computed before; an expression may name any of them, or any input by its path.
 
@@ -45,7 +52,13 @@ def derived_steps(s: Scenario, so_far: dict[str, Step]) -> dict[str, Step]:
     """
     if not s.derived:
         return {}
-    values = {key: result.value for key, result in so_far.items()} | dict(iter_quantities(s))
+    values = ({key: result.value for key, result in so_far.items()} | dict(iter_quantities(s))
+              | {f"seconds_per_{name}": periods.seconds(name) for name in ("day", "month", "year")})
+    for position, derived in enumerate(s.derived):
+        for name in _located(s, position, "expr", lambda d=derived: names_in(d.expr)):
+            period = calendar_word(name)
+            if period and name not in values:
+                values[name] = periods.seconds(period)
     by_name = {d.name: (position, d) for position, d in enumerate(s.derived)}
     order: graphlib.TopologicalSorter[str] = graphlib.TopologicalSorter()
     for name, (position, derived) in by_name.items():
@@ -64,7 +77,8 @@ def derived_steps(s: Scenario, so_far: dict[str, Step]) -> dict[str, Step]:
         if derived.unit:
             value = _located(s, position, "unit", lambda d=derived, v=value: v.to(parse_quantity(f"1 {d.unit}").units))
         values[name] = values[f"derived.{name}"] = value
-        inputs = {n: values[n] for n in names_in(derived.expr) if n in values}
+        # A calendar word stays a word in the working ("1 month"); the conventions say how long it is.
+        inputs = {n: values[n] for n in names_in(derived.expr) if n in values and not calendar_word(n)}
         steps[f"derived.{name}"] = step(f"derived.{name}", derived.label or name.replace("_", " ").capitalize(),
                                         derived.expr, value, **inputs)
     return steps

@@ -18,8 +18,9 @@ is reported at its own field while the others still take effect.
 
 from __future__ import annotations
 
+import re
 import typing
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -37,6 +38,7 @@ from estimator.units import unit_text
 from estimator.walk import iter_values
 
 Kind = Literal["quantity", "range", "number", "choice"]
+Loader = Callable[[str | bytes, str, Sequence[str]], Scenario]  # load_scenario_text's shape
 MAX_TEXT = 200  # an edited value is one short line; longer text is refused by the widget
 
 
@@ -195,20 +197,22 @@ def changed_overrides(inputs: Sequence[Input], texts: Mapping[str, str]) -> list
 
 
 def apply_edits(text: str | bytes, file: str, inputs: Sequence[Input], texts: Mapping[str, str],
-                base: Sequence[str] = ()) -> Edited:
+                base: Sequence[str] = (), load: Loader = load_scenario_text) -> Edited:
     """Validate ``text`` with the ``base`` overrides plus each edited input.
 
     Each edit is first tried on its own, so a refused value is reported at its field (with the
     message the CLI's ``--set`` gives) and left out, while the valid edits still apply. Edits
     refused alone are then tried together: a device and a precision it offers (a TPU and bf16)
-    hold only as a pair.
+    hold only as a pair. ``load`` is ``load_scenario_text`` or a cached stand-in for it (the app's,
+    keyed on its arguments): the last trial load is the final scenario, so with a cache an edit is
+    validated once.
     """
     errors: dict[str, str] = {}
     kept = list(base)
     refused: list[str] = []
     for item, override in changed_overrides(inputs, texts):
         try:
-            load_scenario_text(text, file, [*kept, override])
+            load(text, file, [*kept, override])
         except ScenarioError as error:
             errors[item.path] = problem_text(error.problems[0])
             refused.append(override)
@@ -216,14 +220,14 @@ def apply_edits(text: str | bytes, file: str, inputs: Sequence[Input], texts: Ma
         kept.append(override)
     if len(refused) > 1:
         try:
-            load_scenario_text(text, file, [*kept, *refused])
+            load(text, file, [*kept, *refused])
         except ScenarioError:
             pass
         else:
             kept += refused
             errors = {}
     try:
-        scenario = load_scenario_text(text, file, kept)
+        scenario = load(text, file, kept)
     except ScenarioError as error:
         return Edited(None, tuple(kept), errors, str(error))
     return Edited(scenario, tuple(kept), errors)
@@ -306,3 +310,19 @@ def edited_yaml(text: str | bytes, file: str, overrides: Sequence[str]) -> str:
     header += [f"# changed: {override}" for override in overrides] or ["# (no changes)"]
     body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
     return "\n".join(header) + "\n" + body
+
+
+def reworded(message: str, names: Mapping[str, str]) -> str:
+    """``message`` with each field path in ``names`` (an input's override path or walk path) replaced
+    by the name a person sees for it, e.g. the label of its field in the app. Longer paths first,
+    so ``data.0.record_size`` is not read as ``data.0`` plus a tail.
+
+    >>> reworded("v.yaml: --set traffic.response_size: wrong dimension", {"traffic.response_size": "'Response size'"})
+    "v.yaml: --set 'Response size': wrong dimension"
+    >>> reworded("data.0.record_size and data.0", {"data.0": "'watch_events'", "data.0.record_size": "'Record size'"})
+    "'Record size' and 'watch_events'"
+    """
+    if not names:
+        return message
+    pattern = re.compile("|".join(rf"(?<![\w.]){re.escape(path)}(?![\w])" for path in sorted(names, key=len, reverse=True)))
+    return pattern.sub(lambda match: names[match.group(0)], message)

@@ -24,11 +24,11 @@ from estimator.derived import derived_steps
 from estimator.errors import ScenarioError
 from estimator.ranges import at_medians
 from estimator.scenario import Conventions, Dataset, Scenario, price_references
-from estimator.scenario.catalog import DTYPE_BYTES, FLEET_WORDS
+from estimator.scenario.catalog import DTYPE_BYTES, FLEET_WORDS, LLM_ERROR_BAND
 from estimator.scenario.sections import Training
 from estimator.trace import Step, step
 from estimator.units import Q_
-from estimator.walk import map_quantities
+from estimator.walk import iter_quantities, map_quantities
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,9 @@ class Estimate:
     guardrails: tuple[tuple[str, str], ...] = ()
     # Every unit price the results used, with where it came from: shown by the Markdown report.
     unit_prices: tuple[UnitPrice, ...] = ()
+    # (dotted path, quantity) of every input as read from the file, before conventions turn
+    # calendar words into seconds; a range as its median. Reports spell them out.
+    inputs: tuple[tuple[str, pint.Quantity], ...] = ()
 
     def __getitem__(self, key: str) -> pint.Quantity:
         return self.steps[key].value
@@ -132,12 +135,13 @@ def estimate(scenario: Scenario, *, refuse_overload: bool = True) -> Estimate:
     steps |= _availability(normalised, periods)
     steps |= _costs(normalised, periods, steps)
     steps |= _energy(normalised, periods, steps)
-    steps |= derived_steps(normalised, steps)
+    steps |= derived_steps(normalised, periods, steps)
     guardrails = tuple((g.metric, g.threshold) for g in scenario.experiments.guardrails) if scenario.experiments else ()
     # The planner's infeasible configurations are inf by design and are discarded before anything
     # leaves Envelope (plan.py); every other estimate is checked here.
     checked = check_finite(steps) if refuse_overload else steps
-    return Estimate(scenario.name, scenario.conventions, periods, checked, guardrails, unit_prices(scenario))
+    return Estimate(scenario.name, scenario.conventions, periods, checked, guardrails, unit_prices(scenario),
+                    tuple(iter_quantities(scenario)))
 
 
 def unit_prices(s: Scenario) -> tuple[UnitPrice, ...]:
@@ -230,9 +234,13 @@ def _storage(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[str
     for dataset in s.data:
         prefix = f"storage.{dataset.name}"
         steps |= _dataset(prefix, dataset, periods, average)
-        steps |= _one(storage.storage_cost(f"{prefix}.monthly_cost", "Monthly storage cost",
-                                           steps[f"{prefix}.footprint"].value,
-                                           _price(s, periods, "storage", dataset.tier), periods.month))
+        price = _price(s, periods, "storage", dataset.tier)
+        steps |= _one(storage.storage_cost(f"{prefix}.monthly_cost", "Monthly storage cost at full retention",
+                                           steps[f"{prefix}.footprint"].value, price, periods.month))
+        for period, label in (("month", "Storage cost of the first month"), ("year", "Storage cost of the first year")):
+            steps |= _one(storage.cost_while_filling(f"{prefix}.first_{period}_cost", label,
+                                                     steps[f"{prefix}.stored_per_month"].value, dataset.retention,
+                                                     price, periods.month, periods.seconds(period)))
     names = [f"storage.{d.name}" for d in s.data]
     day_total = sums.total("storage.growth_per_day", "Storage growth per day",
                               [steps[f"{n}.stored_per_day"] for n in names], unit="B", per="day")
@@ -248,9 +256,12 @@ def _storage(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[str
                        **{"storage.growth_per_day": day_total.value, "seconds_per_year": periods.year,
                           "seconds_per_day": periods.day}))
     steps |= _one(sums.total("storage.total_footprint", "Total storage footprint",
-                                [steps[f"{n}.footprint"] for n in names], unit="B"))
-    steps |= _one(sums.total("storage.monthly_cost", "Monthly storage cost",
-                                [steps[f"{n}.monthly_cost"] for n in names], unit="USD", per="month"))
+                             [steps[f"{n}.footprint"] for n in names], unit="B"))
+    steps |= _one(sums.total("storage.monthly_cost", "Monthly storage cost at full retention",
+                             [steps[f"{n}.monthly_cost"] for n in names], unit="USD", per="month"))
+    for period, label in (("month", "Storage cost of the first month"), ("year", "Storage cost of the first year")):
+        steps |= _one(sums.total(f"storage.first_{period}_cost", label,
+                                 [steps[f"{n}.first_{period}_cost"] for n in names], unit="USD"))
     return steps
 
 
@@ -285,7 +296,7 @@ def _features(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[st
     if s.features.offline is not None:
         offline = s.features.offline
         steps |= _dataset("features.offline", offline, periods, so_far["traffic.average_qps"].value)
-        steps |= _one(storage.storage_cost("features.offline.monthly_cost", "Offline feature store monthly cost",
+        steps |= _one(storage.storage_cost("features.offline.monthly_cost", "Offline feature store monthly cost at full retention",
                                            steps["features.offline.footprint"].value,
                                            _price(s, periods, "storage", offline.tier), periods.month))
     return steps
@@ -294,12 +305,11 @@ def _features(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[st
 def _inference(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[str, Step]:
     if not s.models:
         return {}
-    catalog = s.accelerators()
     peak = so_far["traffic.peak_qps"].value
     steps: dict[str, Step] = {}
     for model in s.models:
         prefix = f"models.{model.name}"
-        device = catalog[model.accelerator]
+        device = s.accelerators()[model.accelerator]
         flops = (inference.flops_from_parameters(prefix, model.parameters) if model.parameters is not None
                  else inference.flops_given(prefix, model.flops_per_inference))  # type: ignore[arg-type]
         steps |= _one(flops) | inference.fleet_steps(
@@ -318,7 +328,8 @@ def _model_totals(s: Scenario, so_far: dict[str, Step]) -> dict[str, Step]:
                                [so_far[f"{m}.monthly_cost"] for m in models], unit="USD", per="month")
     steps |= _one(cost_total)
     steps |= _one(inference.cost_per_thousand("serving.cost_per_1000_requests", cost_total.value,
-                                              so_far["traffic.requests_per_month"].value))
+                                              so_far["traffic.requests_per_month"].value,
+                                              "Serving cost per 1,000 requests (model accelerators only)"))
     return steps
 
 
@@ -370,7 +381,7 @@ def _serving(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[str
     here, a stage that names one of ``models`` is sized and costed under models.<name> only."""
     if s.serving is None:
         return {}
-    catalog, models = s.accelerators(), {m.name: m for m in s.models}
+    models = {m.name: m for m in s.models}
     peak_qps = so_far["traffic.peak_qps"].value
     steps: dict[str, Step] = {}
     latencies = []
@@ -378,7 +389,7 @@ def _serving(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[str
         prefix = f"serving.stages.{stage.name}"
         model = models.get(stage.model or "")
         name = model.accelerator if model else stage.accelerator
-        device = catalog[name] if name else None
+        device = s.accelerators()[name] if name else None
         precision = model.precision if model else stage.precision
         utilisation = model.utilisation if model else stage.utilisation
         flops = (so_far[f"models.{model.name}.flops_per_inference"].value * Q_(1.0, "inference") if model
@@ -617,8 +628,14 @@ def _llm(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[str, St
         acceptance_rate=None if spec is None else spec.acceptance_rate,
         draft_tokens=None if spec is None else spec.draft_tokens, draft_cost=0.0 if spec is None else spec.draft_cost,
         ttft_target=m.ttft_target, tpot_target=m.tpot_target, tensor_parallel=m.tensor_parallel,
-        model_error=m.model_error)
+        model_error=m.model_error, served=served_on_average(target, so_far).to("request/s"),
+        error_band=LLM_ERROR_BAND)
     return llm.llm_steps(architecture, serving)
+
+
+def served_on_average(target: pint.Quantity, so_far: dict[str, Step]) -> pint.Quantity:
+    """The load a fleet sized for ``target`` (a peak) serves on average: target × average_qps / peak_qps."""
+    return target * (so_far["traffic.average_qps"].value / so_far["traffic.peak_qps"].value).to("")
 
 
 def _labelling(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[str, Step]:
@@ -668,8 +685,10 @@ def _costs(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[str, 
                                      "training.monthly_cost", "llm.monthly_cost", "labelling.monthly_cost")
              if key in so_far]
     parts += [so_far[key] for key in so_far if key.startswith("trainings.") and key.endswith(".monthly_cost")]
-    return _one(egress) | _one(sums.total("cost.monthly_total", "Total monthly cost", [*parts, egress], unit="USD",
-                                          per="month"))
+    total = sums.total("cost.monthly_total", "Total monthly cost", [*parts, egress], unit="USD", per="month")
+    every = inference.cost_per_thousand("cost.per_1000_requests", total.value, so_far["traffic.requests_per_month"].value,
+                                        "Cost per 1,000 requests, all in (everything in the total monthly cost)")
+    return _one(egress) | _one(total) | _one(every)
 
 
 def _energy(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[str, Step]:

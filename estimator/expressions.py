@@ -22,7 +22,7 @@ import pint
 from pint.pint_eval import tokenizer
 
 from estimator.errors import did_you_mean
-from estimator.units import Q_, CostlyExpression, bounded_parse, bounded_tokens, drop_scale_words, ureg
+from estimator.units import Q_, CostlyExpression, UnitSpelling, bounded_parse, bounded_tokens, drop_scale_words, ureg
 
 
 class ExpressionProblem(ValueError):
@@ -38,6 +38,38 @@ def _tokens(expr: str) -> list[tokenize.TokenInfo]:
         raise ExpressionProblem(_costly(error)) from None
     except (tokenize.TokenError, SyntaxError) as error:
         raise ExpressionProblem(f"cannot read the expression: {error.args[0] if error.args else error}") from None
+
+
+# pint drops what it does not know and multiplies what stands side by side: "traffic.peak_qps[2]"
+# is twice the peak and "2 500" is a thousand. Only these operators, and no number written
+# right after a number, a name or a closing bracket.
+_OPERATORS = frozenset({"+", "-", "*", "/", "**", "^", "(", ")", ".", "%"})
+
+
+def _check_arithmetic(expr: str, tokens: list[tokenize.TokenInfo]) -> None:
+    """Refuse an operator pint would drop and numbers written side by side.
+
+    >>> _check_arithmetic("x[2]", _tokens("x[2]"))
+    Traceback (most recent call last):
+    ...
+    estimator.expressions.ExpressionProblem: '[' is not arithmetic Envelope reads (pint would multiply \
+what stands on either side); use + - * / ** and round brackets
+    >>> _check_arithmetic("2 500 user", _tokens("2 500 user"))
+    Traceback (most recent call last):
+    ...
+    estimator.expressions.ExpressionProblem: numbers side by side in '2 500 user' (pint would multiply \
+them); write one number, e.g. 2500 or 2.5e3, and put * between factors
+    """
+    before = None
+    for token in tokens:
+        if token.type == tokenize.OP and token.string not in _OPERATORS:
+            raise ExpressionProblem(f"{token.string!r} is not arithmetic Envelope reads (pint would multiply what "
+                                    "stands on either side); use + - * / ** and round brackets")
+        if token.type == tokenize.NUMBER and before is not None and (
+                before.type in (tokenize.NUMBER, tokenize.NAME) or before.string == ")"):
+            raise ExpressionProblem(f"numbers side by side in {expr!r} (pint would multiply them); write one "
+                                    "number, e.g. 2500 or 2.5e3, and put * between factors")
+        before = token
 
 
 def _costly(error: CostlyExpression) -> str:
@@ -72,6 +104,7 @@ def names_in(expr: str) -> list[str]:
 def evaluate(expr: str, values: Mapping[str, pint.Quantity]) -> pint.Quantity:
     """Evaluate ``expr``; a name is a value from ``values`` or else a unit."""
     tokens = _tokens(expr)
+    _check_arithmetic(expr, tokens)
     names = _dotted_names(tokens)
     for name, _, _ in names:  # in reading order, so the message names the first unknown one
         if name not in values and ("." in name or not _is_unit(name)):
@@ -84,10 +117,13 @@ def evaluate(expr: str, values: Mapping[str, pint.Quantity]) -> pint.Quantity:
             placeholders[placeholder] = values[name]
             text = text[:start] + placeholder + text[end:]
     try:
-        result = bounded_parse(text, **placeholders)
-        result = drop_scale_words(result) if isinstance(result, pint.Quantity) else Q_(float(result), "")
+        with np.errstate(all="ignore"):  # a division by zero in sampled arrays is refused below, located
+            result = bounded_parse(text, **placeholders)
+            result = drop_scale_words(result) if isinstance(result, pint.Quantity) else Q_(float(result), "")
     except CostlyExpression as error:
         raise ExpressionProblem(_costly(error)) from None
+    except UnitSpelling as error:
+        raise ExpressionProblem(str(error)) from None
     except pint.DimensionalityError as error:
         raise ExpressionProblem(f"cannot combine {error.dim1} with {error.dim2}") from None
     except (ZeroDivisionError, OverflowError):
@@ -95,7 +131,13 @@ def evaluate(expr: str, values: Mapping[str, pint.Quantity]) -> pint.Quantity:
     except Exception as error:  # pint's parser raises several types for malformed text
         reason = str(error) or "it is not arithmetic over numbers, names and units"
         raise ExpressionProblem(f"cannot evaluate the expression: {reason}") from None
-    if not np.all(np.isfinite(result.magnitude)):
+    finite = np.isfinite(result.magnitude)
+    if not np.all(finite):
+        if np.ndim(finite) > 0 and np.any(finite):  # some draws only: a range's samples reach 0 or overflow
+            raise ExpressionProblem(
+                f"the expression divides by zero or overflows for {int(np.size(finite) - np.count_nonzero(finite)):,} "
+                f"of {np.size(finite):,} sampled values (a range's draws are clipped at its field's floor, 0 for "
+                "an amount); give that range a low above 0 or dist: lognormal")
         raise ExpressionProblem("the expression divides by zero or overflows")
     return result
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from estimator.estimate import Estimate
 from estimator.report import conventions_text, results_table
+from estimator.report import markdown_text as _text
 from estimator.results import FRAMEWORK_STEPS, step_of
 from estimator.scenario import Scenario
 from estimator.trace import Step
@@ -61,15 +62,3 @@ def _section(title: str, paragraphs: list[str], results: list[Step], estimate: E
 
 def _line(name: str, text: str) -> str:
     return f"**{name}:** {_text(text)}" if text else ""
-
-
-def _text(text: str) -> str:
-    """Scenario text shown literally: Markdown and HTML characters escaped.
-
-    >>> _text("<b>*bold*</b> [x](y)")
-    '&lt;b&gt;\\\\*bold\\\\*&lt;/b&gt; \\\\[x\\\\](y)'
-    """
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    for character in "\\`*_[]#|":
-        text = text.replace(character, "\\" + character)
-    return " ".join(text.split())

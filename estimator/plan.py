@@ -50,7 +50,7 @@ import pint
 
 from estimator.scenario.catalog import DTYPE_BYTES, Accelerator, Precision
 from estimator.choices import Choice
-from estimator.errors import UsageError
+from estimator.errors import UsageError, printable
 from estimator.estimate import Estimate, estimate
 from estimator.ranges import Range, highest, iter_ranges
 from estimator.units import Q_, format_quantity
@@ -417,9 +417,9 @@ def plan_tables(result: Plan, changes: int = 10) -> list[Any]:
     out: list[Any] = []
     what = "latency at zero load" if result.latency_key == "serving.latency_total" else "latency under load"
     timed = bool(result.latency_key)
-    head = [f"{result.scenario}: {result.searched:,} configurations searched, {result.feasible:,} within the "
+    head = [f"{printable(result.scenario)}: {result.searched:,} configurations searched, {result.feasible:,} within the "
             f"{_ms(result.budget)} budget ({result.latency_key})." if timed else
-            f"{result.scenario}: {result.searched:,} configurations searched; no serving stages, so no latency "
+            f"{printable(result.scenario)}: {result.searched:,} configurations searched; no serving stages, so no latency "
             "budget: the cheapest is chosen."]
 
     def at(c: Candidate) -> str:

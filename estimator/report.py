@@ -14,18 +14,19 @@ from typing import TYPE_CHECKING, Any
 import pint
 
 from estimator.display import show, show_input
+from estimator.errors import json_printable, printable
 from estimator.estimate import Estimate
 from estimator.results import section_of, section_title
 from estimator.trace import Step
-from estimator.units import format_quantity, unit_text
+from estimator.units import format_quantity, in_words, unit_text
 
 if TYPE_CHECKING:
     from estimator.uncertainty import Interval, Spread
 
 __all__ = ["choose_format", "compact_line", "conventions_json", "conventions_text", "guardrails_markdown",
-           "interval_texts", "intervals_markdown", "intervals_table", "quantity_json", "result_json", "results_table",
-           "section_key", "subject_label", "table_width", "to_compact", "to_json", "to_markdown", "to_table",
-           "unit_prices_markdown", "working"]
+           "interval_texts", "intervals_markdown", "intervals_table", "markdown_text", "quantity_json", "result_json",
+           "results_table", "section_key", "subject_label", "table_width", "terminal_text", "to_compact", "to_json",
+           "to_markdown", "to_table", "inputs_markdown", "unit_prices_markdown", "working"]
 
 def section_key(result: Step) -> str:
     """The section of a result (``traffic`` for ``traffic.peak_qps``), to group results by."""
@@ -91,7 +92,7 @@ def strict_json(document: Any) -> str:
     ...
     ValueError: Out of range float values are not JSON compliant...
     """
-    return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return json_printable(json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False)) + "\n"
 
 
 # ------------------------------------------------------------------------------ Markdown
@@ -104,14 +105,15 @@ def working(result: Step, estimate: Estimate) -> str:
 
 
 def to_markdown(estimate: Estimate, spread: Spread | None = None) -> str:
-    lines = [f"# {estimate.scenario}", "", f"Conventions: {conventions_text(estimate)}", ""]
+    lines = [f"# {markdown_text(estimate.scenario)}", "", f"Conventions: {conventions_text(estimate)}", ""]
     for section, results in groupby(estimate, key=section_key):
         lines += [f"## {section_title(section)}", ""]
         lines += results_table(list(results), estimate)
         lines.append("")
     lines += guardrails_markdown(estimate)
     lines += unit_prices_markdown(estimate)
-    return "\n".join(lines + (intervals_markdown(estimate, spread) if spread else []))
+    lines += inputs_markdown(estimate)
+    return _lines(lines + (intervals_markdown(estimate, spread) if spread else []))
 
 
 def unit_prices_markdown(estimate: Estimate) -> list[str]:
@@ -121,6 +123,16 @@ def unit_prices_markdown(estimate: Estimate) -> list[str]:
     return ["## Unit prices", "", "| Item | Price | Source | As of |", "| --- | --- | --- | --- |",
             *[f"| {_cell(p.name)} (`{p.item}`) | {format_quantity(p.price)} | {_cell(p.source)} | {p.as_of} |"
               for p in estimate.unit_prices], ""]
+
+
+def inputs_markdown(estimate: Estimate) -> list[str]:
+    """Each input quantity as Envelope read it, in plain words ("2 megabytes"), for a reviewer."""
+    if not estimate.inputs:
+        return []
+    return ["## Inputs as read", "", "Every unit spelled out; a day, month and year are those of the conventions above, and a range is read "
+            "as its median.", "",
+            "| Input | Read as |", "| --- | --- |",
+            *[f"| `{path}` | {_cell(in_words(quantity))} |" for path, quantity in estimate.inputs], ""]
 
 
 def guardrails_markdown(estimate: Estimate) -> list[str]:
@@ -153,7 +165,35 @@ def results_table(results: list[Step], estimate: Estimate) -> list[str]:
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|")
+    """A table cell's text: pipes escaped; no image or raw HTML from a file's text can load anything."""
+    return text.replace("|", "\\|").replace("<", "&lt;").replace("![", "!\\[")
+
+
+def markdown_text(text: str) -> str:
+    """Scenario text shown literally in Markdown: Markdown and HTML characters escaped, on one line,
+    control and bidi characters escaped (``errors.printable``), so it cannot fetch an image or act.
+
+    Parameters
+    ----------
+    text : str
+        A name, summary or framing text from a scenario file.
+
+    Returns
+    -------
+    str
+        Markdown that shows ``text`` as written.
+
+    Examples
+    --------
+    >>> markdown_text("<b>*bold*</b> [x](y)")
+    '&lt;b&gt;\\\\*bold\\\\*&lt;/b&gt; \\\\[x\\\\](y)'
+    >>> markdown_text("![pixel](http://t.example/p.png)\u202e")
+    '!\\\\[pixel\\\\](http://t.example/p.png)\\\\u202e'
+    """
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    for character in "\\`*_[]#|":
+        text = text.replace(character, "\\" + character)
+    return printable(" ".join(text.split()))
 
 
 # ------------------------------------------------------------------------------- terminal
@@ -162,18 +202,18 @@ def to_table(estimate: Estimate, spread: Spread | None = None) -> Any:
     """A rich Table (imported here so that JSON output never loads rich); with ``spread``, p5/p50/p95 too."""
     from rich.table import Table
 
-    table = Table(title=estimate.scenario, caption=f"Conventions: {conventions_text(estimate)}",
+    table = Table(title=terminal_text(estimate.scenario), caption=f"Conventions: {conventions_text(estimate)}",
                   caption_justify="left")
     table.add_column("Section", style="bold")
     table.add_column("Result")
     table.add_column("Value", justify="right", style="cyan", no_wrap=True)
     for section, results in groupby(estimate, key=section_key):
         for index, result in enumerate(results):
-            table.add_row(section_title(section) if index == 0 else "", subject_label(result),
+            table.add_row(section_title(section) if index == 0 else "", terminal_text(subject_label(result)),
                           show(result, estimate))
     for index, (metric, threshold) in enumerate(estimate.guardrails):
         # The threshold goes with the metric: the value column is for numbers and does not wrap.
-        table.add_row("Guardrails" if index == 0 else "", f"{metric}: {threshold}", "")
+        table.add_row("Guardrails" if index == 0 else "", terminal_text(f"{metric}: {threshold}"), "")
     if spread is None:
         return table
     from rich.console import Group
@@ -196,8 +236,20 @@ def intervals_table(estimate: Estimate, spread: Spread) -> Any:
         table.add_column(name, justify="right", no_wrap=True, style="cyan" if name == "p50" else None)
     for result in estimate:
         if spread.varies(result.key):
-            table.add_row(subject_label(result), *interval_texts(result, estimate, spread))
+            table.add_row(terminal_text(subject_label(result)), *interval_texts(result, estimate, spread))
     return table
+
+
+def terminal_text(text: str) -> str:
+    """Text from a file as a rich cell shows it literally: control and bidi characters escaped, and
+    rich's own markup (``[bold]``, ``[link=...]``) escaped.
+
+    >>> terminal_text("[link=http://x]\\x1b[2Jhi")
+    '\\\\[link=http://x]\\\\x1b[2Jhi'
+    """
+    from rich.markup import escape
+
+    return "\n".join(escape(printable(line)) for line in text.split("\n"))  # a cell's own line breaks stay
 
 
 def subject_label(result: Step) -> str:
@@ -288,4 +340,10 @@ def to_compact(estimate: Estimate, spread: Spread | None = None) -> str:
             if spread.varies(result.key):
                 p5, p50, p95 = interval_texts(result, estimate, spread)
                 lines.append(f"{result.key}: p5 {p5}, p50 {p50}, p95 {p95}")
-    return "\n".join(lines) + "\n"
+    return _lines(lines) + "\n"
+
+
+def _lines(lines: list[str]) -> str:
+    """Lines of output joined, each with its control and bidi characters escaped (text from a file
+    cannot clear the terminal, forge a line or reverse what follows)."""
+    return "\n".join(printable(line) for line in lines)

@@ -27,7 +27,7 @@ from estimator.scenario.source import safe_load
 from estimator.units import ureg
 from estimator.vocabulary import COUNTED
 
-__all__ = ["FRAMEWORK_STEPS", "HEADLINES", "Entry", "Headline", "dimension_matches", "entries", "entry_of",
+__all__ = ["FRAMEWORK_STEPS", "HEADLINES", "Entry", "Headline", "cards", "dimension_matches", "entries", "entry_of",
            "matching", "section_of", "section_title", "step_of"]
 
 REGISTRY_FILE = Path(__file__).with_name("results.yaml")
@@ -88,6 +88,23 @@ def entries() -> tuple[Entry, ...]:
 
 HEADLINES: tuple[Headline, ...] = tuple(Headline(e.pattern, e.headline, e.rise) for e in entries() if e.headline)
 """The numbers a reader looks at first, in the registry's order."""
+
+
+@functools.cache
+def cards(archetype: str) -> tuple[Headline, ...]:
+    """The metric cards of ``archetype``: the registry's ``cards`` for it, else ``HEADLINES``.
+
+    >>> [card.label for card in cards("llm")]
+    ['Peak QPS', 'Total storage', 'Accelerators', '$ per M tokens', 'Time to first token', 'Monthly cost']
+    >>> cards("search") == HEADLINES and all(entry_of(card.key) for card in cards("llm"))
+    True
+    """
+    listed = _registry().get("cards", {}).get(archetype)
+    if listed is None:
+        return HEADLINES
+    headlines = {headline.key: headline for headline in HEADLINES}
+    return tuple(headlines[item] if isinstance(item, str) else Headline(item["key"], item["label"], item["rise"])
+                 for item in listed)
 
 
 def matching(key: str) -> list[Entry]:

@@ -22,13 +22,13 @@ one pass, with no per-sample Python loop and no second copy of any formula.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 import pint
 
-from estimator.errors import OptionError, UsageError, did_you_mean
+from estimator.errors import OptionError, ScenarioError, UsageError, did_you_mean
 from estimator.estimate import Estimate, estimate
 from estimator.ranges import Range, iter_ranges, resolve_ranges
 from estimator.units import Q_, parse_quantity, unit_text
@@ -82,17 +82,133 @@ def check_samples(samples: int) -> int:
     return samples
 
 
+MAX_SEED = 2**64 - 1  # numpy's generators take any non-negative integer; 64 bits is more than any seed needs
+
+
+def check_seed(seed: int) -> int:
+    """Refuse a seed numpy's generator cannot take (a negative one) with the option's name.
+
+    Parameters
+    ----------
+    seed : int
+        The ``--seed`` given.
+
+    Returns
+    -------
+    int
+        The seed, unchanged.
+
+    Raises
+    ------
+    OptionError
+        It is negative or larger than 64 bits.
+
+    Examples
+    --------
+    >>> check_seed(-1)
+    Traceback (most recent call last):
+    ...
+    estimator.errors.OptionError: seed: given -1, expected a whole number from 0 to 18,446,744,073,709,551,615
+    """
+    if not 0 <= seed <= MAX_SEED:
+        raise OptionError("seed", given=str(seed), expected=f"a whole number from 0 to {MAX_SEED:,}")
+    return seed
+
+
 def has_ranges(scenario: Any) -> bool:
     return bool(iter_ranges(scenario))
 
 
+# What sampling may hold: the draws of every result a range reaches, 8 bytes each, kept for the
+# percentiles and histograms. With the interpreter, pint and one chunk's working arrays on top,
+# a process stays under 1 GB (issue 15's acceptance); 2,800 datasets × 100,000 samples did not.
+SAMPLE_MEMORY_BUDGET = 400 * 2**20  # bytes
+# One pass of `estimate` over a chunk of the draws allocates a few arrays per result; chunks of
+# this many bytes per array set keep that small while a scenario of ~100 results stays one pass.
+CHUNK_BYTES = 32 * 2**20
+
+
 def sample_estimate(scenario: Any, samples: int = DEFAULT_SAMPLES, seed: int = DEFAULT_SEED) -> Spread:
-    """Draw every ranged input ``samples`` times (one generator, fixed ``seed``) and estimate once."""
+    """Draw every ranged input ``samples`` times (one generator, fixed ``seed``) and estimate.
+
+    The inputs are drawn first, all at once and in file order, exactly as a single pass would;
+    the estimate then runs over chunks of those draws, so the answer does not depend on the
+    chunk size and memory holds one chunk's working arrays, not every sample's.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A scenario with ranged inputs.
+    samples : int
+        Draws per ranged input, 1 to ``MAX_SAMPLES``.
+    seed : int
+        The generator's seed (``check_seed``).
+
+    Returns
+    -------
+    Spread
+        The point estimate, the draws of every result, and their percentiles.
+
+    Raises
+    ------
+    OptionError
+        ``samples`` or ``seed`` out of range, or the draws of the results the ranges reach
+        would not fit in ``SAMPLE_MEMORY_BUDGET`` (the message says how many samples fit).
+    """
     check_samples(samples)
-    rng = np.random.default_rng(seed)
-    drawn = estimate(resolve_ranges(scenario, lambda _path, r: r.sample(samples, rng)))
-    draws = {result.key: result.value for result in drawn}
-    return Spread(estimate(scenario), samples, seed, percentiles(draws), draws)
+    rng = np.random.default_rng(check_seed(seed))
+    inputs: dict[str, Any] = {}
+
+    def draw(path: str, r: Range) -> Any:
+        inputs[path] = r.sample(samples, rng)
+        return inputs[path]
+
+    resolve_ranges(scenario, draw)  # the draws only, in the order a single pass takes them
+    point = estimate(scenario)
+    chunk = int(np.clip(CHUNK_BYTES // (8 * max(1, len(point.steps))), 1_000, samples))
+    draws: dict[str, pint.Quantity] = {}
+    matrix = np.empty((0, 0))
+    rows: dict[str, int] = {}
+    order: list[str] = []
+    for start in range(0, samples, chunk):
+        stop = min(start + chunk, samples)
+        part = estimate(resolve_ranges(scenario, lambda path, _r, a=start, b=stop: inputs[path][a:b]))
+        if start == 0:
+            varying = [result.key for result in part if np.ndim(result.value.magnitude) > 0]
+            _check_budget(len(varying), samples)
+            rows = {key: index for index, key in enumerate(varying)}
+            matrix = np.empty((len(varying), samples))
+            order = [result.key for result in part]
+            draws = {result.key: result.value for result in part if result.key not in rows}
+        for key, index in rows.items():
+            matrix[index, start:stop] = np.broadcast_to(part[key].magnitude, (stop - start,))
+            if start == 0:
+                draws[key] = Q_(matrix[index], part[key].units)
+    draws = {key: draws[key] for key in order}
+    return Spread(point, samples, seed, percentiles(draws), draws)
+
+
+def _check_budget(results: int, samples: int, option: str = "samples") -> None:
+    """Refuse draws that would not fit in ``SAMPLE_MEMORY_BUDGET``, saying how many would.
+
+    A sweep's steps are bounded the same way (``option="steps"``), counting every result since
+    any may vary.
+
+    >>> _check_budget(10_000, 10_000)
+    Traceback (most recent call last):
+    ...
+    estimator.errors.OptionError: samples: 10,000 samples of the 10,000 results the ranges reach need 763 MiB; \
+at most 5,242 fit in the 400 MiB sampling budget: ask for 5,242 or fewer (or range fewer inputs)
+    """
+    needed = 8 * results * samples
+    if needed <= SAMPLE_MEMORY_BUDGET:
+        return
+    fit = SAMPLE_MEMORY_BUDGET // (8 * results)
+    reach = "the ranges reach" if option == "samples" else "in this scenario"
+    raise OptionError(option, f"{samples:,} {option} of the {results:,} results {reach} need "
+                              f"{needed / 2**20:,.0f} MiB",
+                      hint=f"at most {fit:,} fit in the {SAMPLE_MEMORY_BUDGET // 2**20:,} MiB sampling budget: ask "
+                           f"for {fit:,} or fewer" + (" (or range fewer inputs)" if option == "samples" else ""))
 
 
 def percentiles(values: Mapping[str, pint.Quantity]) -> dict[str, Interval]:
@@ -103,9 +219,13 @@ def percentiles(values: Mapping[str, pint.Quantity]) -> dict[str, Interval]:
     """
     arrays = {key: q for key, q in values.items() if np.ndim(q.magnitude) > 0}
     found: dict[str, Interval] = {}
-    if arrays:
-        table = _percentile_rows(np.vstack([q.magnitude for q in arrays.values()]), PERCENTILES)
-        for row, (key, q) in enumerate(arrays.items()):
+    items = list(arrays.items())
+    # In blocks of rows: stacking and sorting every result at once copied all the draws twice.
+    block = max(1, CHUNK_BYTES // (8 * max(1, max((np.size(q.magnitude) for _, q in items), default=1))))
+    for first in range(0, len(items), block):
+        part = items[first:first + block]
+        table = _percentile_rows(np.vstack([q.magnitude for _, q in part]), PERCENTILES)
+        for row, (key, q) in enumerate(part):
             found[key] = Interval(*(Q_(float(table[row, i]), q.units) for i in range(3)))
     for key, q in values.items():
         if key not in arrays:
@@ -189,7 +309,7 @@ def tornado_rows(rows: Sequence[TornadoRow], base: pint.Quantity) -> list[dict[s
 
 # -------------------------------------------------------------------------------- sweeps
 
-_SHORTHAND = re.compile(r"^\s*([0-9][0-9_.]*(?:[eE][+-]?[0-9]+)?)([kKMBGT])(?![A-Za-z])(.*)$")
+_SHORTHAND = re.compile(r"^\s*([+-]?[0-9][0-9_.]*(?:[eE][+-]?[0-9]+)?)([kKMBGT])(?![A-Za-z])(.*)$")
 _SCALE = {"k": "thousand", "K": "thousand", "M": "million", "B": "billion", "G": "billion", "T": "trillion"}
 
 
@@ -228,7 +348,8 @@ def sweep_bounds(scenario: Any, spec: str, load: Callable[[list[str]], Any]) -> 
     """
     path, sep, bounds = spec.partition("=")
     low_text, dots, high_text = bounds.partition("..")
-    if not sep or not dots or not low_text.strip() or not high_text.strip():
+    # `1...2` would read as 1 .. .2 (a sweep down to 0.2): three dots are a typo, not a bound.
+    if not sep or not dots or "..." in bounds or not low_text.strip() or not high_text.strip():
         raise OptionError("param", given=repr(spec), expected="PATH=LOW..HIGH, e.g. 'traffic.daily_active_users=100M..1B'")
     path = path.strip()
     inputs = sweepable(scenario)
@@ -249,7 +370,12 @@ def sweep_bounds(scenario: Any, spec: str, load: Callable[[list[str]], Any]) -> 
             unitless = False  # the validator words the problem
         if unitless and units is not None and not Q_(1, units).dimensionless:
             text = f"{text} {unit_text(units)}"
-        return _at(load([f"{raw_text}={text}"]), path)
+        override = f"{raw_text}={text}"
+        try:
+            return _at(load([override]), path)
+        except ScenarioError as error:  # the bound came from --param, not from a --set or the file
+            raise ScenarioError([replace(p, file=f"--param {spec!r}") if p.file == f"--set {override!r}" else p
+                                 for p in error.problems]) from None
 
     return path, bound(low_text), bound(high_text)
 
@@ -262,6 +388,7 @@ def sweep(scenario: Any, path: str, low: Any, high: Any, steps: int, target: str
     """``steps`` evenly spaced values of one input from ``low`` to ``high``, other ranges at medians."""
     if not 2 <= steps <= MAX_STEPS:
         raise OptionError("steps", given=str(steps), expected=f"a whole number from 2 to {MAX_STEPS:,}")
+    _check_budget(len(estimate(scenario).steps), steps, "steps")
     if isinstance(low, pint.Quantity):
         values: Any = Q_(np.linspace(low.magnitude, high.to(low.units).magnitude, steps), low.units)
     else:

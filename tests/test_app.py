@@ -12,14 +12,26 @@ from estimator.estimate import estimate
 from estimator.library import bundled_scenarios
 from estimator.display import show
 from estimator.scenario import load_scenario_text
+from estimator.views.sweep import sweep_defaults
 
 HEADLINES = ["Peak QPS", "Total storage", "Feature store", "Accelerators", "Monthly cost"]
+LLM_CARDS = {"Peak QPS": "traffic.peak_qps", "Total storage": "storage.total_footprint",
+             "Accelerators": "llm.accelerators", "$ per M tokens": "llm.cost_per_million_tokens",
+             "Time to first token": "llm.prefill_time", "Monthly cost": "cost.monthly_total"}
 
 
 def started(file: str | None = None) -> AppTest:
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()
     if file is not None:
         app.sidebar.selectbox[0].set_value([e.path.name for e in bundled_scenarios()].index(file)).run()
+    assert not app.exception
+    return app
+
+
+def opened(app: AppTest, tab: str) -> AppTest:
+    """The app with ``tab`` selected: only the tab on screen is drawn."""
+    app.session_state["tab"] = tab
+    app.run()
     assert not app.exception
     return app
 
@@ -39,8 +51,14 @@ def test_app_shows_each_bundled_scenario(file):
     app = started(file)
     entry = next(e for e in bundled_scenarios() if e.path.name == file)
     assert app.title[0].value == entry.name
-    assert {"Peak QPS", "Monthly cost"} <= set(metrics(app)) <= set(HEADLINES)
-    expected = estimate(load_scenario_text(entry.path.read_bytes(), entry.path.name))
+    scenario = load_scenario_text(entry.path.read_bytes(), entry.path.name)
+    expected = estimate(scenario)
+    if scenario.archetype == "llm":  # an LLM is sized by its own fleet, its price per token and its TTFT
+        assert list(metrics(app)) == list(LLM_CARDS)
+        assert {label: value for label, (value, _) in metrics(app).items()} == {
+            label: show(expected.steps[key], expected) for label, key in LLM_CARDS.items()}
+    else:
+        assert {"Peak QPS", "Monthly cost"} <= set(metrics(app)) <= set(HEADLINES)
     assert metrics(app)["Peak QPS"] == (show(expected.steps["traffic.peak_qps"], expected), None)
     assert app.dataframe, "the results table is shown"
     assert not app.error, [e.value for e in app.error]
@@ -61,6 +79,7 @@ def test_changing_an_input_changes_the_results():
     assert after["Monthly cost"][1].startswith("+")
     assert after["Peak QPS"] == before["Peak QPS"]
     # The scenario tab shows the edited file, which loads back to what the cards say.
+    opened(app, "Scenario")
     written = next(c.value for c in app.code if c.value.startswith("# Edited in Envelope"))
     assert "changed: traffic.response_size=50 KB" in written
     again = estimate(load_scenario_text(written, "edited.yaml"))
@@ -86,14 +105,37 @@ def test_an_invalid_value_shows_an_error_next_to_it_and_the_page_keeps_working()
     assert len(errors) == 1
     assert errors[0].startswith("wrong dimension: given '2 user', expected an amount of information, e.g. ")
     assert metrics(app) == before, "the estimate of the last good values is still shown"
+    # ... and the page says that it does not follow the sidebar, naming the field as the sidebar does.
+    assert [w.value for w in app.main.warning] == [
+        "Not in these results: “Response size” (Traffic). The value in the sidebar was refused (the reason is "
+        "under the field), so the results below use the file's value there."]
     field(app, "Request size").set_value("4 KB").run()
     assert not app.exception
     assert len(app.sidebar.error) == 1, "the bad value stays reported while another edit applies"
     assert not app.main.error
+    assert len(app.main.warning) == 1
+    field(app, "Response size").set_value("1 KB").run()
+    assert not app.main.warning, "fixed: nothing is stale any more"
+
+
+def test_the_sweep_range_belongs_to_its_case_study():
+    """After switching case study the sweep starts from the new scenario's range, not the last one's."""
+    app = opened(started("ad_click_prediction.yaml"), "Sweep")
+    assert app.selectbox(key="sweep:input").value == "traffic.daily_active_users"
+    first = [(w.key, w.value) for w in app.text_input if w.key.startswith("sweep:")]
+    names = [e.path.name for e in bundled_scenarios()]
+    app.sidebar.selectbox[0].set_value(names.index("llm_chat_assistant.yaml")).run()
+    assert not app.exception and app.selectbox(key="sweep:input").value == "traffic.daily_active_users"
+    text = (ROOT / "scenarios" / "llm_chat_assistant.yaml").read_bytes()
+    expected = sweep_defaults(load_scenario_text(text, "llm_chat_assistant.yaml"), "traffic.daily_active_users",
+                              lambda more: load_scenario_text(text, "llm_chat_assistant.yaml", more))
+    now = [(w.key, w.value) for w in app.text_input if w.key.startswith("sweep:")]
+    assert [value for _, value in now] == list(expected) != [value for _, value in first]
+    assert {key for key, _ in now}.isdisjoint(key for key, _ in first)
 
 
 def test_downloads_exist_for_report_results_scenario_and_diagram():
-    app = started()
+    app = opened(started(), "Downloads")
     labels = [b.label for b in app.get("download_button")]
     assert labels == ["Scenario YAML", "Report (Markdown)", "Results (JSON)", "Diagram (PNG)", "Diagram (SVG)"]
 
@@ -137,6 +179,7 @@ def test_the_uncertainty_tabs_show_intervals_tornado_sweep_and_comparison_for_a_
     file = "ad_click_prediction.yaml"
     app = started(file)
     assert [t.label for t in app.tabs][4:] == ["Uncertainty", "Sensitivity", "Sweep", "Compare", "Plan", "Practice"]
+    opened(app, "Uncertainty")
     assert not app.error and not app.main.info
     scenario = load_scenario_text((ROOT / "scenarios" / file).read_bytes(), file)
     spread = sample_estimate(scenario, DEFAULT_SAMPLES, DEFAULT_SEED)
@@ -146,15 +189,18 @@ def test_the_uncertainty_tabs_show_intervals_tornado_sweep_and_comparison_for_a_
     assert intervals["cost.monthly_total"]["p5"] == format_quantity(cost.p5, per="month")
     assert intervals["cost.monthly_total"]["p95"] == format_quantity(cost.p95, per="month")
     assert intervals["cost.monthly_total"]["p5"] != intervals["cost.monthly_total"]["p95"]
-    assert len([c for c in app.get("vega_lite_chart")]) >= 5 + 1 + 1  # histograms, tornado, sweep
+    assert len([c for c in app.get("vega_lite_chart")]) >= 5  # a histogram of each headline
 
     # The tornado's default target is the monthly cost; its rows are estimator.uncertainty's, in order.
+    opened(app, "Sensitivity")
+    assert len(app.get("vega_lite_chart")) == 1
     assert app.selectbox(key="sensitivity:target").value == "cost.monthly_total"
     expected = tornado(scenario, "cost.monthly_total")
     assert [row["Input"] for row in table(app, "Input")] == [row.input for row in expected]
     assert table(app, "Input")[0]["Swing"] == format_quantity(expected[0].swing, per="month")
 
     # Unedited, the comparison with the file shows no change at all.
+    opened(app, "Compare")
     compared = table(app, "Result", "A")
     assert compared and {row["Relative"] for row in compared} == {"0 %"}
     assert any("No result changes" in m.value for m in app.markdown)
@@ -163,15 +209,17 @@ def test_the_uncertainty_tabs_show_intervals_tornado_sweep_and_comparison_for_a_
 
 def test_the_uncertainty_tabs_explain_a_scenario_without_ranges_and_still_sweep_and_compare():
     app = started("event_recommendation.yaml")
-    notes = [i.value for i in app.main.info]
-    assert len(notes) == 2 and all(n.startswith("No ranges in this scenario.") for n in notes)  # uncertainty, sensitivity
+    for tab in ("Uncertainty", "Sensitivity"):
+        notes = [i.value for i in opened(app, tab).main.info]
+        assert len(notes) == 1 and notes[0].startswith("No ranges in this scenario."), notes
     assert not app.error
-    assert app.selectbox(key="sweep:target").value == "cost.monthly_total"
+    assert opened(app, "Sweep").selectbox(key="sweep:target").value == "cost.monthly_total"
+    opened(app, "Compare")
     assert {row["Relative"] for row in table(app, "Result", "A")} == {"0 %"}
 
 
 def test_an_edit_shows_in_the_comparison_and_another_case_study_can_be_compared():
-    app = started()
+    app = opened(started(), "Compare")
     field(app, "Response size").set_value("50 KB").run()
     rows = {row["Key"]: row for row in table(app, "Result", "A")}
     assert rows["traffic.egress_bandwidth"]["Relative"] == "+4900 %"  # 1 KB → 50 KB
@@ -185,12 +233,15 @@ def test_an_edit_shows_in_the_comparison_and_another_case_study_can_be_compared(
 
 def test_a_sweep_follows_its_bounds_and_words_a_bad_bound_like_the_cli():
     from estimator.estimate import estimate as run
+    from estimator.report import markdown_text
     from estimator.units import Q_, format_quantity
 
-    app = started("event_recommendation.yaml")
+    app = opened(started("event_recommendation.yaml"), "Sweep")
     assert app.selectbox(key="sweep:input").value == "traffic.monthly_active_users", "not a convention"
-    app.text_input(key="sweep:low:traffic.monthly_active_users").set_value("100M").run()
-    app.text_input(key="sweep:high:traffic.monthly_active_users").set_value("1B").run()
+    low, high = (next(w for w in app.text_input if w.key.startswith(f"sweep:{end}:") and
+                      w.key.endswith(":traffic.monthly_active_users")) for end in ("low", "high"))
+    low.set_value("100M").run()
+    high.set_value("1B").run()
     app.number_input(key="sweep:steps").set_value(2).run()
     assert not app.exception and not app.error
     values = table(app, "traffic.monthly_active_users")
@@ -199,9 +250,50 @@ def test_a_sweep_follows_its_bounds_and_words_a_bad_bound_like_the_cli():
     assert values[-1]["cost.monthly_total"] == show(at_high.steps["cost.monthly_total"], at_high)
     assert [row["traffic.monthly_active_users"] for row in values] == [
         format_quantity(Q_(100e6, "user")), format_quantity(Q_(1e9, "user"))]
-    app.text_input(key="sweep:high:traffic.monthly_active_users").set_value("2 KB").run()
+    app.text_input(key=high.key).set_value("2 KB").run()
     assert not app.exception
     cli = run_cli("sweep", "event_recommendation.yaml", "--param", "traffic.monthly_active_users=100M..2 KB",
                   "--target", "cost.monthly_total", cwd=ROOT / "scenarios")
     assert cli.returncode == 2 and "wrong dimension" in cli.stderr
-    assert [e.value for e in app.main.error] == [cli.stderr.strip()]
+    # The same words, Markdown-escaped so that text from a file renders as written and loads nothing.
+    assert [e.value for e in app.main.error] == [markdown_text(cli.stderr.strip())]
+
+
+def test_a_large_upload_shows_a_bounded_sidebar_and_draws_one_picture_per_run(monkeypatch):
+    import sys
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from scaling import scenario_text
+
+    from estimator.edits import editable_inputs
+    from ui.inputs import MAX_FIELDS_PER_SECTION, hidden_fields_text
+
+    text = scenario_text(100).encode("utf-8")
+    data_fields = sum(1 for item in editable_inputs(load_scenario_text(text, "x")) if item.section == "data")
+    app = started()
+    app.sidebar.radio[0].set_value("Upload a YAML file").run()
+    app.sidebar.file_uploader[0].set_value(("big.yaml", text, "application/x-yaml")).run()
+    assert not app.exception and not app.error
+    widgets = [*app.sidebar.text_input, *app.sidebar.text_area, *app.sidebar.selectbox]
+    assert len([w for w in widgets if w.key and ":data." in w.key]) == MAX_FIELDS_PER_SECTION
+    assert hidden_fields_text(data_fields - MAX_FIELDS_PER_SECTION) in [c.value for c in app.sidebar.caption]
+
+
+def test_the_svg_is_drawn_only_when_asked_for(monkeypatch):
+    from diagrams_lib import render as render_module
+    from estimator.estimate import estimate
+    from ui import diagram
+
+    scenario = load_scenario_text((ROOT / "scenarios" / "video_search.yaml").read_bytes(), "x.yaml")
+    drawn_formats: list[str] = []
+    original = render_module.render
+
+    def counting(graph, fmt="png", **kwargs):
+        drawn_formats.append(fmt)
+        return original(graph, fmt=fmt, **kwargs)
+
+    monkeypatch.setattr(render_module, "render", counting)
+    diagram.render_cached.clear()
+    pictures, problem = diagram.pictures(scenario, estimate(scenario), "onprem", "LR")
+    assert problem is None and drawn_formats == ["png"]
+    assert pictures["svg"]().startswith(b"<?xml") and drawn_formats == ["png", "svg"]

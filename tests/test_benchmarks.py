@@ -28,7 +28,8 @@ def test_quick_benchmarks_write_well_formed_results(tmp_path):
     assert document["meta"]["quick"] is True
     rows = document["rows"]
     names = " ".join(row["what"] for row in rows)
-    for subject in ("CLI cold start", "Warm estimate", "Monte Carlo", "Sweep", "Plan", "Diagram", "UI"):
+    for subject in ("CLI cold start", "Warm estimate", "Monte Carlo", "Sweep", "Plan", "Diagram", "UI",
+                    "Scaling estimate", "Scaling report", "Scaling diagram"):
         assert subject in names, f"no row for {subject}"
     for row in rows:
         assert all(column in row for column in COLUMNS), row

@@ -253,3 +253,13 @@ def test_logging_and_telemetry_edges_carry_a_zero_layout_weight():
     video = graph_of_bundled("video_recommendation")
     assert video.edges["app", "events"]["weight"] == 0 and video.edges["app", "monitoring"]["weight"] == 0
     assert "weight" not in video.edges["gateway", "app"]  # the flow's own weight applies
+
+
+def test_the_subtitle_claims_no_part_the_scenario_removed():
+    """The LLM archetype says "with retrieval-augmented generation" only while its retrieval index is drawn."""
+    for name, subtitle in (("llm_chat_assistant.yaml", "LLM assistant · "),  # removes ann_index
+                           ("rag_question_answering.yaml", "LLM assistant with retrieval-augmented generation · ")):
+        scenario = load_scenario(ROOT / "scenarios" / name)
+        graph = build_graph(scenario, estimate(scenario))
+        assert graph.graph["subtitle"].startswith(subtitle), graph.graph["subtitle"]
+        assert ("ann_index" in graph) == ("retrieval" in subtitle)

@@ -15,7 +15,7 @@ from estimator.scenario import load_scenario, load_scenario_text
 
 CONFIGS = ROOT / "scenarios" / "configs"
 CHAT = ROOT / "scenarios" / "llm_chat_assistant.yaml"
-BY_HAND = "  layers: 80\n  heads: 64\n  kv_heads: 8\n  head_dim: 128\n"  # Llama 3.1 70B, written out
+BY_HAND = "  architecture: dense\n  attention: gqa\n  layers: 80\n  heads: 64\n  kv_heads: 8\n  head_dim: 128\n"  # Llama 3.1 70B, written out
 
 
 def _results(stdout: str) -> list[dict]:
@@ -38,12 +38,15 @@ def test_shipped_config_agrees_with_the_model_written_by_hand(tmp_path):
 
 
 @pytest.mark.parametrize("name, expected", [
-    ("Llama-3.1-70B", {"layers": 80, "heads": 64, "kv_heads": 8, "head_dim": 128}),
+    ("Llama-3.1-70B", {"layers": 80, "heads": 64, "kv_heads": 8, "head_dim": 128, "architecture": "dense",
+                       "attention": "gqa"}),
     ("Mixtral-8x22B", {"layers": 56, "heads": 48, "kv_heads": 8, "head_dim": 128, "experts": 8,
-                       "experts_per_token": 2, "expert_parameters": f"{3 * 6144 * 16384 * 56} parameter"}),
+                       "experts_per_token": 2, "expert_parameters": f"{3 * 6144 * 16384 * 56} parameter",
+                       "architecture": "moe", "attention": "gqa"}),
     ("DeepSeek-V3", {"layers": 61, "heads": 128, "kv_heads": 128, "head_dim": 192, "kv_lora_rank": 512,
                      "qk_rope_head_dim": 64, "experts": 256, "experts_per_token": 8,
-                     "expert_parameters": f"{3 * 7168 * 2048 * 58} parameter"}),
+                     "expert_parameters": f"{3 * 7168 * 2048 * 58} parameter",
+                     "architecture": "moe", "attention": "mla"}),
 ])
 def test_fields_read_from_shipped_configs(name, expected):
     config = json.loads((CONFIGS / f"{name}.config.json").read_text(encoding="utf-8"))

@@ -1,8 +1,9 @@
 """LLM serving for the models deployed now (issue 17): each handed case in its new form, with
 the expected value from its header, and each new feature against a hand calculation.
 
-The original case files describe the models as dense 16/8-bit multi-head transformers; nothing in
-them says otherwise, so they still compute as such (test_original_case_files_compute_as_written).
+The original case files do not say whether the model is a mixture of experts or which attention it
+uses, the two facts that swung their estimates 3.6× to 57×; they are refused naming both fields
+(test_original_case_files_are_refused_naming_the_missing_fields).
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ archetype: llm
 traffic:
   requests: 1 request/s
 llm:
+  architecture: moe
+  attention: gqa
   parameters: 141 billion parameter
   active_parameters: 39 billion parameter
   dtype: fp16
@@ -76,6 +79,8 @@ archetype: llm
 traffic:
   requests: 1 request/s
 llm:
+  architecture: moe
+  attention: gqa
   parameters: 116.83 billion parameter
   active_parameters: 5.13 billion parameter
   experts: 128
@@ -115,6 +120,8 @@ archetype: llm
 traffic:
   requests: 1 request/s
 llm:
+  architecture: moe
+  attention: mla
   parameters: 671 billion parameter
   active_parameters: 37 billion parameter
   dtype: fp8
@@ -141,38 +148,75 @@ def test_latent_attention_kv_cache_deepseek_v3():
     assert r["llm.prefill_flops_per_request"].to("FLOP").magnitude == pytest.approx(4.85e15, rel=0.001)
 
 
-ORIGINAL_GPT_OSS = """
-name: gpt-oss-120b on one H100
-archetype: llm
-traffic:
-  requests: 1 request/s
-llm:
-  parameters: 116.8 billion parameter
-  dtype: fp8              # real weights: MXFP4 (4.25 bit) for the experts
-  kv_dtype: bf16
-  layers: 36
-  kv_heads: 8
-  head_dim: 64
-  prompt_tokens: 8192 token
-  output_tokens: 1024 token
-  batch_size: 1
-  accelerator: H100-SXM
-"""
+CHOICES_ARCHITECTURE = "expected one of 'dense' or 'moe'"
+CHOICES_ATTENTION = "expected one of 'mha', 'gqa', 'mqa', 'mla', 'sliding' or 'hybrid'"
 
 
-@pytest.mark.parametrize("text, key, printed", [
-    (MIXTRAL_8X22B.replace("  active_parameters: 39 billion parameter\n", ""), "llm.prefill_flops_per_request", 5.64e14),
-    (ORIGINAL_GPT_OSS, "llm.weights_memory", 116.8e9),
-    (DEEPSEEK_V3.replace("  active_parameters: 37 billion parameter\n", "").replace(
-        "  kv_lora_rank: 512\n  qk_rope_head_dim: 64\n", ""), "llm.kv_bytes_per_token", 3_997_696),
-], ids=["mixtral-8x22b-moe-active", "gpt-oss-120b-mxfp4", "deepseek-v3-mla-kv"])
-def test_original_case_files_compute_as_written(text, key, printed):
-    """The handed files as written (here without their comment headers) describe dense multi-head
-    models in 8/16-bit: nothing in them says mixture of experts, MXFP4 or latent attention, and a
-    dense model with the same fields (every scenario written before these features, whose goldens
-    must not change) has to keep its numbers. So they are neither refused nor right: they give
-    what Envelope printed before, and the right answers need the new fields above."""
-    assert run(text)[key].magnitude == pytest.approx(printed, rel=0.002)
+@pytest.mark.parametrize("case, line", [
+    ("mixtral-8x22b-moe-active", 12), ("gpt-oss-120b-mxfp4", 13), ("deepseek-v3-mla-kv", 12)])
+def test_original_case_files_are_refused_naming_the_missing_fields(case, line):
+    """The handed files as written say nothing of experts, 4-bit weights or latent attention, and
+    gave the old numbers 3.6× to 57× off. Whether a model is a mixture of experts and which
+    attention it uses must now be stated: each file is refused, naming both fields and their values."""
+    from conftest import ROOT, run_cli
+
+    path = f"tests/cases/{case}.yaml"
+    assert (ROOT / path).is_file()
+    result = run_cli("estimate", path, "--format", "json")
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr == (f"{path}:{line}:3: llm.architecture: missing key: {CHOICES_ARCHITECTURE}\n"
+                             f"{path}:{line}:3: llm.attention: missing key: {CHOICES_ATTENTION}\n")
+
+
+@pytest.mark.parametrize("old, new, message", [
+    ("architecture: moe", "architecture: dense",
+     "<llm>:7:17: llm.architecture: active_parameters or experts describe a mixture of experts: given 'dense', "
+     "expected 'moe', or no active_parameters and experts"),
+    ("  active_parameters: 39 billion parameter\n", "",
+     "<llm>:7:17: llm.architecture: a mixture of experts needs its active parameters: given 'moe', "
+     "expected active_parameters, or experts, experts_per_token and expert_parameters"),
+    ("attention: gqa", "attention: mla",
+     "<llm>:8:14: llm.attention: multi-head latent attention goes with kv_lora_rank: given 'mla', "
+     "expected 'mla' with kv_lora_rank and qk_rope_head_dim, or neither"),
+    ("attention: gqa", "attention: sliding",
+     "<llm>:8:14: llm.attention: sliding-window attention goes with sliding_window: given 'sliding', "
+     "expected 'sliding' or 'hybrid' with sliding_window, or neither"),
+    ("attention: gqa", "attention: mqa",
+     "<llm>:8:14: llm.attention: multi-query attention has one KV head: given 'mqa', "
+     "expected kv_heads: 1, or 'gqa'/'mha' for kv_heads 8"),
+    ("attention: gqa", "attention: mha\n  heads: 48",
+     "<llm>:8:14: llm.attention: multi-head attention has as many KV heads as heads: given 'mha', "
+     "expected kv_heads equal to heads, or 'gqa'/'mqa' for fewer"),
+    ("kv_heads: 8", "kv_heads: 1",
+     "<llm>:8:14: llm.attention: grouped-query attention has more than one KV head and fewer than heads: given "
+     "'gqa', expected 'mqa' for one KV head, 'mha' for as many KV heads as heads"),
+    ("attention: gqa", "attention: hybrid\n  sliding_window: 4096 token",
+     "<llm>:8:14: llm.attention: a hybrid interleaves local and global layers: given 'hybrid', "
+     "expected local_layers below layers, or 'sliding' when every layer is local"),
+    ("attention: gqa", "attention: sliding\n  sliding_window: 4096 token\n  local_layers: 28",
+     "<llm>:8:14: llm.attention: local_layers below layers leaves some layers global: given 'sliding', "
+     "expected 'hybrid', or local_layers equal to layers"),
+    ("architecture: moe", "architecture: sparse",
+     "<llm>:7:17: llm.architecture: not one of the choices: given 'sparse', expected one of 'dense' or 'moe'"),
+], ids=["dense-with-active", "moe-without-active", "mla-without-rank", "sliding-without-window", "mqa-with-8",
+        "mha-with-fewer-kv", "gqa-with-one", "hybrid-all-local", "sliding-some-global", "unknown"])
+def test_stated_architecture_and_attention_must_agree_with_the_fields(old, new, message):
+    """Each disagreement is one message at the stated field, with the values that would agree."""
+    assert old in MIXTRAL_8X22B
+    with pytest.raises(ScenarioError) as error:
+        run(MIXTRAL_8X22B.replace(old, new))
+    assert str(error.value) == message
+
+
+def test_stated_kinds_that_agree_are_accepted():
+    """mqa with one KV head, mha with as many as heads, sliding on every layer, a hybrid below all."""
+    mqa = run(MIXTRAL_8X22B.replace("attention: gqa", "attention: mqa").replace("kv_heads: 8", "kv_heads: 1"))
+    assert mqa["llm.kv_bytes_per_token"].to("B/token").magnitude == 2 * 56 * 1 * 128 * 2
+    mha = run(MIXTRAL_8X22B.replace("attention: gqa", "attention: mha\n  heads: 8"))
+    assert mha["llm.kv_bytes_per_token"].to("B/token").magnitude == 2 * 56 * 8 * 128 * 2
+    sliding = run(MIXTRAL_8X22B.replace("attention: gqa", "attention: sliding\n  sliding_window: 500 token"))
+    assert sliding["llm.kv_bytes_per_request"].to("B").magnitude == 2 * 56 * 8 * 128 * 2 * 500
 
 
 def test_prefill_attention_term_grows_with_prompt_squared():
@@ -192,8 +236,8 @@ def test_sliding_window_hybrid_kv_and_attention():
     """gpt-oss alternates 18 local layers (window 128) with 18 global: the cache per request is
     (18 × 9,216 + 18 × 128) / 36 tokens' worth of the all-layer figure; attention pairs of the local
     layers are L·W − W²/2."""
-    text = GPT_OSS_120B.replace("  head_dim: 64", "  head_dim: 64\n  heads: 64\n  sliding_window: 128 token\n"
-                                "  local_layers: 18")
+    text = GPT_OSS_120B.replace("attention: gqa", "attention: hybrid").replace(
+        "  head_dim: 64", "  head_dim: 64\n  heads: 64\n  sliding_window: 128 token\n  local_layers: 18")
     r = run(text)
     assert r["llm.kv_bytes_per_request"].to("B").magnitude == pytest.approx(73_728 * (18 * 9216 + 18 * 128) / 36)
     pairs_global, pairs_local = 8192 ** 2 / 2, 8192 * 128 - 128 ** 2 / 2
@@ -231,6 +275,8 @@ def test_batch_from_memory_and_from_tpot_target():
 name: batch
 traffic: {requests: 1 request/s}
 llm:
+  architecture: dense
+  attention: gqa
   parameters: 70 billion parameter
   dtype: fp8
   layers: 80
@@ -320,3 +366,35 @@ def test_model_error_band_divides_throughput_and_is_sampled():
     draws = sampled.draws
     ratio = (draws["llm.roofline_requests_per_second"] / draws["llm.replica_requests_per_second"]).to("").magnitude
     assert ratio.min() >= 0.81 - 1e-9 and ratio.max() <= 1.44 + 1e-9 and ratio.max() - ratio.min() > 0.5
+
+
+def test_calibrated_error_band_is_shown_beside_throughput_without_moving_it():
+    """With no model_error of its own, a scenario's report carries the roofline's calibrated band
+    (estimate / measured 0.81–1.44, docs/calibration.md): throughput ÷ 1.44 and ÷ 0.81, right after
+    llm.replica_requests_per_second, in the steps (hence JSON) and the Markdown; replicas still
+    follow the point estimate."""
+    from estimator.report import to_markdown
+
+    r = run(MIXTRAL_8X22B)
+    rate = r["llm.replica_requests_per_second"].to("request/s").magnitude
+    assert r["llm.calibrated_requests_per_second_low"].to("request/s").magnitude == pytest.approx(rate / 1.44)
+    assert r["llm.calibrated_requests_per_second_high"].to("request/s").magnitude == pytest.approx(rate / 0.81)
+    keys = list(r.steps)
+    at = keys.index("llm.replica_requests_per_second")
+    assert keys[at + 1:at + 3] == ["llm.calibrated_requests_per_second_low", "llm.calibrated_requests_per_second_high"]
+    assert r["llm.replicas"].magnitude == math.ceil(1 * 2 / rate)  # peak 2 request/s over the point rate
+    rows = [line for line in to_markdown(r).splitlines() if "calibrated error band" in line]
+    assert rows == [
+        "| Requests per second per replica, low end of the calibrated error band "
+        "(`llm.calibrated_requests_per_second_low`) | 0.173 request/s | llm.replica_requests_per_second / "
+        "calibrated_high = 0.250 request/s / 1.44 = 0.173 request/s |",
+        "| Requests per second per replica, high end of the calibrated error band "
+        "(`llm.calibrated_requests_per_second_high`) | 0.308 request/s | llm.replica_requests_per_second / "
+        "calibrated_low = 0.250 request/s / 0.810 = 0.308 request/s |"]
+
+
+def test_a_stated_model_error_replaces_the_shown_band():
+    """A scenario's own model_error already divides the throughput: the band is not shown again."""
+    r = run(MIXTRAL_8X22B.replace("  batch_size: 1", "  batch_size: 1\n  model_error: 1.25"))
+    assert "llm.calibrated_requests_per_second_low" not in r
+    assert "llm.calibrated_requests_per_second_high" not in r

@@ -186,7 +186,7 @@ def test_llm_serving():
     text = """
 name: LLM
 traffic: {requests: 10 request/s}
-llm: {parameters: 70 billion parameter, layers: 80, kv_heads: 8, head_dim: 128, prompt_tokens: 1000 token,
+llm: {architecture: dense, attention: gqa, parameters: 70 billion parameter, layers: 80, kv_heads: 8, head_dim: 128, prompt_tokens: 1000 token,
       output_tokens: 200 token, batch_size: 16, accelerator: H100-SXM, requests: 10 request/s}
 """
     r = estimate(load_scenario_text(text, "llm.yaml"))
@@ -210,7 +210,7 @@ def test_budget_steps_take_sample_arrays():
     ("serving: {latency_budget: 10 ms, stages: [{name: s, model: nope}]}", "unknown model"),
     ("training: {parameters: 1 billion parameter}", "6·N·D needs both parameters and tokens"),
     ("index: {vectors: 1 million vector, dim: 64, type: ivf_pq}", "needs nlist"),
-    ("llm: {parameters: 1 billion parameter, layers: 1, kv_heads: 1, head_dim: 1, prompt_tokens: 1 token, "
+    ("llm: {architecture: dense, attention: mqa, parameters: 1 billion parameter, layers: 1, kv_heads: 1, head_dim: 1, prompt_tokens: 1 token, "
      "output_tokens: 1 token, accelerator: H100-SMX}", "did you mean 'H100-SXM'"),
     ("experiments: {ab_test: {baseline_rate: 0.9, mde: 0.2}}", "must stay below 1"),
 ])

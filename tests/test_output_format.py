@@ -48,6 +48,7 @@ def test_compact_form_is_one_line_per_result_and_percentiles_only_where_a_range_
         "traffic.egress_per_month = 0 B/month  # Egress per month",
         "cost.egress_monthly = $0/month  # Monthly egress cost",
         "cost.monthly_total = $0/month  # Total monthly cost",
+        "cost.per_1000_requests = $0  # Cost per 1,000 requests, all in (everything in the total monthly cost)",
         "# Uncertainty: p5 / p50 / p95 over 1,000 samples (seed 1); "
         "the values above are the point estimate, every range at its median.",
         "traffic.average_qps: p5 116 request/s, p50 228 request/s, p95 454 request/s",
@@ -69,7 +70,7 @@ def test_piped_estimate_is_compact_and_greppable():
         "serving.accelerators = 105 GPU  # Accelerators for serving",
         "serving.accelerators: p5 41 GPU, p50 105 GPU, p95 279 GPU"]
     assert "│" not in result.stdout  # no table drawing
-    assert len(lines) == 169  # 116 results, 3 guardrails, 47 ranged results, 3 headers (the table: 563 lines)
+    assert len(lines) == 183  # 123 results, 3 guardrails, 54 ranged results, 3 headers
 
 
 def _run_with(env_extra: dict[str, str], *args: str) -> str:

@@ -165,6 +165,8 @@ traffic:
   daily_active_users: 1 million user
   requests_per_user_per_day: 10 request/user/day
 llm:
+  architecture: dense
+  attention: gqa
   parameters: 70 billion parameter
   dtype: fp16
   layers: 80

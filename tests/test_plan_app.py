@@ -41,7 +41,9 @@ def test_plan_edits_reproduce_the_chosen_configuration():
 
 
 def test_plan_tab_shows_the_frontier_and_applies_the_choice():
-    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    app.session_state["tab"] = "Plan"  # only the tab on screen is drawn
+    app.run()
     app.sidebar.selectbox[0].set_value([e.path.name for e in bundled_scenarios()].index(FILE)).run()
     assert not app.exception
     tab = next(t for t in app.tabs if t.label == "Plan")

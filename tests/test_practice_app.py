@@ -24,7 +24,9 @@ def database(tmp_path, monkeypatch):
 
 
 def started(file: str) -> AppTest:
-    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    app.session_state["tab"] = "Practice"  # only the tab on screen is drawn
+    app.run()
     app.sidebar.selectbox[0].set_value([e.path.name for e in bundled_scenarios()].index(file)).run()
     assert not app.exception
     return app

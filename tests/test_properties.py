@@ -5,6 +5,9 @@
 * A random valid scenario gives finite, non-negative results in the dimension each result declares.
 * More users never mean fewer QPS, less storage or fewer accelerators; a longer retention never
   means less storage.
+* Every displayed result reads back through pint to its JSON value within display rounding; a
+  plain number prints no unit; a per-month figure moves in proportion to the scenario's month
+  (built from its day) when nothing else changed.
 
 ENVELOPE_PROPERTY_EXAMPLES=600 runs each property on more examples (a longer hunt, not for CI).
 """
@@ -13,12 +16,16 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from typing import Any
 
+import numpy as np
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import SCENARIOS
 from estimator.scenario.catalog import bundled_accelerators
 from estimator.errors import ScenarioError
 from estimator.estimate import estimate
@@ -201,3 +208,79 @@ def test_a_longer_retention_never_means_less_storage(data, factor):
         days = float(dataset["retention"].split()[0])
         dataset["retention"] = f"{days * factor!r} day"
     _at_most(before, _results(data))
+
+
+# ------------------------------------------------------------- what is shown is what is meant
+
+_SCALE = {"k": 1e3, "M": 1e6, "G": 1e9, "T": 1e12, "P": 1e15, "E": 1e18, "Z": 1e21, "Y": 1e24}
+_MONEY_SCALE = {"k": 1e3, "M": 1e6, "B": 1e9, "T": 1e12}
+
+
+def reparsed(text: str, per: str | None) -> Any:
+    """A displayed value read back through pint: "$41.3 k/month" → 41300 USD, "1.16 k request/s" → 1160 request/s."""
+    from estimator.units import parse_quantity
+    if per:
+        assert text.endswith(f"/{per}"), (text, per)
+        text = text[:-len(per) - 1]
+    money = text.startswith("$")
+    number_and_rest = text.lstrip("$").split(" ", 1) if not money else text[1:].split("/", 1)
+    if money:  # "$41.3 k" + "/h/GPU"
+        amount, _, scale = number_and_rest[0].partition(" ")
+        rest = "USD" + ("/" + number_and_rest[1] if len(number_and_rest) > 1 else "")
+        return parse_quantity(f"{amount} {rest}") * _MONEY_SCALE.get(scale, 1.0)
+    number, rest = (number_and_rest + [""])[:2]
+    factor = 1.0
+    head, _, tail = rest.partition(" ")
+    if head in _SCALE:  # "1.16 k request/s", or "1.02 k" alone
+        factor, rest = _SCALE[head], tail
+    return parse_quantity(f"{number} {rest.replace('·', '*')}".strip()) * factor
+
+
+def _assert_shown_as_meant(result: Any) -> None:
+    from estimator.display import show
+    for key, found in result.steps.items():
+        text = show(found, result)
+        value = float(found.value.magnitude)
+        if found.value.dimensionless:  # a plain number prints no unit
+            assert re.fullmatch(r"-?[\d,.]+( [kMGTPEZY])?( %)?", text), (key, text)
+        back = reparsed(text, found.per)
+        assert back.dimensionality == found.value.dimensionality, (key, text)
+        shown = float(back.to(found.value.units).magnitude)
+        assert shown == pytest.approx(value, rel=5e-3, abs=1e-12), (key, text, value)
+
+
+@FAST
+@given(scenarios())
+def test_every_displayed_result_reparses_to_its_json_value_within_display_rounding(data):
+    _assert_shown_as_meant(estimate(loaded(data)))
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
+def test_every_bundled_result_is_shown_as_meant(path):
+    from estimator.scenario import load_scenario
+    _assert_shown_as_meant(estimate(load_scenario(path)))
+
+
+@FAST
+@given(scenarios(), st.sampled_from([1e5, 43200.0, 1e4]))
+def test_changing_the_day_changes_every_per_month_figure_in_proportion(data, day):
+    # Traffic as a rate per second and a month of 30 of the scenario's days: only the month moves.
+    rate = float(data["traffic"].pop("daily_active_users").split()[0]) * 1e-3
+    data["traffic"].pop("requests_per_user_per_day")
+    data["traffic"]["requests"] = f"{rate!r} request/s"
+    data["conventions"] |= {"day": "86400 s", "month": "30 day"}
+    before = estimate(loaded(data))
+    data["conventions"]["day"] = f"{day!r} s"
+    after = estimate(loaded(data))
+    assert after.periods.month.magnitude == pytest.approx(30 * day)
+    checked = []
+    for key, found in before.steps.items():
+        moved = after.steps[key]
+        others = {name: q for name, q in found.inputs.items() if name != "seconds_per_month"}
+        if found.per != "month" or "seconds_per_month" not in found.inputs or any(
+                not np.allclose(q.magnitude, moved.inputs[name].to(q.units).magnitude, rtol=1e-9, atol=0) for name, q in others.items()):
+            continue
+        checked.append(key)
+        assert float(moved.value.to(found.value.units).magnitude) == pytest.approx(
+            float(found.value.magnitude) * day / 86400), key
+    assert "traffic.requests_per_month" in checked

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import altair as alt
 import streamlit as st
 
@@ -10,6 +12,9 @@ from estimator.views.results import BarChart
 BAR_COLOUR = "#4C78A8"
 LIMIT_COLOUR = "#D62728"
 BAND_PX = 26  # one bar and its gap; the chart grows with the number of bars
+# Plain numbers with thousands separators: the axis title already carries the scale ("$ k/month",
+# "ms"), so an SI suffix on each tick ("~s") said it twice ("1k" under "$ k/month", "0.5k ms").
+AXIS_FORMAT = ",~g"
 
 
 def bar_chart(chart: BarChart) -> alt.LayerChart:
@@ -20,7 +25,7 @@ def bar_chart(chart: BarChart) -> alt.LayerChart:
         y=alt.Y("name:N", sort=order, title=None, axis=alt.Axis(labelLimit=180)),
         tooltip=[alt.Tooltip("name:N", title="Part"), alt.Tooltip("text:N", title="Value")],
     )
-    axis = alt.X("start:Q", title=chart.unit, axis=alt.Axis(format="~s", tickCount=4),
+    axis = alt.X("start:Q", title=chart.unit, axis=alt.Axis(format=AXIS_FORMAT, tickCount=4),
                  scale=alt.Scale(domain=[0, chart.axis_end], nice=False))
     bars = base.mark_bar(color=BAR_COLOUR).encode(x=axis, x2="end:Q")
     labels = base.mark_text(align="left", dx=4, fontSize=11).encode(x="end:Q", text="text:N")
@@ -33,9 +38,16 @@ def bar_chart(chart: BarChart) -> alt.LayerChart:
     return alt.LayerChart(layer=layers).properties(title=chart.title, height=alt.Step(BAND_PX))
 
 
-def chart_ui(chart: BarChart | None, empty: str) -> None:
-    """One chart, or a short note saying why there is none."""
-    if chart is None:
+def bar_spec(chart: BarChart) -> dict[str, Any]:
+    """The chart's vega-lite specification: altair builds and validates it in 60-80 ms, so the app
+    caches this (ui.cached.bar_specs) rather than the altair object."""
+    spec: dict[str, Any] = bar_chart(chart).to_dict()
+    return spec
+
+
+def chart_ui(spec: dict[str, Any] | None, empty: str) -> None:
+    """One chart from its vega-lite specification, or a short note saying why there is none."""
+    if spec is None:
         st.caption(empty)
         return
-    st.altair_chart(bar_chart(chart), width="stretch")
+    st.vega_lite_chart(spec, width="stretch")

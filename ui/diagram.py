@@ -6,12 +6,15 @@ theme, direction and format. An edit that leaves the graph unchanged is not re-r
 
 from __future__ import annotations
 
+import functools
 import io
 import json
+from collections.abc import Callable
 
 import streamlit as st
 
 from estimator.estimate import Estimate
+from estimator.report import markdown_text
 from estimator.scenario import Scenario
 
 
@@ -55,21 +58,66 @@ def display_png(png: bytes) -> bytes:
     return scaled.getvalue()
 
 
-def pictures(scenario: Scenario, estimate: Estimate, theme: str, direction: str) -> tuple[dict[str, bytes], str | None]:
-    """({format: bytes} for PNG and SVG, None) or ({}, why there is no picture).
+Picture = bytes | Callable[[], bytes]
 
-    A diagram that cannot be drawn must not take the numbers down with it, so any failure
+
+def pictures(graph_of: Callable[[], str], theme: str, direction: str) -> tuple[dict[str, Picture], str | None]:
+    """({"png": bytes, "svg": a function drawing it}, None) or ({}, why there is no picture).
+
+    The page shows the PNG, so only the PNG is drawn on each run; the SVG is drawn when its
+    download button is pressed (Streamlit calls the function then), not on every run: Graphviz
+    ran twice per change, which a large scenario pays in seconds.
+
+    ``graph_of`` gives the graph as ``graph_json`` writes it (the app caches it by scenario and
+    edits). A diagram that cannot be drawn must not take the numbers down with it, so any failure
     becomes a warning on the page (the AppTest tests fail on that warning).
     """
     try:
-        graph = graph_json(scenario, estimate)
-        return {fmt: render_cached(graph, fmt, theme, direction) for fmt in ("png", "svg")}, None
+        graph = graph_of()
+        return {"png": render_cached(graph, "png", theme, direction),
+                "svg": functools.partial(_render, graph, "svg", theme, direction)}, None
     except Exception as error:  # noqa: BLE001 - shown to the person, never swallowed silently
         return {}, f"The diagram could not be drawn: {type(error).__name__}: {error}"
 
 
-def diagram_ui(drawn: dict[str, bytes], problem: str | None) -> None:
-    if problem or "png" not in drawn:
-        st.warning(problem or "No diagram.")
+def _render(graph: str, fmt: str, theme: str, direction: str) -> bytes:
+    """``render_cached`` without Streamlit's cache: download callbacks run outside the script."""
+    import networkx as nx  # type: ignore[import-untyped]
+
+    from diagrams_lib.render import render
+
+    return render(nx.node_link_graph(json.loads(graph), edges="edges"), fmt=fmt, theme=theme, direction=direction)
+
+
+# Fitted to a 1280 px screen's main column, a diagram's labels were about 6 px high. By default it
+# is shown at the size it was drawn (up to STREAMLIT_MAX_WIDTH) in a box that scrolls both ways
+# (pan), with Streamlit's fullscreen button always shown rather than on hover; "Fit to width"
+# shows all of it at once.
+_DIAGRAM_STYLE = """<style>
+.st-key-diagram-full [data-testid="stImage"], .st-key-diagram-full [data-testid="stImage"] > div
+  { max-width: none !important; width: max-content !important; }
+.st-key-diagram-full [data-testid="stImage"] img { max-width: none !important; width: auto !important; }
+.st-key-diagram-full { overflow: auto !important; }
+.st-key-diagram-full [data-testid="stElementToolbar"], .st-key-diagram-fit [data-testid="stElementToolbar"]
+  { opacity: 1; }
+</style>"""
+DIAGRAM_HEIGHT = 560  # px of the scrolling box: the cards and the tabs stay on a 900 px screen
+
+
+def diagram_ui(drawn: dict[str, Picture], problem: str | None) -> None:
+    """The PNG, full size in a scrolling box (or fitted to the column), with its fullscreen button shown."""
+    png = drawn.get("png")
+    if problem or not isinstance(png, bytes):
+        st.warning(markdown_text(problem) if problem else "No diagram.")
         return
-    st.image(display_png(drawn["png"]), width="stretch")
+    st.html(_DIAGRAM_STYLE)
+    fit = st.toggle("Fit to width", key="diagram:fit",
+                    help="Off: the diagram at the size it was drawn; scroll to move around it. "
+                         "The ⛶ button at its top right shows it fullscreen.")
+    picture = display_png(png)
+    if fit:
+        with st.container(key="diagram-fit"):
+            st.image(picture, width="stretch")
+        return
+    with st.container(key="diagram-full", height=DIAGRAM_HEIGHT, border=True):
+        st.image(picture)

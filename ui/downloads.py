@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import streamlit as st
 
 
-def downloads_ui(file: str, scenario_yaml: str, markdown: str, json_text: str, pictures: Mapping[str, bytes]) -> None:
-    """A row of buttons; file names derive from the scenario's name, never from a server path."""
+def downloads_ui(file: str, scenario_yaml: str, markdown: str, json_text: str,
+                 pictures: Mapping[str, bytes | Callable[[], bytes]]) -> None:
+    """A row of buttons; file names derive from the scenario's name, never from a server path.
+
+    A picture may be a function: Streamlit calls it when its button is pressed (drawn on demand).
+    """
     stem = Path(file).stem or "scenario"
     items = [
         ("Scenario YAML", scenario_yaml.encode("utf-8"), f"{stem}.edited.yaml", "application/x-yaml"),

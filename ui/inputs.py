@@ -5,7 +5,6 @@ Each function draws widgets and returns plain values; nothing here computes a re
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import groupby
@@ -15,10 +14,12 @@ from typing import Any
 import streamlit as st
 
 from estimator.edits import MAX_TEXT, Input
-from estimator.library import bundled_scenarios
 from estimator.results import section_title
 from estimator.scenario import Conventions, Scenario
+from estimator.report import markdown_text
 from estimator.scenario.source import MAX_BYTES
+from ui.cached import library
+from ui.view import scenario_id
 
 THEMES = ("onprem", "aws", "gcp", "azure")
 DIRECTIONS = {"Left to right": "LR", "Top to bottom": "TB"}
@@ -38,7 +39,7 @@ class Source:
     @property
     def id(self) -> str:
         """Names this scenario's widgets, so that another scenario starts from its own values."""
-        return hashlib.sha256(self.file.encode() + b"\0" + self.text).hexdigest()[:12]
+        return scenario_id(self.file, self.text)
 
 
 def source_ui() -> Source | None:
@@ -47,7 +48,7 @@ def source_ui() -> Source | None:
     origin = st.sidebar.radio("Start from", ("Case study", "Upload a YAML file"), horizontal=True,
                               label_visibility="collapsed")
     if origin == "Case study":
-        entries = bundled_scenarios()
+        entries = library()
         index = st.sidebar.selectbox("Case study", range(len(entries)), format_func=lambda i: entries[i].name,
                                      help="The bundled scenario library (scenarios/*.yaml).")
         entry = entries[index]
@@ -58,8 +59,10 @@ def source_ui() -> Source | None:
     if upload is None:
         return None
     # Only the base name is kept, for messages: it never becomes a path on this server.
-    # Size is checked by the loader (the CLI's message), after the server's own upload cap.
-    return Source(upload.getvalue(), Path(upload.name).name or "upload.yaml")
+    # Size is checked by the loader (the CLI's message), after the server's own upload cap; one byte
+    # past the cap is all the loader needs to refuse, so no more is copied.
+    upload.seek(0)
+    return Source(upload.read(MAX_BYTES + 1), Path(upload.name).name or "upload.yaml")
 
 
 def price_book_ui() -> tuple[bytes, str] | None:
@@ -77,8 +80,8 @@ def conventions_ui(scenario: Scenario) -> dict[str, Any]:
     """Conventions that differ from the scenario's: ``{field: value}`` as the file would write it."""
     current = scenario.conventions
     with st.sidebar.expander("Conventions", expanded=False):
-        day = _period_ui("Seconds in a day", DAY_CHOICES, current.day)
-        month = _period_ui("Seconds in a month", MONTH_CHOICES, current.month)
+        day = _period_ui("Seconds in a day", DAY_CHOICES, current.day, "day")
+        month = _period_ui("Seconds in a month", MONTH_CHOICES, current.month, "month")
         storage = st.radio("Storage units", ("decimal", "binary"), horizontal=True,
                            index=("decimal", "binary").index(current.storage_display),
                            help="decimal: 1 GB = 10^9 B; binary: 1 GiB = 2^30 B")
@@ -90,9 +93,9 @@ def conventions_ui(scenario: Scenario) -> dict[str, Any]:
     return {key: value for key, value in chosen.items() if value != original[key]}
 
 
-def _period_ui(label: str, choices: dict[str, str], current: Any) -> str | None:
+def _period_ui(label: str, choices: dict[str, str], current: Any, name: str) -> str | None:
     """A period choice; None while it is the scenario's own (which is offered even when unusual)."""
-    own = next((text for text in choices.values() if _same_period(text, current)), None)
+    own = next((text for text in choices.values() if _same_period(name, text, current)), None)
     options = list(choices) if own else [f"as in the file ({current.to('s').magnitude:,.0f} s)", *choices]
     index = list(choices.values()).index(own) if own else 0
     picked = st.selectbox(label, options, index=index)
@@ -100,9 +103,11 @@ def _period_ui(label: str, choices: dict[str, str], current: Any) -> str | None:
     return None if text is None or text == own else text
 
 
-def _same_period(text: str, current: Any) -> bool:
-    # The choice is read by the scenario's own validator, so "calendar" means what the file means.
-    return bool(abs(Conventions.model_validate({"month": text}).month.to("s").magnitude - current.to("s").magnitude) < 1e-6)
+def _same_period(name: str, text: str, current: Any) -> bool:
+    # The choice is read by the scenario's own validator of that period (day or month), so
+    # "calendar" means what the file means and a day is checked as a day.
+    period = getattr(Conventions.model_validate({name: text}), name)
+    return bool(abs(period.to("s").magnitude - current.to("s").magnitude) < 1e-6)
 
 
 def diagram_options_ui() -> tuple[str, str]:
@@ -125,13 +130,32 @@ def assumptions_ui(inputs: Sequence[Input], key: str) -> tuple[dict[str, str], d
     st.sidebar.caption("Type values with units, e.g. `2 KB`, `600 million user`, `90 day`.")
     for section, items in groupby(inputs, key=lambda i: i.section):
         title = section_title(section)  # the titles results are shown under; "data" reads "Data"
+        listed = list(items)
+        shown = listed[:MAX_FIELDS_PER_SECTION]
         with st.sidebar.expander(title, expanded=section == "traffic"):
-            for group, members in groupby(items, key=lambda i: i.group):
+            for group, members in groupby(shown, key=lambda i: i.group):
                 if group:
-                    st.markdown(f"**{group}**")
+                    st.markdown(f"**{markdown_text(group)}**")
                 for item in members:
                     texts[item.path], slots[item.path] = _field(item, key)
+            if len(listed) > len(shown):  # the others keep their values from the file
+                st.caption(hidden_fields_text(len(listed) - len(shown)))
     return texts, slots
+
+
+# A sidebar of thousands of widgets (1,000 datasets × their fields) took the page minutes to
+# build and slowed other sessions; nobody edits that many fields in a browser.
+MAX_FIELDS_PER_SECTION = 60
+
+
+def hidden_fields_text(hidden: int) -> str:
+    """The note under a section whose fields are not all shown.
+
+    >>> hidden_fields_text(4940)
+    '4,940 more inputs in this section are not shown (at most 60 per section); they keep the values in the file: edit the file to change them.'
+    """
+    return (f"{hidden:,} more inputs in this section are not shown (at most {MAX_FIELDS_PER_SECTION} per section); "
+            "they keep the values in the file: edit the file to change them.")
 
 
 def _field(item: Input, key: str) -> tuple[str, Any]:
@@ -146,3 +170,14 @@ def _field(item: Input, key: str) -> tuple[str, Any]:
     else:
         value = st.text_input(item.label, item.text, max_chars=MAX_TEXT, key=widget_key, help=item.help or None)
     return value, st.empty()
+
+
+def sidebar_names(inputs: Sequence[Input]) -> dict[str, str]:
+    """How the sidebar names each input, keyed by its override path and its dotted path: a message
+    about ``data.0.record_size`` then reads *Record size* under *Data › watch_events*."""
+    names: dict[str, str] = {}
+    for item in inputs:
+        section = section_title(item.section)  # as assumptions_ui heads it
+        name = f"“{item.label}” ({' › '.join(part for part in (section, item.group) if part)})"
+        names[item.target] = names[item.path] = name
+    return names

@@ -8,13 +8,12 @@ import streamlit as st
 
 from estimator.views.results import Metric, Working
 
-# Five cards share the width of a laptop screen: at Streamlit's default size the values
-# ("694 k request/s") were cut off with an ellipsis at 1280 px.
+# Cards take the width their text needs and wrap onto a second row rather than cut it: at
+# 1280 px, five cards of equal width cut "20.0 k request/s" and its change with an ellipsis.
 _STYLE = """<style>
-[data-testid="stMetricValue"] { font-size: 1.3rem; }
-[data-testid="stMetricValue"] > div { white-space: normal; overflow: visible; }
-[data-testid="stMetricDelta"] { font-size: 0.8rem; }
-[data-testid="stMetricDelta"] > div { white-space: normal; overflow: visible; }
+[data-testid="stMetricValue"] { font-size: 1.4rem; }
+[data-testid="stMetricValue"] > div, [data-testid="stMetricDelta"] > div { overflow: visible; text-overflow: clip; }
+[data-testid="stMetric"] { min-width: 8rem; }
 .block-container { padding-top: 2.5rem; }
 </style>"""
 
@@ -22,9 +21,17 @@ _STYLE = """<style>
 def metrics_ui(metrics: Sequence[Metric]) -> None:
     """One card per headline number, with its change against the file's values."""
     st.html(_STYLE)
-    for column, metric in zip(st.columns(len(metrics)), metrics, strict=True):
-        column.metric(metric.label, metric.value, metric.delta, delta_color=metric.delta_colour, help=metric.help,
-                      border=True)
+    with st.container(horizontal=True, wrap=True, gap="small"):
+        for metric in metrics:
+            st.metric(metric.label, metric.value, metric.delta, delta_color=metric.delta_colour, help=metric.help,
+                      border=True, width="content")
+
+
+def stale_ui(title: str, detail: str = "") -> None:
+    """Say, above the results, that they do not follow the sidebar (and why, in its words)."""
+    st.warning(title, icon="⚠️")
+    if detail:
+        st.code(detail, language=None, wrap_lines=True)
 
 
 def table_ui(rows: list[dict[str, str]]) -> None:

@@ -14,8 +14,8 @@ import streamlit as st
 
 from estimator.compare import compare
 from estimator.errors import EnvelopeError, OptionError
-from estimator.estimate import Estimate, estimate
-from estimator.library import bundled_scenarios
+from estimator.estimate import estimate
+from estimator.report import markdown_text
 from estimator.scenario import load_scenario_text
 from estimator.uncertainty import (
     DEFAULT_SAMPLES,
@@ -32,6 +32,7 @@ from estimator.views.compare import comparison_rows, comparison_summary
 from estimator.views.sweep import SweepChart, default_sweep_input, sweep_chart, sweep_defaults
 from estimator.views.uncertainty import Histogram, IntervalRow, TornadoChart, default_index, histogram, interval_rows, \
     tornado_chart
+from ui.cached import estimated, library
 from ui.charts import BAND_PX, BAR_COLOUR, LIMIT_COLOUR
 from ui.view import View
 
@@ -149,7 +150,11 @@ def uncertainty_tab_ui(view: View) -> None:
                              format_func=lambda n: f"{n:,}", key="uncertainty:samples")
     seed = int(right.number_input("Seed", min_value=0, max_value=2**32 - 1, value=DEFAULT_SEED, step=1,
                                   key="uncertainty:seed"))
-    shown = spread_view(view.text, view.file, view.overrides, samples, seed)
+    try:  # a range whose draws break a result (a division by zero) is the file's to fix: say where
+        shown = spread_view(view.text, view.file, view.overrides, samples, seed)
+    except EnvelopeError as error:
+        st.error(markdown_text(worded(error)))
+        return
     st.caption(f"{shown.samples:,} samples, seed {shown.seed}. Each range is a 90 % interval (log-normal unless "
                "the file says otherwise); the point estimate puts every range at its median.")
     st.dataframe([{"Result": row.label, "p5": row.p5, "p50": row.p50, "p95": row.p95, "Point estimate": row.point,
@@ -175,7 +180,11 @@ def sensitivity_tab_ui(view: View) -> None:
     keys = [result.key for result in view.estimate]
     target = st.selectbox("Result", keys, index=default_index(keys), key="sensitivity:target",
                           format_func=lambda key: f"{view.estimate.steps[key].label} ({key})")
-    chart = tornado_view(view.text, view.file, view.overrides, target)
+    try:
+        chart = tornado_view(view.text, view.file, view.overrides, target)
+    except EnvelopeError as error:
+        st.error(markdown_text(worded(error)))
+        return
     st.caption(f"Each input from its low to its high, the others at their medians; largest swing first. "
                f"With every range at its median: {chart.base_text}. Light bars: the input at its low; "
                "dark bars: at its high.")
@@ -201,16 +210,17 @@ def sweep_tab_ui(view: View) -> None:
                              format_func=lambda key: f"{view.estimate.steps[key].label} ({key})")
     low_default, high_default = default_bounds(view.text, view.file, view.overrides, path)
     low_column, high_column, steps_column = st.columns([2, 2, 1])
-    # Keyed on the input, so that choosing another input starts from its own values.
-    low = low_column.text_input("From", low_default, key=f"sweep:low:{path}",
+    # Keyed on the scenario and the input, so that another case study or another input starts
+    # from its own range (not the last one typed for an input of the same name).
+    low = low_column.text_input("From", low_default, key=f"sweep:low:{view.id}:{path}",
                                 help="With a unit, or without one for the input's own; 100M, 2B shorthands.")
-    high = high_column.text_input("To", high_default, key=f"sweep:high:{path}")
+    high = high_column.text_input("To", high_default, key=f"sweep:high:{view.id}:{path}")
     steps = int(steps_column.number_input("Steps", min_value=2, max_value=min(MAX_STEPS, 200), value=20,
                                           key="sweep:steps"))
     try:
         chart = sweep_view(view.text, view.file, view.overrides, f"{path}={low}..{high}", steps, target)
     except EnvelopeError as error:
-        st.error(worded(error))
+        st.error(markdown_text(worded(error)))
         return
     st.altair_chart(sweep_line(chart), width="stretch")
     with st.expander("Values"):
@@ -227,21 +237,16 @@ def comparison_tab_ui(view: View) -> None:
         if not view.overrides:
             st.caption("No edits yet: change an assumption in the sidebar to see what it moves.")
     else:
-        entries = [entry for entry in bundled_scenarios() if entry.path.name != view.file]
+        entries = [entry for entry in library() if entry.path.name != view.file]
         index = st.selectbox("Other case study", range(len(entries)), format_func=lambda i: entries[i].name,
                              key="compare:other")
         other = entries[index]
-        a, b, a_name, b_name = view.estimate, other_estimate(other.path.read_bytes(), other.path.name), \
+        a, b, a_name, b_name = view.estimate, estimated(other.path.read_bytes(), other.path.name, ()), \
             view.scenario.name, other.name
     rows = compare(a, b)
-    st.markdown(f"**A:** {a_name} → **B:** {b_name}. {comparison_summary(rows)}")
+    st.markdown(f"**A:** {markdown_text(a_name)} → **B:** {markdown_text(b_name)}. {comparison_summary(rows)}")
     shown = comparison_rows(rows, binary=a.conventions.binary)
     st.dataframe([{"Result": row["result"], "A": row["a"], "B": row["b"], "Change": row["change"],
                    "Relative": row["relative"], "Key": row["key"]} for row in shown],
                  hide_index=True, width="stretch")
 
-
-def other_estimate(text: bytes, file: str) -> Estimate:
-    """A bundled scenario's estimate (one point estimate: cheap, and not cached because an
-    Estimate holds pint quantities that st.cache_data would have to pickle)."""
-    return estimate(load_scenario_text(text, file))

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 from estimator.estimate import Estimate
 from estimator.scenario import Scenario
+
+
+def scenario_id(file: str, text: bytes) -> str:
+    """Names one scenario's widgets, so that another scenario starts from its own values.
+
+    >>> scenario_id("a.yaml", b"name: a") == scenario_id("a.yaml", b"name: a") != scenario_id("b.yaml", b"name: a")
+    True
+    """
+    return hashlib.sha256(file.encode() + b"\0" + text).hexdigest()[:12]
 
 
 @dataclass(frozen=True)
@@ -25,3 +35,8 @@ class View:
     baseline: Estimate  # the estimate of the file as written
     theme: str
     direction: str
+
+    @property
+    def id(self) -> str:
+        """Prefix of the keys of widgets whose values belong to this scenario (a sweep's bounds)."""
+        return scenario_id(self.file, self.text)

@@ -158,7 +158,11 @@ def fleet_steps(prefix: str, *, peak_qps: pint.Quantity, per_request: pint.Quant
     return {x.key: x for x in (rate, need, devices, cost, *measurement)}
 
 
-def cost_per_thousand(key: str, cost: pint.Quantity, requests: pint.Quantity) -> Step:
-    """Monthly cost over requests per month; the scenario's traffic fields are above 0, so this is defined."""
-    return step(key, "Cost per 1,000 requests", "monthly_cost / requests_per_month × 1000 request",
+def cost_per_thousand(key: str, cost: pint.Quantity, requests: pint.Quantity,
+                      label: str = "Cost per 1,000 requests") -> Step:
+    """Monthly cost over requests per month; the scenario's traffic fields are above 0, so this is defined.
+
+    ``label`` says what the cost covers: the model accelerators only, or everything.
+    """
+    return step(key, label, "monthly_cost / requests_per_month × 1000 request",
                 (cost / requests * Q_(1000.0, "request")).to("USD"), monthly_cost=cost, requests_per_month=requests)

@@ -30,7 +30,7 @@ from estimator.calc.llm_arch import (PREFILL_FLOPS, active_parameters, expected_
 from estimator.trace import Step, step
 from estimator.units import Q_, format_quantity  # noqa: F401 - format_quantity used by doctests
 
-__all__ = ["Architecture", "Serving", "kv_bytes_per_token", "largest_batch_within", "llm_steps"]
+__all__ = ["Architecture", "Serving", "error_band_steps", "kv_bytes_per_token", "largest_batch_within", "llm_steps"]
 
 ONE_GPU = Q_(1.0, "GPU")
 REQUEST = Q_(1.0, "request")
@@ -83,6 +83,11 @@ class Serving:
     tpot_target: pint.Quantity | None = None
     tensor_parallel: float | None = None
     model_error: float | None = None
+    # The load served on average (the fleet is sized for ``target``, a peak); per-unit costs divide
+    # by it, as a per-unit price is quoted. None: ``target``.
+    served: pint.Quantity | None = None
+    # the roofline's calibrated estimate / measured band (low, high), shown beside its throughput
+    error_band: tuple[float, float] | None = None
 
 
 def largest_batch_within(time_of, target: float, ceiling, iterations: int = 60):  # type: ignore[no-untyped-def]
@@ -333,6 +338,37 @@ def _overlapped(a: Architecture, s: Serving, active: Step | None, per_request: S
     return [step_, compute, memory, both]
 
 
+def error_band_steps(replica: Step, band: tuple[float, float]) -> list[Step]:
+    """The replica throughput the roofline's calibrated error allows: the point estimate divided by
+    the band's high and low ends of estimate / measured. The point estimate itself is unchanged.
+
+    Parameters
+    ----------
+    replica : Step
+        ``llm.replica_requests_per_second``, the roofline's requests per second per replica.
+    band : tuple of float
+        (low, high) estimate / measured over the measured serving cases (source:
+        docs/calibration.md, llm_serving_measured; data in catalog/model_error.yaml).
+
+    Returns
+    -------
+    list of Step
+        ``llm.calibrated_requests_per_second_low`` (rate / high) and ``…_high`` (rate / low).
+
+    >>> rate = step("llm.replica_requests_per_second", "r", "x", Q_(2.88, "request/s"))
+    >>> [round(float(s.value.magnitude), 3) for s in error_band_steps(rate, (0.81, 1.44))]
+    [2.0, 3.556]
+    """
+    low, high = band
+    inputs = {replica.key: replica.value}
+    return [step("llm.calibrated_requests_per_second_low",
+                 "Requests per second per replica, low end of the calibrated error band",
+                 f"{replica.key} / calibrated_high", replica.value / high, calibrated_high=high, **inputs),
+            step("llm.calibrated_requests_per_second_high",
+                 "Requests per second per replica, high end of the calibrated error band",
+                 f"{replica.key} / calibrated_low", replica.value / low, calibrated_low=low, **inputs)]
+
+
 def _fleet(s: Serving, prefill: Step, tpot_key: str, tpot: pint.Quantity, tp: Step,
            overlapped: Step | None) -> list[Step]:
     """Replicas for the target load under the scheduling, then accelerators and cost."""
@@ -366,6 +402,8 @@ def _fleet(s: Serving, prefill: Step, tpot_key: str, tpot: pint.Quantity, tp: St
                        model_error=s.model_error, **{roofline.key: rate})
         out.append(roofline)
     out.append(replica)
+    if s.model_error is None and s.error_band is not None:
+        out += error_band_steps(replica, s.error_band)
     decode_replicas = np.ceil((s.target / replica.value).to("").magnitude)
     if s.scheduling == "disaggregated":
         prefill_replicas = step("llm.prefill_replicas", "Prefill replicas (a pool of their own)",
@@ -384,10 +422,11 @@ def _fleet(s: Serving, prefill: Step, tpot_key: str, tpot: pint.Quantity, tp: St
     accelerators = step("llm.accelerators", "Accelerators for LLM serving", "llm.replicas × llm.tensor_parallel",
                         replicas.value.magnitude * tp.value, **{"llm.replicas": replicas.value, "llm.tensor_parallel": tp.value})
     cost = inference.monthly_cost("llm", accelerators.value, s.price, s.month)
-    out_tokens = (s.target * s.output_tokens / REQUEST * s.month).to("token")
-    per_million = step("llm.cost_per_million_tokens", "Cost per million output tokens",
-                       "llm.monthly_cost / (target_requests × output_tokens × seconds_per_month) × 10^6 token",
-                       (cost.value / out_tokens * Q_(1e6, "token")).to("USD"), target_requests=s.target,
+    served = s.target if s.served is None else s.served
+    out_tokens = (served * s.output_tokens / REQUEST * s.month).to("token")
+    per_million = step("llm.cost_per_million_tokens", "Cost per million output tokens served (average load)",
+                       "llm.monthly_cost / (served_requests × output_tokens × seconds_per_month) × 10^6 token",
+                       (cost.value / out_tokens * Q_(1e6, "token")).to("USD"), served_requests=served,
                        output_tokens=s.output_tokens, seconds_per_month=s.month, **{"llm.monthly_cost": cost.value})
     return out + [replicas, accelerators, cost, per_million]
 

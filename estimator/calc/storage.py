@@ -14,6 +14,7 @@ Pastebin (system-design-primer): 10 M pastes/month of 1.27 KB, kept 36 months of
 from __future__ import annotations
 
 
+import numpy as np
 import pint
 
 from estimator.trace import Step, step
@@ -72,6 +73,54 @@ def storage_cost(key: str, label: str, size: pint.Quantity, price: pint.Quantity
     """Monthly cost of keeping ``size`` at ``price`` (per byte per second once conventions apply)."""
     return step(key, label, "size × price × seconds_per_month", (size * price * month).to("USD"), per="month",
                 size=size, price=price, seconds_per_month=month)
+
+
+def cost_while_filling(key: str, label: str, stored_per_month: pint.Quantity, retention: pint.Quantity,
+                       price: pint.Quantity, month: pint.Quantity, period: pint.Quantity) -> Step:
+    """What a dataset costs over its first ``period``, while it fills up to its retention.
+
+    The monthly cost at full retention is what the bill settles at; a new dataset starts
+    empty. Data kept ``retention`` and written at a steady rate r holds r × min(t, R) at time t,
+    so the first T seconds cost price × ∫₀ᵀ r × min(t, R) dt = price × r × (m × T − m² / 2) with
+    m = min(T, R) (the area under a ramp that levels off at R; T²/2 while T ≤ R).
+
+    Parameters
+    ----------
+    key, label : str
+        The result's key and label.
+    stored_per_month : pint.Quantity
+        Bytes stored per convention month, [information].
+    retention : pint.Quantity
+        How long data is kept, [time].
+    price : pint.Quantity
+        Storage price, [currency] / [information] / [time].
+    month : pint.Quantity
+        Seconds in the scenario's month.
+    period : pint.Quantity
+        The first period costed (a month, a year), [time].
+
+    Returns
+    -------
+    Step
+        The cost in USD over ``period``.
+
+    Examples
+    --------
+    A dataset of 1 TB a month at $20/TB/month, kept 2 months: the first month holds 0.5 TB on
+    average ($10); the first year 2 TB for 11 of its 12 months and 1 TB on average for the first 2.
+
+    >>> tb_month = Q_(20.0, "USD/TB") / Q_(1.0, "month")
+    >>> month = Q_(1.0, "month").to("s")
+    >>> [round(float(cost_while_filling("k", "l", Q_(1.0, "TB"), 2 * month, tb_month, month, m * month).value.magnitude),
+    ...        6) for m in (1, 12)]
+    [10.0, 440.0]
+    """
+    rate = stored_per_month / month
+    held = np.minimum(period.to("s").magnitude, retention.to("s").magnitude) * Q_(1.0, "s")
+    return step(key, label, "stored_per_month / seconds_per_month × (filled × period − filled^2 / 2) × price, "
+                "filled = min(period, retention)", (rate * (held * period - held ** 2 / 2) * price).to("USD"),
+                stored_per_month=stored_per_month, seconds_per_month=month, period=period, retention=retention,
+                price=price, filled=held)
 
 
 def transfer_cost(key: str, label: str, volume: pint.Quantity, price: pint.Quantity) -> Step:

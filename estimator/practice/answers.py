@@ -24,9 +24,9 @@ import pint
 from pydantic_core import PydanticCustomError
 
 from estimator.conventions import Periods, normalise_time
-from estimator.errors import EnvelopeError, Problem
+from estimator.errors import EnvelopeError, Problem, ScenarioError, shown_problems
 from estimator.scenario.fields import describe_dimension, quantity_validator
-from estimator.scenario.source import read_yaml
+from estimator.scenario.source import read_capped, read_yaml
 from estimator.trace import Step
 
 __all__ = ["AnswerError", "GivenAnswer", "expected_text", "parse_answer", "read_answers"]
@@ -37,7 +37,7 @@ class AnswerError(EnvelopeError):
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
-        super().__init__("\n".join(str(problem) for problem in problems))
+        super().__init__(shown_problems(problems))
 
 
 @dataclass(frozen=True)
@@ -160,10 +160,10 @@ def read_answers(path: Path, keys: list[str]) -> dict[str, GivenAnswer]:
     from estimator.errors import did_you_mean  # the project's one "did you mean"
 
     file = str(path)
-    try:
-        text = path.read_bytes()
-    except OSError as error:
-        raise AnswerError([Problem(file, None, None, "", f"cannot read the answers: {error.strerror}")]) from None
+    try:  # at most the size cap plus one byte: /dev/zero or an endless pipe is refused, not read
+        text = read_capped(path, what="the answers")
+    except ScenarioError as error:
+        raise AnswerError(error.problems) from None
     try:
         document = read_yaml(text, file)
     except EnvelopeError as error:

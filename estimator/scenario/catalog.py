@@ -41,6 +41,11 @@ _DTYPES = _dtype_table()
 DTYPE_BYTES: dict[str, float] = {
     name: (int(entry["bits"]) // 8 if entry["bits"] % 8 == 0 else entry["bits"] / 8) for name, entry in _DTYPES.items()}
 
+# The LLM roofline's calibrated error band, estimate / measured throughput (catalog/model_error.yaml,
+# from docs/calibration.md): (low, high), shown beside the throughput results.
+_BAND = safe_load((CATALOG_DIR / "model_error.yaml").read_text(encoding="utf-8"))["llm_roofline"]
+LLM_ERROR_BAND: tuple[float, float] = (float(_BAND["low"]), float(_BAND["high"]))
+
 # The precision a format computes in where the accelerator lists no peak for the format itself
 # (4-bit weights are dequantised in the kernel and multiplied at 16 bits).
 DTYPE_COMPUTE: dict[str, Precision] = {name: entry["compute"] for name, entry in _DTYPES.items()}

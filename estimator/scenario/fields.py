@@ -29,8 +29,9 @@ from pydantic.json_schema import GenerateJsonSchema
 from pydantic_core import PydanticCustomError
 
 from estimator.choices import MAX_OPTIONS
+from estimator.errors import lookalikes
 from estimator.ranges import DISTRIBUTIONS, Range
-from estimator.units import CostlyExpression, parse_quantity, unit_text, ureg
+from estimator.units import CostlyExpression, QuantityShape, UnitSpelling, parse_quantity, unit_text, ureg
 from estimator.vocabulary import COUNTED
 
 
@@ -371,6 +372,8 @@ def _number_type(kind: str, example: str, *, minimum: float, maximum: float | No
             raise _fail("not_a_number", value, expected)
         try:
             number = float(parse_quantity(value).to("").magnitude) if isinstance(value, str) else float(value)
+        except (QuantityShape, UnitSpelling) as error:
+            raise _fail("not_a_number", value, expected, what=f"not a number: {error}") from None
         except Exception:
             raise _fail("not_a_number", value, expected) from None
         if not math.isfinite(number):
@@ -428,9 +431,16 @@ def _parse_any(value: Any, example: str, expected: str) -> pint.Quantity:
     try:
         quantity = parse_quantity(value)
     except pint.errors.UndefinedUnitError as error:
-        raise _fail("unknown_unit", value, f"{expected} (no unit named {', '.join(map(repr, error.unit_names))})") from None
+        named = ", ".join(map(repr, error.unit_names))
+        similar = lookalikes(str(value))
+        raise _fail("unknown_unit", value, f"{expected} (no unit named {named}"
+                                           + (f"; {similar})" if similar else ")")) from None
     except CostlyExpression as error:  # "9**9**9 B": refused before pint evaluates it
         raise _fail("costly", value, expected, what=str(error)) from None
+    except QuantityShape as error:  # "2 500 000 user": pint would read 0 user
+        raise _fail("not_a_quantity", value, expected, what=str(error)) from None
+    except UnitSpelling as error:  # "2 mb": pint would read 2 millibit
+        raise _fail("absurd_unit", value, expected, what=str(error)) from None
     except OverflowError:
         raise _fail("too_large", value, f"a magnitude of at most {MAX_MAGNITUDE:g}, e.g. '{example}'") from None
     except Exception:  # pint's parser raises several types for garbage text

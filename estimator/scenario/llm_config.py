@@ -7,7 +7,7 @@ A malformed file is one located problem: the config file, its line, the key, wha
 
 >>> fields_from_config({"num_hidden_layers": 80, "num_attention_heads": 64, "num_key_value_heads": 8,
 ...                     "hidden_size": 8192}, "config.json")
-{'layers': 80, 'heads': 64, 'kv_heads': 8, 'head_dim': 128}
+{'layers': 80, 'heads': 64, 'kv_heads': 8, 'head_dim': 128, 'architecture': 'dense', 'attention': 'gqa'}
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from estimator.errors import Problem, ScenarioError
-from estimator.scenario.source import YamlDocument, read_yaml
+from estimator.scenario.source import YamlDocument, read_capped, read_yaml
 
 __all__ = ["MAX_CONFIG_BYTES", "fields_from_config", "fill_llm_from_config"]
 
@@ -47,6 +47,7 @@ def fields_from_config(config: dict[str, Any], file: str, positions: YamlDocumen
       MoE layers = layers − first_k_dense_replace).
     * sliding_window and local_layers: layer_types' "sliding_attention" entries, else
       sliding_window_pattern (one global layer in every N), else every layer is local.
+    * architecture: moe when the config names experts, else dense; attention: see ``_attention``.
 
     Raises
     ------
@@ -99,7 +100,26 @@ def fields_from_config(config: dict[str, Any], file: str, positions: YamlDocumen
             fields["local_layers"] = sum(1 for t in types if t == "sliding_attention")
         elif pattern is not None and "layers" in fields:
             fields["local_layers"] = fields["layers"] - fields["layers"] // pattern
+    fields["architecture"] = "moe" if "experts" in fields else "dense"
+    fields["attention"] = _attention(fields)
     return fields
+
+
+def _attention(fields: dict[str, Any]) -> str:
+    """The ``attention`` a config's fields describe: latent (kv_lora_rank), sliding on every layer or
+    a hybrid (sliding_window with fewer local_layers than layers), else by KV heads against query
+    heads: one → multi-query, as many → multi-head, between → grouped-query (Ainslie et al. 2023).
+
+    >>> _attention({"heads": 64, "kv_heads": 8}), _attention({"heads": 32, "kv_heads": 32})
+    ('gqa', 'mha')
+    """
+    if "kv_lora_rank" in fields:
+        return "mla"
+    if "sliding_window" in fields:
+        local = fields.get("local_layers", fields.get("layers"))
+        return "hybrid" if local is not None and "layers" in fields and local < fields["layers"] else "sliding"
+    kv_heads = fields.get("kv_heads")
+    return "mqa" if kv_heads == 1 else "mha" if kv_heads == fields.get("heads") else "gqa"
 
 
 def _config_path(name: str, document: YamlDocument, text: str | bytes) -> Path:
@@ -108,9 +128,9 @@ def _config_path(name: str, document: YamlDocument, text: str | bytes) -> Path:
     with Envelope, so that uploaded text cannot make Envelope read the server's own files."""
     scenario_file = Path(document.file)
     raw = text.encode("utf-8") if isinstance(text, str) else text
-    try:
-        on_disk = scenario_file.is_file() and scenario_file.read_bytes() == raw
-    except OSError:
+    try:  # at most the scenario's own length plus one byte is read: a larger file is another file
+        on_disk = scenario_file.is_file() and read_capped(scenario_file, len(raw)) == raw
+    except (OSError, ScenarioError):
         on_disk = False
     if on_disk:
         return scenario_file.parent / name
@@ -142,7 +162,12 @@ def fill_llm_from_config(data: dict[str, Any], document: YamlDocument, text: str
         if size > MAX_CONFIG_BYTES:
             raise ScenarioError([document.problem(where, "config file too large", given=f"{size:,} bytes",
                                                   expected=f"at most {MAX_CONFIG_BYTES:,} bytes")])
-        text = path.read_text(encoding="utf-8")
+        with open(path, "rb") as handle:  # the cap plus one byte at most, should the file grow meanwhile
+            content = handle.read(MAX_CONFIG_BYTES + 1)
+        if len(content) > MAX_CONFIG_BYTES:
+            raise ScenarioError([document.problem(where, "config file too large", given=f"more than {MAX_CONFIG_BYTES:,} "
+                                                  "bytes", expected=f"at most {MAX_CONFIG_BYTES:,} bytes")])
+        text = content.decode("utf-8")
     except (OSError, UnicodeDecodeError):
         raise ScenarioError([document.problem(where, "cannot read config file", given=repr(section["config"]),
                                               expected="a readable UTF-8 JSON file, relative to the scenario's "

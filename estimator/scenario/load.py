@@ -20,7 +20,7 @@ from estimator.scenario.llm_config import fill_llm_from_config
 from estimator.scenario.catalog import Catalog, layered
 from estimator.scenario.models import Scenario
 from estimator.scenario.problems import given_kind, origin, problem_of
-from estimator.scenario.source import YamlDocument, read_yaml
+from estimator.scenario.source import STDIN_NAME, YamlDocument, read_capped, read_yaml
 
 __all__ = ["apply_overrides", "load_price_book", "load_price_book_text", "load_scenario", "load_scenario_text",
            "price_problems", "price_references", "reference_problems"]
@@ -32,14 +32,12 @@ def load_scenario(path: str | Path, overrides: typing.Sequence[str] = (), book: 
     ``book`` is a user's price book (``load_price_book``): its entries replace the bundled ones,
     and the scenario's own ``catalog:`` entries replace both.
     """
-    return load_scenario_text(_read(path), str(path), overrides, book)
+    return load_scenario_text(_read(path), "<stdin>" if str(path) == STDIN_NAME else str(path), overrides, book)
 
 
 def _read(path: str | Path) -> bytes:
-    try:
-        return Path(path).read_bytes()
-    except OSError as error:
-        raise ScenarioError([Problem(str(path), None, None, "", f"cannot read file: {error.strerror}")]) from None
+    """At most the size cap plus one byte, whatever the file is (a device, a pipe, 6 GB)."""
+    return read_capped(path)
 
 
 def load_price_book(path: str | Path) -> Catalog:

@@ -23,10 +23,16 @@ from estimator.scenario.source import YamlDocument
 from estimator.units import Q_
 from estimator.vocabulary import CLUSTERS, COMPONENT_KINDS, FLOW_KINDS, Archetype
 
-__all__ = ["LLM", "Availability", "Catalog", "Component", "Components", "Conventions", "Dataset",
+__all__ = ["CALENDAR_SECONDS", "LLM", "NAME_MAX", "PERIOD_SPREAD", "Availability", "Catalog", "Component", "Components", "Conventions", "Dataset",
            "Derived", "Embeddings", "Experiments", "FeatureGroup", "Features", "FlowRef", "FlowSpec", "Framing",
            "Imbalance", "Index", "InferenceModel", "Labelling", "OnlineStore", "Scenario", "Serving", "Traffic",
            "Training"]
+
+
+# The calendar lengths a convention rounds: a day of 86,400 s, a month of 30.436875 days (pint's:
+# a twelfth of the Julian year) and a Julian year of 365.25 days.
+CALENDAR_SECONDS = {"day": 86_400.0, "month": 2_629_746.0, "year": 31_557_600.0}
+PERIOD_SPREAD = 2.0  # published conventions (10^5 s a day, 2.5 × 10^6 s a month) are within 20 %
 
 
 class Conventions(Strict):
@@ -40,10 +46,40 @@ class Conventions(Strict):
     storage_display: Literal["decimal", "binary"] = "decimal"
     peak_factor: Factor = 2.0
 
+    @field_validator("day", "month", "year")
+    @classmethod
+    def _sane_period(cls, value: Any, info: Any) -> Any:
+        """A convention rounds the calendar (10^5 s for a day, 2.5 × 10^6 s for a month); a day of
+        1e-320 s is a typo, and it overflows every rate it divides. Allowed: within a factor of
+        ``PERIOD_SPREAD`` of the calendar's own length."""
+        if value is None:
+            return value
+        calendar = CALENDAR_SECONDS[info.field_name]
+        seconds = float(value.to("s").magnitude)
+        low, high = calendar / PERIOD_SPREAD, calendar * PERIOD_SPREAD
+        if not low <= seconds <= high:
+            raise PydanticCustomError("out_of_range", "{what}", {
+                "what": f"not a plausible {info.field_name}", "given": f"'{value:~g}'",
+                "expected": f"from {low:,.0f} s to {high:,.0f} s (the calendar's {calendar:,.0f} s within a "
+                            f"factor of {PERIOD_SPREAD:g})"})
+        return value
+
     @property
     def binary(self) -> bool:
         """Whether amounts of information are shown in powers of 1024 (GiB) rather than 1000 (GB)."""
         return self.storage_display == "binary"
+
+    @model_validator(mode="after")
+    def _periods_build_on_shorter_ones(self) -> Conventions:
+        # A month is built from the scenario's day, a year from its day or month (periods_of).
+        for name, longer in (("day", ("day", "week", "month", "year")), ("month", ("month", "year")),
+                             ("year", ("year",))):
+            value = getattr(self, name)
+            used = [unit for unit, _ in value.unit_items() if unit in longer] if value is not None else []
+            if used:
+                raise ValueError(f"conventions.{name} is written in {used[0]}s, which it defines; write it in "
+                                 "seconds or in shorter periods (a month in days, a year in days or months)")
+        return self
 
 
 class Traffic(Strict):
@@ -219,8 +255,11 @@ class Components(Strict):
     add_flows: list[FlowSpec] = []
 
 
+NAME_MAX = 200  # characters of a scenario's name: a title, not a document
+
+
 class Scenario(Strict):
-    name: str = Field(min_length=1, max_length=200)
+    name: str = Field(min_length=1, max_length=NAME_MAX)
     summary: str = ""
     archetype: Archetype = "recommendation"
     framing: Framing = Framing()

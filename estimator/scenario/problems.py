@@ -6,6 +6,7 @@ positions; unknown keys get a "did you mean" from the fields allowed where they 
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from typing import Any
@@ -19,7 +20,22 @@ __all__ = ["given_kind", "origin", "problem_of"]
 
 
 def origin(document: YamlDocument, loc: tuple[Any, ...], overrides: typing.Sequence[str]) -> YamlDocument:
-    """The file for a problem, or "--set" when the offending key came only from an override."""
+    r"""The file for a problem, or the ``--set`` option that wrote the offending value or key.
+
+    A problem at or below a path an override set is that option's, not the file's: the file
+    line that held the old value is not where the mistake is.
+
+    >>> from estimator.scenario.source import read_yaml
+    >>> doc = read_yaml("traffic:\n  request_size: 2 KB\n", "s.yaml")
+    >>> origin(doc, ("traffic", "request_size"), ["traffic.request_size=5 kg"]).file
+    "--set 'traffic.request_size=5 kg'"
+    >>> origin(doc, ("traffic", "request_size"), ["conventions.peak_factor=3"]).file
+    's.yaml'
+    """
+    for override in reversed(overrides):  # the last one written wins, as in apply_overrides
+        path = tuple(int(p) if p.isdigit() else p for p in re.split(r"[.\[\]]+", override.partition("=")[0]) if p)
+        if path and loc[:len(path)] == path:
+            return YamlDocument(f"--set {override!r}", None)
     if overrides and loc and loc[:1] not in document.positions and loc[:1] not in document.key_positions:
         return YamlDocument("--set", None)
     return document
@@ -33,7 +49,10 @@ def problem_of(document: YamlDocument, error: Any, root: Any = None) -> Problem:
         fields = _fields_at(root or Scenario, loc[:-1])
         return document.problem(loc, "unknown key", at_key=True, hint=did_you_mean(str(loc[-1]), fields))
     if kind == "missing":
-        return document.problem(loc, "missing key", at_key=True)
+        choices = _choices_at(loc)
+        named = [repr(choice) for choice in choices]  # worded as pydantic words a wrong choice
+        return document.problem(loc, "missing key", at_key=True, expected=(
+            f"one of {', '.join(named[:-1])} or {named[-1]}" if len(named) > 1 else None))
     if "at" in context:  # a problem with one side of a range ({low: ..., high: ...}) is located there
         loc = (*loc, context["at"])
     if "what" in context:  # raised by fields (or models._one_of) with its own words
@@ -95,6 +114,23 @@ def _fields_at(model: Any, loc: tuple[Any, ...]) -> list[str]:
             annotation = typing.get_args(annotation)[-1]
     annotation = _unwrap(annotation)
     return list(annotation.model_fields) if isinstance(annotation, type) and issubclass(annotation, Strict) else []
+
+
+def _choices_at(loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The values a ``Literal`` field at ``loc`` allows (empty for any other field), so that a
+    missing choice names them."""
+    owner: Any = Scenario
+    for part in loc[:-1]:
+        owner = _unwrap(owner)
+        if isinstance(owner, type) and issubclass(owner, Strict) and part in owner.model_fields:
+            owner = owner.model_fields[part].annotation
+        elif typing.get_origin(owner) in (list, dict):
+            owner = typing.get_args(owner)[-1]
+    owner = _unwrap(owner)
+    if not (isinstance(owner, type) and issubclass(owner, Strict)) or loc[-1] not in owner.model_fields:
+        return ()
+    annotation = owner.model_fields[loc[-1]].annotation
+    return typing.get_args(annotation) if typing.get_origin(annotation) is typing.Literal else ()
 
 
 def _unwrap(annotation: Any) -> Any:

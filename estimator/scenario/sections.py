@@ -256,10 +256,8 @@ class Training(Strict):
     # A measurement beats peak × mfu: tokens (with parameters and tokens) or examples (with
     # examples) per second per device as measured, or the accelerator-hours a run took as
     # published. Either gives the accelerator-hours, and the MFU it implies is shown.
-    measured_throughput: (Annotated[Quantity, Amount("[token] / [time] / [accelerator]", "3000 token/s/GPU",
-                                                     positive=True)]
-                          | Annotated[Quantity, Amount("[example] / [time] / [accelerator]", "2000 example/s/GPU",
-                                                       positive=True)]
+    measured_throughput: (Annotated[Quantity, Amount("[token] / [time] / [accelerator]", "3000 token/s/GPU", positive=True)]
+                          | Annotated[Quantity, Amount("[example] / [time] / [accelerator]", "2000 example/s/GPU", positive=True)]
                           | None) = None
     accelerator_hours: Annotated[Quantity, Amount("[accelerator] * [time]", "184320 GPU*hour", positive=True)] | None = None
 
@@ -426,7 +424,7 @@ def _architecture_from_config(schema: dict[str, Any]) -> None:
 
 
 # The required architecture fields that llm.config can fill (estimator/llm_config.py reads them).
-LLM_CONFIG_FILLS = ("layers", "kv_heads", "head_dim")
+LLM_CONFIG_FILLS = ("architecture", "attention", "layers", "kv_heads", "head_dim")
 
 
 class LLM(Strict):
@@ -436,6 +434,12 @@ class LLM(Strict):
     model_config = Strict.model_config | {"json_schema_extra": _architecture_from_config}
 
     config: str | None = Field(default=None, max_length=500)
+    # The two facts that swing an estimate most, always stated (llm.config fills them): a mixture of
+    # experts charges FLOPs to its active parameters only; the attention sets the KV cache (multi-head,
+    # grouped-query, multi-query, multi-head latent, sliding-window on every layer, or a hybrid of
+    # local and global layers).
+    architecture: Literal["dense", "moe"]
+    attention: Literal["mha", "gqa", "mqa", "mla", "sliding", "hybrid"]
     parameters: Annotated[Quantity, Amount("[parameter]", "70 billion parameter", positive=True)]
     dtype: NumberFormat = "fp16"               # weights (all of them, or all but the routed experts)
     kv_dtype: Precision = "fp16"
@@ -504,6 +508,8 @@ class LLM(Strict):
                              "are parameters too)")
         if self.active_parameters is not None and highest(self.active_parameters) > lowest(self.parameters):
             raise ValueError("active_parameters cannot exceed parameters")
+        _stated_architecture(self)
+        _stated_attention(self)
         return self
 
     def compute_precision(self, offered: Any) -> Precision:
@@ -513,6 +519,51 @@ class LLM(Strict):
             return self.compute
         # offered's keys are precisions, so a dtype found among them is one
         return cast(Precision, self.dtype) if self.dtype in offered else DTYPE_COMPUTE[self.dtype]
+
+
+def _mismatch(field: str, given: str, what: str, expected: str) -> PydanticCustomError:
+    """One located problem at ``llm.<field>``: the stated kind disagrees with the other fields."""
+    return PydanticCustomError("llm_kind", "{what}", {"what": what, "given": given, "expected": expected, "at": field})
+
+
+def _stated_architecture(llm: LLM) -> None:
+    """``architecture`` agrees with the mixture-of-experts fields: moe needs them, dense has none."""
+    moe_fields = llm.active_parameters is not None or llm.experts is not None
+    if llm.architecture == "moe" and not moe_fields:
+        raise _mismatch("architecture", "'moe'", "a mixture of experts needs its active parameters",
+                        "active_parameters, or experts, experts_per_token and expert_parameters")
+    if llm.architecture == "dense" and moe_fields:
+        raise _mismatch("architecture", "'dense'", "active_parameters or experts describe a mixture of experts",
+                        "'moe', or no active_parameters and experts")
+
+
+def _stated_attention(llm: LLM) -> None:
+    """``attention`` agrees with the fields that shape the KV cache (latent rank, window, KV heads)."""
+    kind, given = llm.attention, repr(llm.attention)
+    if (kind == "mla") != (llm.kv_lora_rank is not None):
+        raise _mismatch("attention", given, "multi-head latent attention goes with kv_lora_rank",
+                        "'mla' with kv_lora_rank and qk_rope_head_dim, or neither")
+    if (kind in ("sliding", "hybrid")) != (llm.sliding_window is not None):
+        raise _mismatch("attention", given, "sliding-window attention goes with sliding_window",
+                        "'sliding' or 'hybrid' with sliding_window, or neither")
+    every_layer = llm.local_layers is None or lowest(llm.local_layers) >= highest(llm.layers)
+    if kind == "hybrid" and every_layer:
+        raise _mismatch("attention", given, "a hybrid interleaves local and global layers",
+                        "local_layers below layers, or 'sliding' when every layer is local")
+    if kind == "sliding" and not every_layer:
+        raise _mismatch("attention", given, "local_layers below layers leaves some layers global",
+                        "'hybrid', or local_layers equal to layers")
+    if kind == "mqa" and highest(llm.kv_heads) != 1:
+        raise _mismatch("attention", given, "multi-query attention has one KV head",
+                        f"kv_heads: 1, or 'gqa'/'mha' for kv_heads {highest(llm.kv_heads):g}")
+    if kind == "gqa" and (lowest(llm.kv_heads) <= 1 or (llm.heads is not None
+                                                         and highest(llm.kv_heads) >= lowest(llm.heads))):
+        raise _mismatch("attention", given, "grouped-query attention has more than one KV head and fewer than heads",
+                        "'mqa' for one KV head, 'mha' for as many KV heads as heads")
+    if kind == "mha" and llm.heads is not None and (lowest(llm.kv_heads) != highest(llm.heads)
+                                                    or highest(llm.kv_heads) != lowest(llm.heads)):
+        raise _mismatch("attention", given, "multi-head attention has as many KV heads as heads",
+                        "kv_heads equal to heads, or 'gqa'/'mqa' for fewer")
 
 
 # ------------------------------------------------------------------------------ labelling

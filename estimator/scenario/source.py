@@ -14,6 +14,10 @@ expanded so that an alias bomb is refused before it is built.
 
 from __future__ import annotations
 
+import os
+import re
+import sys
+import typing
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -129,6 +133,69 @@ def _check_depth(text: str, file: str, loader_class: Any) -> None:
             depth -= 1
 
 
+STDIN_NAME = "-"  # the file name that means standard input (`yes | envelope validate -`)
+
+
+def read_capped(path: str | os.PathLike[str], limit: int = MAX_BYTES, *, what: str = "file") -> bytes:
+    """The bytes of a file, reading at most ``limit + 1`` of them; refuse a larger file.
+
+    The size is found by reading, not by ``stat``: ``/dev/zero``, a pipe or a growing file have
+    no size to ask. One byte past the limit is enough to know the input is too large.
+
+    Parameters
+    ----------
+    path : str or PathLike
+        The file to read; ``-`` is standard input.
+    limit : int
+        The most bytes accepted (default ``MAX_BYTES``).
+    what : str
+        What the file is, for the message: "cannot read {what}: ...".
+
+    Returns
+    -------
+    bytes
+        The whole content, ``len() <= limit``.
+
+    Raises
+    ------
+    ScenarioError
+        It cannot be read (missing, a directory, no permission), or it holds more than ``limit`` bytes.
+
+    Examples
+    --------
+    >>> read_capped("/dev/zero", 10)
+    Traceback (most recent call last):
+    ...
+    estimator.errors.ScenarioError: /dev/zero: file too large: given more than 10 bytes, expected at most 10 bytes
+    """
+    name = "<stdin>" if str(path) == STDIN_NAME else str(path)
+    try:
+        if str(path) == STDIN_NAME:
+            data = _read_at_most(sys.stdin.buffer, limit + 1)
+        else:
+            with open(path, "rb") as handle:
+                data = _read_at_most(handle, limit + 1)
+    except OSError as error:
+        raise ScenarioError([Problem(name, None, None, "", f"cannot read {what}: {error.strerror}")]) from None
+    if len(data) > limit:
+        raise ScenarioError([Problem(name, None, None, "", "file too large", given=f"more than {limit:,} bytes",
+                                     expected=f"at most {limit:,} bytes")])
+    return data
+
+
+def _read_at_most(handle: typing.BinaryIO, size: int) -> bytes:
+    """Up to ``size`` bytes: a pipe gives its data in pieces, so read until it ends or ``size`` is reached."""
+    parts: list[bytes] = []
+    remaining = size
+    while remaining > 0:
+        part = handle.read(min(remaining, 1 << 16))
+        if not part:
+            break
+        parts.append(part)
+        remaining -= len(part)
+    return b"".join(parts)
+
+
 def _decoded(text: str | bytes, file: str) -> str:
     size = len(text)
     if size > MAX_BYTES:
@@ -195,8 +262,36 @@ def _check_key(key_node: yaml.Node, path: Path_, document: YamlDocument) -> None
                                                        "as a number, date or yes/no)")])
 
 
+# PyYAML reads YAML 1.1, where these plain scalars are numbers or booleans; YAML 1.2 (and most
+# editors and people) read them otherwise: 010 is 8 or 10, 1:30 is 90 or text, 0b11 is 3 or text,
+# no is false or text. A value that two readers read differently is refused, not guessed.
+_AMBIGUOUS = {
+    "tag:yaml.org,2002:int": (re.compile(r"[-+]?(0[0-9_]|0b|.*:)"),
+                              "a number YAML 1.1 and YAML 1.2 read differently (octal, binary or base 60)",
+                              "a decimal number such as '10' or '90', or text in quotes"),
+    "tag:yaml.org,2002:float": (re.compile(r".*:"), "a base-60 number, which YAML 1.2 reads as text",
+                                "a decimal number such as '90.5', or text in quotes"),
+    "tag:yaml.org,2002:bool": (re.compile(r"(?!(true|True|TRUE|false|False|FALSE)$)"),
+                               "a yes/no word, which YAML 1.1 reads as true or false and YAML 1.2 as text",
+                               "true or false, or text in quotes"),
+}
+
+
 def _check_scalar(node: yaml.ScalarNode, path: Path_, document: YamlDocument) -> None:
-    """Read a typed scalar (number, date ...) now, so a bad one is reported where it is."""
+    r"""Read a typed scalar (number, date ...) now, so a bad one is reported where it is.
+
+    A plain scalar that YAML 1.1 and 1.2 read differently (``010``, ``1:30``, ``0b11``, ``no``) is
+    refused:
+
+    >>> read_yaml("conventions:\n  peak_factor: 010\n", "s.yaml")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    estimator.errors.ScenarioError: s.yaml:2:16: conventions.peak_factor: a number YAML 1.1 and YAML 1.2 read ...
+    """
+    ambiguous = _AMBIGUOUS.get(node.tag)
+    if ambiguous and not node.style and ambiguous[0].match(node.value):  # plain: None, or '' from libyaml
+        raise ScenarioError([document.problem(path, ambiguous[1], given=repr(node.value)[:60],
+                                              expected=ambiguous[2])])
     if node.tag == _STR or node.tag not in _CONSTRUCTOR.yaml_constructors:
         return  # strings need no reading; an unknown tag is reported by the constructor, located
     if node.tag == _INT and len(node.value) > MAX_DIGITS:

@@ -79,7 +79,10 @@ def comparison_markdown(a_name: str, b_name: str, shown: list[dict[str, str]]) -
     | --- | --- | --- | --- | --- |
     | K (`k`) | 1 | 2 | +1 | +100 % |
     """
-    lines = [f"# {a_name} (A) → {b_name} (B)", "", "| Result | " + " | ".join(COLUMNS) + " |",
-             "| --- " * (len(COLUMNS) + 1) + "|"]
-    lines += [f"| {r['result']} (`{r['key']}`) | " + " | ".join(r[k] for k in COLUMNS.values()) + " |" for r in shown]
+    from estimator.report import markdown_text  # names and labels from files: shown, never rendered
+
+    lines = [f"# {markdown_text(a_name)} (A) → {markdown_text(b_name)} (B)", "",
+             "| Result | " + " | ".join(COLUMNS) + " |", "| --- " * (len(COLUMNS) + 1) + "|"]
+    lines += [f"| {markdown_text(r['result'])} (`{r['key']}`) | " + " | ".join(r[k] for k in COLUMNS.values()) + " |"
+              for r in shown]
     return "\n".join(lines) + "\n"

@@ -12,6 +12,8 @@ Everything is a plain dataclass or dict of strings and floats, so it is tested w
 ['Peak QPS', 'Total storage', 'Feature store', 'Accelerators', 'Monthly cost']
 >>> headline_metrics(result, result)[0].delta is None
 True
+>>> [m.label for m in headline_metrics(result, result, "llm")]  # the cards an LLM scenario has
+['Peak QPS', 'Total storage', 'Monthly cost']
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import pint
 from estimator.display import axis_scale, show, show_input, signed_change
 from estimator.estimate import Estimate
 from estimator.report import section_key, subject_label, working
-from estimator.results import HEADLINES, Rise, section_title
+from estimator.results import Rise, cards, section_title
 from estimator.trace import Step
 from estimator.units import Q_, format_quantity
 
@@ -45,10 +47,11 @@ class Metric:
     help: str
 
 
-def headline_metrics(current: Estimate, original: Estimate) -> list[Metric]:
-    """The headline numbers of ``current``, each with its change against ``original``."""
+def headline_metrics(current: Estimate, original: Estimate, archetype: str = "recommendation") -> list[Metric]:
+    """The headline numbers of ``current`` for its ``archetype`` (``results.cards``), each with its
+    change against ``original``; a card whose result the estimate lacks is left out."""
     metrics = []
-    for headline in HEADLINES:
+    for headline in cards(archetype):
         key, label, colour = headline.key, headline.label, DELTA_COLOURS[headline.rise]
         if key not in current:
             continue

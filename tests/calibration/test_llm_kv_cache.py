@@ -17,6 +17,8 @@ def kv(layers: int, context_tokens: int):
 name: kv
 traffic: {{requests: 1 request/s}}
 llm:
+  architecture: dense
+  attention: gqa
   parameters: 8 billion parameter
   layers: {layers}
   kv_heads: 8

@@ -56,3 +56,12 @@ def test_most_cases_are_within_the_goal():
     """11 of the 15 cases are within 1.5×; the 4 outside are explained in the data and the docs."""
     inside = [c["id"] for c in CASES if not c.get("outside")]
     assert (len(inside), len(CASES)) == (11, 15)
+
+
+def test_the_band_reports_show_is_the_band_of_these_cases():
+    """Reports show the roofline's calibrated error band (catalog/model_error.yaml) beside the LLM
+    throughput: it is the lowest and highest recorded estimate / measured of the cases within the goal."""
+    from estimator.scenario.catalog import LLM_ERROR_BAND
+
+    inside = [c["ratio"] for c in CASES if not c.get("outside")]
+    assert LLM_ERROR_BAND == (min(inside), max(inside)) == (0.81, 1.44)

@@ -49,15 +49,15 @@ def test_llama2_70b_gpu_hours_at_40_percent():
 def test_kv_cache_per_token(layers, published_kib):
     """Llama-2-70B (80 layers) 320 KiB/token (IETF draft calabria-bmwg-ai-fabric-inference-bench);
     Llama-3.1-405B (126 layers) 504 KiB/token (tooljolt.com); both 8 KV heads × 128, fp16."""
-    r = run(f"llm: {{parameters: 70 billion parameter, layers: {layers}, kv_heads: 8, head_dim: 128, "
-            "prompt_tokens: 4096 token, output_tokens: 1 token, batch_size: 1}")
+    r = run(f"llm: {{architecture: dense, attention: gqa, parameters: 70 billion parameter, layers: {layers}, "
+            "kv_heads: 8, head_dim: 128, prompt_tokens: 4096 token, output_tokens: 1 token, batch_size: 1}")
     assert r["llm.kv_bytes_per_token"].to("KiB/token").magnitude == pytest.approx(published_kib)
 
 
 def test_kv_cache_llama2_70b_4096_context():
     """IETF draft: 2 × 80 × 8 × 128 × 4,096 × 2 = 1,342,177,280 bytes (here 4,095 prompt + 1 output)."""
-    r = run("llm: {parameters: 70 billion parameter, layers: 80, kv_heads: 8, head_dim: 128, "
-            "prompt_tokens: 4095 token, output_tokens: 1 token, batch_size: 1}")
+    r = run("llm: {architecture: dense, attention: gqa, parameters: 70 billion parameter, layers: 80, "
+            "kv_heads: 8, head_dim: 128, prompt_tokens: 4095 token, output_tokens: 1 token, batch_size: 1}")
     assert r["llm.kv_bytes_per_request"].to("B").magnitude == 1_342_177_280
 
 
