@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, cast
 
 import pint
 
@@ -78,7 +78,7 @@ def simplest(quantity: pint.Quantity) -> pint.Quantity:
     >>> simplest(Q_(144, "record*s/s")), simplest(Q_(2.5, "USD/GPU/h"))
     (<Quantity(144, 'record')>, <Quantity(2.5, 'USD / accelerator / hour')>)
     """
-    reduced = quantity.to_reduced_units()
+    reduced = cast(pint.Quantity, quantity.to_reduced_units())  # pint types it as the PlainQuantity base
     return reduced.to("") if reduced.dimensionless else reduced
 
 

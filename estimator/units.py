@@ -523,8 +523,8 @@ def in_words(quantity: pint.Quantity) -> str:
     """
     magnitude = float(quantity.magnitude)
     number = f"{magnitude:,.0f}" if magnitude.is_integer() and abs(magnitude) < 1e15 else f"{magnitude:,.6g}"
-    numerator = [(name, power) for name, power in quantity.unit_items() if power > 0]
-    denominator = [(name, -power) for name, power in quantity.unit_items() if power < 0]
+    numerator = [(name, power) for name, power in unit_powers(quantity) if power > 0]
+    denominator = [(name, -power) for name, power in unit_powers(quantity) if power < 0]
     words = [_unit_word(name, power, plural=index == 0 and magnitude != 1) for index, (name, power) in
              enumerate(numerator)]
     text = " × ".join(words)
