@@ -138,10 +138,11 @@ def annotate(templates: list[str], estimate: Estimate, context: dict[str, str]) 
     for template in templates:
         text = _substitute(template, context)
         values = [_value(match, estimate) for match in _PLACEHOLDER.finditer(text)]
-        if all(value is not None for value in values):
-            shown = iter(values)
+        present = [value for value in values if value is not None]
+        if len(present) == len(values):
+            shown = iter(present)
             # noqa below: the lambda runs inside this iteration, so the loop variable is the right one
-            lines.append(_PLACEHOLDER.sub(lambda _m: next(shown), text))  # type: ignore[arg-type]  # noqa: B023
+            lines.append(_PLACEHOLDER.sub(lambda _m: next(shown), text))  # noqa: B023
     return lines
 
 

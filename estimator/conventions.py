@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import pint
 
-from estimator.units import Q_, ureg
+from estimator.units import Q_, unit_powers, ureg
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,7 @@ def calendar_word(name: str) -> str | None:
 
 def normalise_time(quantity: pint.Quantity, periods: Periods) -> pint.Quantity:
     """Replace calendar units in ``quantity`` by the convention's seconds."""
-    units = dict(quantity.unit_items())
+    units = dict(unit_powers(quantity))
     if not any(name in _CALENDAR_UNITS for name in units):
         return quantity
     magnitude = quantity.magnitude

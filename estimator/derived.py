@@ -8,6 +8,7 @@ calc result, its problems located in the file.
 from __future__ import annotations
 
 import graphlib
+from typing import Any
 
 import pint
 
@@ -59,7 +60,7 @@ def derived_steps(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dic
             if period and name not in values:
                 values[name] = periods.seconds(period)
     by_name = {d.name: (position, d) for position, d in enumerate(s.derived)}
-    order = graphlib.TopologicalSorter()
+    order: graphlib.TopologicalSorter[str] = graphlib.TopologicalSorter()
     for name, (position, derived) in by_name.items():
         uses = _located(s, position, "expr", lambda d=derived: names_in(d.expr))
         order.add(name, *[u for u in uses if u in by_name])
@@ -99,7 +100,7 @@ def _located(s: Scenario, index: int, field: str, compute):  # type: ignore[no-u
                                       expected="a unit such as 'MB/user'")]) from None
 
 
-def _problem(s: Scenario, index: int, field: str, what: str, **details: str):  # type: ignore[no-untyped-def]
+def _problem(s: Scenario, index: int, field: str, what: str, **details: Any) -> Problem:
     if s.source is None:
         return Problem("<scenario>", None, None, f"derived[{index}].{field}", what, **details)
     return s.source.problem(("derived", index, field), what, **details)

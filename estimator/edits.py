@@ -32,6 +32,7 @@ from estimator.display import number_words
 from estimator.errors import Problem, ScenarioError
 from estimator.ranges import Range
 from estimator.scenario import Scenario, apply_overrides, load_scenario_text
+from estimator.scenario.fields import FieldRules
 from estimator.scenario.source import read_yaml
 from estimator.units import unit_text
 from estimator.walk import iter_values
@@ -141,7 +142,8 @@ def _metadata(info: Any) -> list[Any]:
     found = list(info.metadata)
     for arg in typing.get_args(info.annotation):
         found += list(getattr(arg, "__metadata__", ()))
-    return found
+    # Amount(...) groups its rules (fields.FieldRules); pydantic unpacks them, and so does this.
+    return [rule for item in found for rule in (item if isinstance(item, FieldRules) else (item,))]
 
 
 def _described(schema: dict[str, Any]) -> str:

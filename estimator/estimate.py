@@ -86,7 +86,7 @@ class Estimate:
         key
         storage.total_footprint  2.100000e+12    B  2.10 TB
         """
-        import pandas as pd
+        import pandas as pd  # type: ignore[import-untyped]  # pandas-stubs is not a dev dependency
 
         from estimator.display import show
         from estimator.units import unit_text
@@ -499,7 +499,7 @@ def _refuse_overload(s: Scenario, queued: list, steps: dict[str, Step], name: st
         what = (f"stage {stage.name!r}: no fleet meets its {name} share of the budget (the budget is spent "
                 "before queueing)" if sized else f"stage {stage.name!r} cannot keep up: utilisation {rho:.3g} on its fleet")
         path = ("serving", "size_by")
-        detail = dict(given=f"size_by: {s.serving.size_by}", expected="utilisation below 1: more replicas, a faster "  # type: ignore[union-attr]
+        detail: dict[str, Any] = dict(given=f"size_by: {s.serving.size_by}", expected="utilisation below 1: more replicas, a faster "  # type: ignore[union-attr]
                       "accelerator, a larger batch, or size_by: p99")
         problems.append(s.source.problem(path, what, **detail) if s.source is not None else
                         Problem("<scenario>", None, None, "serving.size_by", what, **detail))
@@ -552,6 +552,8 @@ def _training_job(s: Scenario, periods: Periods, t: Training) -> dict[str, Step]
                                                        runs_per_month=runs.value.magnitude)
     if t.accelerator_hours is not None:
         hours = training.hours_given(t.accelerator_hours)
+    elif t.measured_throughput is None:  # returned above when both are None
+        raise AssertionError("measured_throughput or accelerator_hours")
     elif t.tokens is not None:
         hours = training.hours_from_throughput(t.tokens, t.measured_throughput, "tokens")
     else:
@@ -592,7 +594,9 @@ def _experiments(s: Scenario, so_far: dict[str, Step]) -> dict[str, Step]:
     named = [("experiments.ab_test", e.ab_test)] if e.ab_test is not None else []
     named += [(f"experiments.ab_tests.{t.name}", t) for t in e.ab_tests]
     for prefix, a in named:
-        steps |= experiment.ab_steps(baseline=a.baseline_rate if a.baseline_rate is not None else a.baseline_mean,
+        baseline = a.baseline_rate if a.baseline_rate is not None else a.baseline_mean
+        assert baseline is not None, "an A/B test has a baseline rate or mean (sections check one is given)"
+        steps |= experiment.ab_steps(baseline=baseline,
                                      mde=a.mde, relative=a.mde_kind == "relative", alpha=a.alpha, power=a.power,
                                      arms=int(a.arms), daily_users=users, allocation=a.allocation,
                                      direction=a.direction, sides=a.sides, convention=a.variance,
@@ -644,6 +648,7 @@ def _labelling(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[s
         if lab.sampled_fraction is not None:
             sampled = labelling.items_from_traffic(so_far["traffic.average_qps"].value, lab.sampled_fraction)
             steps, items = _one(sampled), sampled.value
+        assert items is not None, "the branch's condition: items_per_day, or sampled_fraction that gives them"
         steps |= labelling.human_steps(items_per_second=items, seconds_per_item=lab.time_per_item,
                                        labels_per_item=lab.labels_per_item, hours_per_labeller=lab.hours_per_labeller,
                                        price=_price(s, periods, "labelling", lab.price), day=periods.day,
@@ -695,10 +700,11 @@ def _energy(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[str,
     jobs = [("training", s.training)] if s.training is not None else []
     jobs += [(f"trainings.{job.name}", job) for job in s.trainings]
     for prefix, job in jobs:
-        if devices[job.accelerator].power is None:
+        power = devices[job.accelerator].power
+        if power is None:
             continue
         run = energy.energy(f"{prefix}.energy_per_run", "Energy per training run",
-                            so_far[f"{prefix}.accelerator_hours"].value, devices[job.accelerator].power, pue)
+                            so_far[f"{prefix}.accelerator_hours"].value, power, pue)
         steps |= _one(run)
         if intensity is not None:
             steps |= _one(energy.emissions(f"{prefix}.co2e_per_run", "CO2e per training run", run.value, intensity))
@@ -708,10 +714,11 @@ def _energy(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[str,
     fleets += [("llm", s.llm.accelerator)] if s.llm is not None else []
     parts = []
     for prefix, name in fleets:
-        if devices[name].power is None or f"{prefix}.accelerators" not in so_far:
+        power = devices[name].power
+        if power is None or f"{prefix}.accelerators" not in so_far:
             continue
         month = energy.energy(f"{prefix}.energy_per_month", "Energy per month",
-                              so_far[f"{prefix}.accelerators"].value * periods.month, devices[name].power, pue,
+                              so_far[f"{prefix}.accelerators"].value * periods.month, power, pue,
                               per="month")
         steps |= _one(month)
         parts.append(month)

@@ -48,7 +48,7 @@ from typing import Any, Sequence
 import numpy as np
 import pint
 
-from estimator.scenario.catalog import DTYPE_BYTES, Accelerator
+from estimator.scenario.catalog import DTYPE_BYTES, Accelerator, Precision
 from estimator.choices import Choice
 from estimator.errors import UsageError, printable
 from estimator.estimate import Estimate, estimate
@@ -180,8 +180,8 @@ def _size(axes: Sequence[Axis]) -> int:
 
 # ------------------------------------------------------------------------------ evaluation
 
-def _device_entry(options: Sequence[tuple[str, str]], index: np.ndarray, catalog: dict[str, Accelerator],
-                  precision: str) -> Accelerator:
+def _device_entry(options: Sequence[tuple[str, Precision]], index: np.ndarray, catalog: dict[str, Accelerator],
+                  precision: Precision) -> Accelerator:
     """A synthetic device whose figures are arrays: element i is option ``index[i]``'s real entry."""
     chosen = [catalog[name] for name, _ in options]
 
@@ -377,8 +377,10 @@ def brute_force(scenario: Any, axes: Sequence[Axis]) -> list[tuple[tuple[int, ..
                 values[f"{component}.{'dtype' if component == 'llm' else 'precision'}"] = option[1]
             else:
                 values[axis.path] = option
-        result = estimate(map_values(scenario, lambda path, v, chosen=values: chosen.get(path, v)),
-                          refuse_overload=False)
+        def chosen_or(path: str, value: Any, chosen: dict[str, Any] = values) -> Any:
+            return chosen.get(path, value)
+
+        result = estimate(map_values(scenario, chosen_or), refuse_overload=False)
         cost, latency, meets = _measures(scenario, result, 1)
         out.append((combo, float(cost[0]), float(latency[0]), bool(meets[0])))
     return out

@@ -96,6 +96,7 @@ class Range:
         elif self.dist == "uniform":
             draws = rng.uniform(low, high, n)
         else:
+            assert mode is not None, "a triangular range has a mode (the loader requires one)"
             draws = rng.triangular(low, mode, high, n)
         return self._wrap(self._clip(draws))
 

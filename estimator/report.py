@@ -6,6 +6,7 @@ display); JSON keeps exact magnitudes and a unit string that pint parses back.
 
 from __future__ import annotations
 
+import io
 import json
 from itertools import groupby
 from typing import TYPE_CHECKING, Any
@@ -273,7 +274,7 @@ def table_width(renderable: Any) -> int:
     return console.measure(renderable).maximum
 
 
-class _Discard:
+class _Discard(io.StringIO):
     """A file that forgets what is written to it (rich needs one to measure)."""
 
     def write(self, text: str) -> int:

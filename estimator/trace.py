@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, cast
 
 import pint
 
@@ -78,11 +78,11 @@ def simplest(quantity: pint.Quantity) -> pint.Quantity:
     >>> simplest(Q_(144, "record*s/s")), simplest(Q_(2.5, "USD/GPU/h"))
     (<Quantity(144, 'record')>, <Quantity(2.5, 'USD / accelerator / hour')>)
     """
-    reduced = quantity.to_reduced_units()
+    reduced = cast(pint.Quantity, quantity.to_reduced_units())  # pint types it as the PlainQuantity base
     return reduced.to("") if reduced.dimensionless else reduced
 
 
-def step(key: str, label: str, formula: str, value: Any, *, per: str | None = None, **inputs: Any) -> Step:
+def step(key: str, label: str, formula: str, value: Any, *, per: Any = None, **inputs: Any) -> Step:  # per: str | None; Any so **dict[str, Quantity] inputs type-check
     """Build a Step; plain numbers become dimensionless quantities, units of one dimension cancel."""
     return Step(key, label, formula, simplest(as_quantity(value)), {k: as_quantity(v) for k, v in inputs.items()},
                 per)

@@ -22,9 +22,10 @@ import math
 import re
 import tokenize
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pint
+from pint.facets.plain import PlainUnit
 from pint.pint_eval import tokenizer
 from pint.util import string_preprocessor
 
@@ -61,7 +62,7 @@ def build_registry() -> pint.UnitRegistry:
     <Quantity(25000, 'byte')>
     """
     # pint warns when units.txt redefines `bit`; the redefinition is the point (see units.txt).
-    registry = pint.UnitRegistry(cache_folder=None, on_redefinition="ignore")
+    registry: pint.UnitRegistry = pint.UnitRegistry(cache_folder=None, on_redefinition="ignore")
     registry.load_definitions(UNITS_FILE)
     # pint has no public way to re-resolve units after a redefinition; _build_cache is what its
     # own constructor calls, and it rebuilds the table of every context too.
@@ -218,7 +219,19 @@ def drop_scale_words(quantity: pint.Quantity) -> pint.Quantity:
     return quantity.to(target)
 
 
-def unit_text(units: pint.Unit | pint.util.UnitsContainer) -> str:
+def unit_powers(quantity: pint.Quantity) -> list[tuple[str, float]]:
+    """``quantity``'s units as ``(name, power)`` pairs.
+
+    pint types a power as any ``Number`` (complex too); a unit's powers are ints or floats, so they
+    compare and add as real numbers.
+
+    >>> unit_powers(Q_(1, "byte / second"))
+    [('byte', 1), ('second', -1)]
+    """
+    return cast("list[tuple[str, float]]", list(quantity.unit_items()))
+
+
+def unit_text(units: PlainUnit | pint.util.UnitsContainer) -> str:
     """A compact unit string that pint parses back: ``request/s``, ``B``, ``USD/GPU/h``.
 
     >>> unit_text(Q_(1, "request / second / user").units)
@@ -235,7 +248,8 @@ def unit_text(units: pint.Unit | pint.util.UnitsContainer) -> str:
 # few and immutable, so remember each one's text.
 @functools.lru_cache(maxsize=4096)
 def _unit_text(items: tuple[tuple[str, float], ...]) -> str:
-    numerator, denominator = [], []
+    numerator: list[str] = []
+    denominator: list[str] = []
     for name, power in sorted(items, key=lambda item: -item[1]):
         text = _SYMBOLS.get(name) or _prefixed_symbol(name)
         target = numerator if power > 0 else denominator
@@ -509,8 +523,8 @@ def in_words(quantity: pint.Quantity) -> str:
     """
     magnitude = float(quantity.magnitude)
     number = f"{magnitude:,.0f}" if magnitude.is_integer() and abs(magnitude) < 1e15 else f"{magnitude:,.6g}"
-    numerator = [(name, power) for name, power in quantity.unit_items() if power > 0]
-    denominator = [(name, -power) for name, power in quantity.unit_items() if power < 0]
+    numerator = [(name, power) for name, power in unit_powers(quantity) if power > 0]
+    denominator = [(name, -power) for name, power in unit_powers(quantity) if power < 0]
     words = [_unit_word(name, power, plural=index == 0 and magnitude != 1) for index, (name, power) in
              enumerate(numerator)]
     text = " × ".join(words)
@@ -641,7 +655,7 @@ _NO_SCALE_WORDS = {"s", "ms", "µs", "min", "h", "day", "week", "month", "year",
 
 def _glued_numerator(quantity: pint.Quantity) -> tuple[str | None, pint.util.UnitsContainer]:
     """("byte", {second: 1}) for B/s; (None, {}) when the numerator is not one glued unit."""
-    items = quantity.unit_items()
+    items = unit_powers(quantity)
     numerator = [(name, power) for name, power in items if power > 0]
     denominator = pint.util.UnitsContainer({name: -power for name, power in items if power < 0})
     if len(numerator) != 1 or numerator[0][1] != 1:

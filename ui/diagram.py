@@ -54,7 +54,7 @@ def display_png(png: bytes) -> bytes:
         return png
     height = round(image.height * STREAMLIT_MAX_WIDTH / image.width)
     scaled = io.BytesIO()
-    image.resize((STREAMLIT_MAX_WIDTH, height), resample=Image.BILINEAR).save(scaled, format="PNG")
+    image.resize((STREAMLIT_MAX_WIDTH, height), resample=Image.Resampling.BILINEAR).save(scaled, format="PNG")
     return scaled.getvalue()
 
 

@@ -15,7 +15,7 @@ def downloads_ui(file: str, scenario_yaml: str, markdown: str, json_text: str,
     A picture may be a function: Streamlit calls it when its button is pressed (drawn on demand).
     """
     stem = Path(file).stem or "scenario"
-    items = [
+    items: list[tuple[str, bytes | Callable[[], bytes], str, str]] = [
         ("Scenario YAML", scenario_yaml.encode("utf-8"), f"{stem}.edited.yaml", "application/x-yaml"),
         ("Report (Markdown)", markdown.encode("utf-8"), f"{stem}.md", "text/markdown"),
         ("Results (JSON)", json_text.encode("utf-8"), f"{stem}.json", "application/json"),

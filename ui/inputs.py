@@ -106,7 +106,7 @@ def _period_ui(label: str, choices: dict[str, str], current: Any, name: str) -> 
 def _same_period(name: str, text: str, current: Any) -> bool:
     # The choice is read by the scenario's own validator of that period (day or month), so
     # "calendar" means what the file means and a day is checked as a day.
-    period = getattr(Conventions(**{name: text}), name)
+    period = getattr(Conventions.model_validate({name: text}), name)
     return bool(abs(period.to("s").magnitude - current.to("s").magnitude) < 1e-6)
 
 

@@ -62,8 +62,8 @@ def question_ui(number: int, question: Question, view: View) -> Attempt | None:
     given_text = st.session_state[f"{key}:revealed"]
     graded = attempt(view.scenario.name, question, GivenAnswer(given_text) if given_text else None, view.estimate)
     mine = f"your estimate {graded.guess}" if graded.guess else "no answer"
-    error = f"; error {graded.error:.2f}" if graded.error is not None else ""
-    st.markdown(f"**{GRADE_TEXT[graded.grade]}.** Envelope's answer: **{graded.truth}** ({mine}{error}).")
+    off_by = f"; error {graded.error:.2f}" if graded.error is not None else ""
+    st.markdown(f"**{GRADE_TEXT[graded.grade]}.** Envelope's answer: **{graded.truth}** ({mine}{off_by}).")
     st.markdown(derivation_markdown(question.key, view.estimate))
     _store_once(key, given_text, graded)
     return graded

@@ -29,13 +29,13 @@ from estimator.trace import Step, step
 from estimator.units import Q_, format_quantity  # noqa: F401 - format_quantity used by doctests
 
 
-def table_size(prefix: str, rows: float, dim: float, dtype_bytes: int) -> Step:
+def table_size(prefix: str, rows: float, dim: float, dtype_bytes: float) -> Step:
     """rows × dim × bytes per value: the memory of one embedding table."""
     return step(f"{prefix}.size", "Embedding table size", "rows × dim × dtype_bytes",
                 (rows * dim * Q_(dtype_bytes, "B")).to("B"), rows=rows, dim=dim, dtype_bytes=Q_(dtype_bytes, "B"))
 
 
-def categorical_steps(prefix: str, *, cardinality: float, dim: float, dtype_bytes: int,
+def categorical_steps(prefix: str, *, cardinality: float, dim: float, dtype_bytes: float,
                       buckets: float | None) -> dict[str, Step]:
     """The trade-off for one categorical feature: one-hot width vs a learned embedding vs hashing.
 

@@ -21,7 +21,7 @@ LOOKUP = Q_(1.0, "lookup")
 
 
 def row_size(prefix: str, *, features: float, bytes_per_value: pint.Quantity, embedding_dim: float,
-             embedding_bytes: int) -> Step:
+             embedding_bytes: float) -> Step:
     value = features * bytes_per_value + embedding_dim * Q_(embedding_bytes, "B")
     return step(f"{prefix}.row_size", "Bytes per entity", "features × bytes_per_value + embedding_dim × dtype_bytes",
                 value.to("B"), features=features, bytes_per_value=bytes_per_value, embedding_dim=embedding_dim,

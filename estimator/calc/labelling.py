@@ -17,7 +17,7 @@ import numpy as np
 import pint
 
 from estimator.trace import Step, step
-from estimator.units import Q_, format_quantity  # noqa: F401 - format_quantity used by doctests
+from estimator.units import Q_, format_quantity, unit_powers  # noqa: F401 - format_quantity used by doctests
 
 
 def items_from_traffic(average_qps: pint.Quantity, fraction: float) -> Step:
@@ -54,7 +54,7 @@ def pending_storage(rate: pint.Quantity, delay: pint.Quantity, example_size: pin
     >>> format_quantity(r["labelling.pending_storage"].value)
     '1.80 TB'
     """
-    counted = [name for name, power in rate.unit_items() if power > 0][0]
+    counted = [name for name, power in unit_powers(rate) if power > 0][0]
     waiting = step("labelling.pending_examples", "Examples waiting for their label", "examples_rate × label_delay",
                    (rate * delay).to(counted), examples_rate=rate, label_delay=delay)
     size = step("labelling.pending_storage", "Storage for examples awaiting labels",

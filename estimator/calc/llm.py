@@ -18,6 +18,7 @@ bounded by compute: 2 FLOP per active parameter per prompt token plus attention.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pint
@@ -236,13 +237,14 @@ def _decode(a: Architecture, s: Serving, weights: Step, active: Step | None, per
                      bandwidth_utilisation=s.bandwidth_utilisation,
                      **{"llm.memory_per_replica": memory.value, "llm.tensor_parallel": tp.value})
 
-        def time_of(batch, cache=kv):  # type: ignore[no-untyped-def]
+        def dense_time_of(batch: Any, cache: Any = kv) -> Any:
             return ((weights.value + batch * cache) / bandwidth).to("ms").magnitude
-        return [step_], time_of
+        return [step_], dense_time_of
     steps: list[Step] = []
     if a.experts is not None:
         distinct = expected_distinct_experts(a.experts, a.experts_per_token, s.batch_size)  # type: ignore[arg-type]
         expert_bytes = Q_(a.weight_bytes if a.expert_bytes is None else a.expert_bytes, "B/parameter")
+        assert a.expert_parameters is not None, "experts come with expert_parameters (sections.LLM checks both)"
         dense = (a.parameters - a.experts * a.expert_parameters) * Q_(a.weight_bytes, "B/parameter")
         one_expert = a.expert_parameters * expert_bytes
         read = step("llm.decode_weight_bytes", "Weight bytes read per decode step (shared part + experts touched)",
@@ -274,7 +276,7 @@ def _decode(a: Architecture, s: Serving, weights: Step, active: Step | None, per
                       **{"llm.decode_weight_bytes": read.value, "llm.kv_bytes_per_request": kv,
                          "llm.tensor_parallel": tp.value}))
 
-    def time_of(batch, cache=kv):  # type: ignore[no-untyped-def]
+    def time_of(batch: Any, cache: Any = kv) -> Any:
         return ((weights_of(batch) + batch * cache) / bandwidth).to("ms").magnitude
     return steps, time_of
 

@@ -65,6 +65,7 @@ def weights_memory(parameters: pint.Quantity, weight_bytes: float, *, experts: f
         return step("llm.weights_memory", "Weights memory", "parameters × weight_dtype_bytes",
                     (parameters * Q_(weight_bytes, "B/parameter")).to("B"), parameters=parameters,
                     weight_dtype_bytes=Q_(weight_bytes, "B"))
+    assert expert_parameters is not None, "experts come with expert_parameters (sections.LLM checks both)"
     routed = experts * expert_parameters
     per_expert = weight_bytes if expert_bytes is None else expert_bytes
     value = ((parameters - routed) * Q_(weight_bytes, "B/parameter") + routed * Q_(per_expert, "B/parameter")).to("B")
@@ -158,6 +159,7 @@ def kv_bytes_per_request(per_token: pint.Quantity, prompt_tokens: pint.Quantity,
         return step("llm.kv_bytes_per_request", "KV cache per request",
                     "(prompt_tokens + output_tokens) × llm.kv_bytes_per_token", (context * per_token).to("B"),
                     prompt_tokens=prompt_tokens, output_tokens=output_tokens, **{"llm.kv_bytes_per_token": per_token})
+    assert layers is not None, "a sliding window is read over the layers (sections.LLM requires layers)"
     local = layers if local_layers is None else local_layers
     kept = np.minimum(context.to("token").magnitude, window.to("token").magnitude)
     tokens = Q_(((layers - local) * context.to("token").magnitude + local * kept) / layers, "token")

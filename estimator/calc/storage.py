@@ -18,7 +18,7 @@ import numpy as np
 import pint
 
 from estimator.trace import Step, step
-from estimator.units import Q_, format_quantity  # noqa: F401 - format_quantity used by doctests
+from estimator.units import Q_, format_quantity, unit_powers  # noqa: F401 - format_quantity used by doctests
 
 
 def per_record(rate: pint.Quantity) -> pint.Quantity:
@@ -27,7 +27,7 @@ def per_record(rate: pint.Quantity) -> pint.Quantity:
     >>> per_record(Q_(5.0, "event/s"))
     <Quantity(5.0, '1 / second')>
     """
-    counted = [name for name, power in rate.unit_items() if power > 0]
+    counted = [name for name, power in unit_powers(rate) if power > 0]
     return rate / Q_(1.0, counted[0]) if counted else rate
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, replace
+from typing import Any
 
 from estimator.estimate import Estimate
 from estimator.practice.answers import AnswerError, GivenAnswer, parse_answer
@@ -90,14 +91,14 @@ def attempt(scenario: str, question: Question, given: GivenAnswer | None, estima
 
     result = estimate.steps[question.key]
     truth = result.value
-    common = dict(scenario=scenario, key=question.key, prompt=question.prompt, truth=show(result, estimate),
+    common: dict[str, Any] = dict(scenario=scenario, key=question.key, prompt=question.prompt, truth=show(result, estimate),
                   truth_value=float(truth.magnitude), unit=unit_text(truth.units), seconds=seconds)
     if given is None:
-        return Attempt(answer="", guess=None, guess_value=None, error=None, grade="miss", **common)  # type: ignore[arg-type]
+        return Attempt(answer="", guess=None, guess_value=None, error=None, grade="miss", **common)
     try:
         guess = parse_answer(given, question.key, result, question.example, estimate.periods)
     except AnswerError as error:
-        return Attempt(answer=given.text, guess=None, guess_value=None, error=None, grade="miss",  # type: ignore[arg-type]
+        return Attempt(answer=given.text, guess=None, guess_value=None, error=None, grade="miss",
                        refused=str(error), **common)
     graded = grade(guess, truth)
     converted = guess.to(truth.units)  # shown like the result: same unit, prefix and period

@@ -148,8 +148,10 @@ def practice_command(file: Path | None, seed: int | None, answers_file: Path | N
 
     raw_echo = echo
 
-    def echo(line: str) -> None:  # scenario and answer text may hold control characters
+    def printable_echo(line: str) -> None:  # scenario and answer text may hold control characters
         raw_echo(printable(line))
+
+    echo = printable_echo
 
     if file is None:
         if answers_file is not None:

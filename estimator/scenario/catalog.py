@@ -11,11 +11,11 @@ from __future__ import annotations
 import datetime
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import model_validator
 
-from estimator.scenario.fields import Amount, Strict
+from estimator.scenario.fields import Amount, Quantity, Strict
 from estimator.scenario.source import safe_load
 
 __all__ = ["CATALOG_DIR", "DTYPE_BYTES", "DTYPE_COMPUTE", "FLEET_WORDS", "PRICE_GROUPS", "Accelerator", "Catalog",
@@ -48,7 +48,7 @@ LLM_ERROR_BAND: tuple[float, float] = (float(_BAND["low"]), float(_BAND["high"])
 
 # The precision a format computes in where the accelerator lists no peak for the format itself
 # (4-bit weights are dequantised in the kernel and multiplied at 16 bits).
-DTYPE_COMPUTE: dict[str, str] = {name: entry["compute"] for name, entry in _DTYPES.items()}
+DTYPE_COMPUTE: dict[str, Precision] = {name: entry["compute"] for name, entry in _DTYPES.items()}
 
 
 # How a fleet of each kind of device is named in results: a CPU fleet is not "GPUs".
@@ -59,11 +59,11 @@ class Accelerator(Strict):
     name: str
     # What a device is, so a fleet is named for what it is: GPUs, TPU chips, CPU servers.
     kind: Literal["gpu", "tpu", "cpu"] = "gpu"
-    peak: dict[Precision, Amount("[compute] / [time]", "989 TFLOP/s", positive=True)]
-    memory: Amount("[information]", "80 GB", positive=True)
-    memory_bandwidth: Amount("[information] / [time]", "3.35 TB/s", positive=True)
-    power: Amount("[power]", "700 W") | None = None
-    price: Amount("[currency] / [time]", "3 USD/hour")
+    peak: dict[Precision, Annotated[Quantity, Amount("[compute] / [time]", "989 TFLOP/s", positive=True)]]
+    memory: Annotated[Quantity, Amount("[information]", "80 GB", positive=True)]
+    memory_bandwidth: Annotated[Quantity, Amount("[information] / [time]", "3.35 TB/s", positive=True)]
+    power: Annotated[Quantity, Amount("[power]", "700 W")] | None = None
+    price: Annotated[Quantity, Amount("[currency] / [time]", "3 USD/hour")]
     source: str
     price_source: str | None = None
     as_of: datetime.date
@@ -71,8 +71,9 @@ class Accelerator(Strict):
 
 
 class Price(Strict):
-    price: Amount("[currency] / [information] / [time]", "0.023 USD/GB/month") | Amount(
-        "[currency] / [information]", "0.09 USD/GB") | Amount("[currency] / [time]", "15 USD/hour")
+    price: (Annotated[Quantity, Amount("[currency] / [information] / [time]", "0.023 USD/GB/month")]
+            | Annotated[Quantity, Amount("[currency] / [information]", "0.09 USD/GB")]
+            | Annotated[Quantity, Amount("[currency] / [time]", "15 USD/hour")])
     source: str
     as_of: datetime.date
 

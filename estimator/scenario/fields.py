@@ -2,7 +2,10 @@
 
 A field is declared with the dimension it expects and an example a person can copy:
 
-    request_size: Amount("[information]", "2 KiB")
+    request_size: Annotated[Quantity, Amount("[information]", "2 KiB")]
+
+``Amount(...)`` is the field's rules (parse, check, serialise, schema) as ``Annotated`` metadata;
+the annotation itself stays a type, so type checkers read the model as pydantic does.
 
 At load time the text is parsed by pint (never ``eval``), its dimension is checked and its
 value bounded; a failure becomes one clear problem naming what was given and what was
@@ -13,10 +16,14 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator
 from typing import Annotated, Any
+
+import annotated_types
 
 import numpy as np
 import pint
+from pint import Quantity
 from pydantic import BaseModel, ConfigDict, PlainSerializer, PlainValidator, WithJsonSchema
 from pydantic.json_schema import GenerateJsonSchema
 from pydantic_core import PydanticCustomError
@@ -40,8 +47,22 @@ class Strict(BaseModel):
 IDENTIFIER = r"^[A-Za-z_][A-Za-z0-9_]*$"  # names of datasets, models, stages: one word, as in a dotted key
 
 __all__ = ["IDENTIFIER", "MAX_MAGNITUDE", "QUANTITY_PATTERN", "RANGE_EXPECTED", "RANGE_KEYS", "Amount", "Count",
-           "CountRate", "Factor", "Fraction", "PositiveNumber", "QuantityJsonSchema", "Share", "Strict",
+           "CountRate", "Factor", "FieldRules", "Fraction", "PositiveNumber", "Quantity", "QuantityJsonSchema", "Share", "Strict",
            "describe_dimension", "quantity_text", "quantity_validator", "range_of"]
+
+class FieldRules(annotated_types.GroupedMetadata):
+    """A field's pydantic rules (validator, serialiser, JSON schema) as one piece of ``Annotated`` metadata.
+
+    pydantic unpacks grouped metadata in place (``annotated_types.GroupedMetadata``), so
+    ``Annotated[Quantity, Amount(...)]`` validates exactly as the three rules written inline.
+    """
+
+    def __init__(self, *rules: Any) -> None:
+        self.rules = rules
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.rules)
+
 
 MAX_MAGNITUDE = 1e30  # beyond any real system; catches 1e308 and its overflow to inf
 
@@ -156,7 +177,8 @@ def _side(key: str, text: Any, validate_point: Any) -> Any:
     try:
         return validate_point(text)
     except PydanticCustomError as error:
-        raise _fail_at(key, error.context["what"], error.context["given"], error.context["expected"]) from None
+        context = error.context or {}  # every error raised here (_fail, _fail_at) carries one
+        raise _fail_at(key, context["what"], context["given"], context["expected"]) from None
 
 
 def _number(side: Any, unit_of: Any = None) -> float:
@@ -197,7 +219,7 @@ def quantity_validator(dimension: str, example: str, *, positive: bool = False,
     if words:
         expected += " or one of: " + ", ".join(sorted(words))
 
-    def validate(value: Any) -> pint.Quantity:
+    def validate(value: Any) -> pint.Quantity | Range:
         if ranged and isinstance(value, (dict, Range)):
             return range_of(value, validate, example, floor=_TINY if positive else 0.0, above_zero=positive)
         if words and isinstance(value, str) and value.strip() in words:
@@ -230,19 +252,20 @@ def _check_bounds(quantity: pint.Quantity, value: Any, example: str, positive: b
 
 
 def Amount(dimension: str, example: str, *, positive: bool = False,  # noqa: N802 - reads as a type
-           words: dict[str, str] | None = None, ranged: bool = True) -> Any:
-    """A quantity field of ``dimension``; ``example`` parses to that dimension.
+           words: dict[str, str] | None = None, ranged: bool = True) -> FieldRules:
+    """The rules of a quantity field of ``dimension``; ``example`` parses to that dimension.
+
+    Used as ``Annotated[Quantity, Amount("[time]", "5 ms")]``.
 
     Unless ``ranged`` is False (a convention is a choice, not a guess) the field also takes a range.
     """
     point = {"type": "string", "pattern": _pattern(words), "description": describe_dimension(dimension),
              "examples": [example]}
-    return Annotated[
-        pint.Quantity,
+    return FieldRules(
         PlainValidator(quantity_validator(dimension, example, positive=positive, words=words, ranged=ranged)),
         PlainSerializer(_serialise),
         WithJsonSchema(_with_range_schema(point) if ranged else point),
-    ]
+    )
 
 
 def _pattern(words: dict[str, str] | None) -> str:
@@ -375,12 +398,12 @@ Share = _number_type("share", "0.4", minimum=0.0, maximum=1.0, exclusive_minimum
 PositiveNumber = _number_type("positive", "0.4", minimum=0.0, maximum=None, exclusive_minimum=True)
 
 
-def CountRate(per: str, example: str) -> Any:  # noqa: N802 - reads as a type
-    """How many things of any counted kind arrive ``per`` day or per request ("5 billion event/day")."""
+def CountRate(per: str, example: str) -> FieldRules:  # noqa: N802 - reads as a type
+    """The rules of a field of how many things of any counted kind arrive ``per`` day or per request ("5 billion event/day")."""
     per_dimensionality = ureg.get_dimensionality(per)
     expected = f"a count of things per {per}, e.g. '{example}'"
 
-    def validate(value: Any) -> pint.Quantity:
+    def validate(value: Any) -> pint.Quantity | Range:
         if isinstance(value, (dict, Range)):
             return range_of(value, validate, example)
         quantity = _parse_any(value, example, expected)
@@ -392,13 +415,12 @@ def CountRate(per: str, example: str) -> Any:  # noqa: N802 - reads as a type
         _check_bounds(quantity, value, example, False, None)
         return quantity
 
-    return Annotated[
-        pint.Quantity,
+    return FieldRules(
         PlainValidator(validate),
         PlainSerializer(_serialise),
         WithJsonSchema(_with_range_schema({"type": "string", "pattern": QUANTITY_PATTERN, "description": expected,
                                            "examples": [example]})),
-    ]
+    )
 
 
 def _parse_any(value: Any, example: str, expected: str) -> pint.Quantity:

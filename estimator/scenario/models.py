@@ -8,14 +8,14 @@ checking a file is ``load``'s job.
 from __future__ import annotations
 
 import typing
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, PrivateAttr, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from estimator.errors import did_you_mean
 from estimator.scenario.catalog import Accelerator, Catalog, Precision, Price, bundled_catalog, layered
-from estimator.scenario.fields import (IDENTIFIER, Amount, Count, CountRate, Factor, Fraction, PositiveNumber, Share,
+from estimator.scenario.fields import (IDENTIFIER, Amount, Quantity, Count, CountRate, Factor, Fraction, PositiveNumber, Share,
                                        Strict)
 from estimator.scenario.sections import (LLM, Availability, Embeddings, Energy, Experiments, Imbalance, Index,
                                          Labelling, NamedAvailability, NamedIndex, NamedTraining, Serving, Training)
@@ -38,11 +38,11 @@ PERIOD_SPREAD = 2.0  # published conventions (10^5 s a day, 2.5 × 10^6 s a mont
 class Conventions(Strict):
     """How calendar words turn into seconds, and how results are shown."""
 
-    day: Amount("[time]", "86400 s", positive=True, ranged=False) = Q_(86400.0, "s")
+    day: Annotated[Quantity, Amount("[time]", "86400 s", positive=True, ranged=False)] = Q_(86400.0, "s")
     # pint's month is a twelfth of a Julian year: 30.436875 days.
-    month: Amount("[time]", "2.5e6 s", positive=True, ranged=False,
-                  words={"calendar": "30.436875 day", "30 days": "30 day"}) = Q_(30.436875, "day")
-    year: Amount("[time]", "365 day", positive=True, ranged=False) | None = None  # default: 12 months
+    month: Annotated[Quantity, Amount("[time]", "2.5e6 s", positive=True, ranged=False,
+                  words={"calendar": "30.436875 day", "30 days": "30 day"})] = Q_(30.436875, "day")
+    year: Annotated[Quantity, Amount("[time]", "365 day", positive=True, ranged=False)] | None = None  # default: 12 months
     storage_display: Literal["decimal", "binary"] = "decimal"
     peak_factor: Factor = 2.0
 
@@ -86,15 +86,15 @@ class Traffic(Strict):
     """Who sends requests, how many, and how large."""
 
     # Above 0: results divide by the traffic (cost per 1,000 requests, days to an A/B sample).
-    daily_active_users: Amount("[user]", "100 million user", positive=True) | None = None
-    monthly_active_users: Amount("[user]", "300 million user", positive=True) | None = None
+    daily_active_users: Annotated[Quantity, Amount("[user]", "100 million user", positive=True)] | None = None
+    monthly_active_users: Annotated[Quantity, Amount("[user]", "300 million user", positive=True)] | None = None
     daily_active_fraction: Share | None = None
-    requests_per_user_per_day: Amount("[request] / [user] / [time]", "10 request/user/day",
-                                      positive=True) | None = None
-    requests: Amount("[request] / [time]", "10 million request/month", positive=True) | None = None
+    requests_per_user_per_day: Annotated[Quantity, Amount("[request] / [user] / [time]", "10 request/user/day",
+                                      positive=True)] | None = None
+    requests: Annotated[Quantity, Amount("[request] / [time]", "10 million request/month", positive=True)] | None = None
     write_fraction: Fraction = 0.0
-    request_size: Amount("[information]", "2 KB") = Q_(0.0, "B")
-    response_size: Amount("[information]", "20 KB") = Q_(0.0, "B")
+    request_size: Annotated[Quantity, Amount("[information]", "2 KB")] = Q_(0.0, "B")
+    response_size: Annotated[Quantity, Amount("[information]", "20 KB")] = Q_(0.0, "B")
     # The network price the responses are sent at: a key of the catalog's network prices
     # (bundled ``egress``, or one the scenario or a price book adds, such as a CDN's).
     egress_tier: str = "egress"
@@ -118,10 +118,10 @@ class Dataset(Strict):
     """A stream of records kept for a while: logs, media, training examples, features."""
 
     name: str = Field(pattern=IDENTIFIER)
-    records_per_day: CountRate("[time]", "5 billion event/day") | None = None
-    records_per_request: CountRate("[request]", "1 event/request") | None = None
-    record_size: Amount("[information]", "500 B", positive=True)
-    retention: Amount("[time]", "365 day", positive=True)
+    records_per_day: Annotated[Quantity, CountRate("[time]", "5 billion event/day")] | None = None
+    records_per_request: Annotated[Quantity, CountRate("[request]", "1 event/request")] | None = None
+    record_size: Annotated[Quantity, Amount("[information]", "500 B", positive=True)]
+    retention: Annotated[Quantity, Amount("[time]", "365 day", positive=True)]
     replication: Factor = 1.0
     compression_ratio: Factor = 1.0
     tier: str = "object_store"  # a key of the catalog's storage prices
@@ -139,7 +139,7 @@ class FeatureGroup(Strict):
     entity: str = Field(pattern=IDENTIFIER)
     entities: Count
     features: Count = 0.0
-    bytes_per_value: Amount("[information]", "4 B") = Q_(4.0, "B")
+    bytes_per_value: Annotated[Quantity, Amount("[information]", "4 B")] = Q_(4.0, "B")
     embedding_dim: Count = 0.0
     embedding_dtype: Precision = "fp32"
     lookups_per_request: Count = 1.0
@@ -161,9 +161,9 @@ class InferenceModel(Strict):
     """One model served online: its compute per inference and the hardware it runs on."""
 
     name: str = Field(pattern=IDENTIFIER)
-    flops_per_inference: Amount("[compute] / [inference]", "8.2 GFLOP/inference", positive=True) | None = None
-    parameters: Amount("[parameter]", "100 million parameter", positive=True) | None = None
-    inferences_per_request: Amount("[inference] / [request]", "500 inference/request") = Q_(
+    flops_per_inference: Annotated[Quantity, Amount("[compute] / [inference]", "8.2 GFLOP/inference", positive=True)] | None = None
+    parameters: Annotated[Quantity, Amount("[parameter]", "100 million parameter", positive=True)] | None = None
+    inferences_per_request: Annotated[Quantity, Amount("[inference] / [request]", "500 inference/request")] = Q_(
         1.0, "inference/request")
     accelerator: str = "T4"
     precision: Precision = "fp16"
@@ -172,7 +172,7 @@ class InferenceModel(Strict):
     # A benchmark beats datasheet × utilisation: inferences per second measured on a system of
     # devices_per_system devices (MLPerf reports per system). Given, it sizes the fleet, and the
     # utilisation it implies is shown; ``utilisation`` is then not used.
-    measured_throughput: Amount("[inference] / [time]", "25000 inference/s", positive=True) | None = None
+    measured_throughput: Annotated[Quantity, Amount("[inference] / [time]", "25000 inference/s", positive=True)] | None = None
     devices_per_system: PositiveNumber = 1.0
 
     @model_validator(mode="after")
@@ -303,7 +303,7 @@ class Scenario(Strict):
 
     def prices(self) -> dict[str, dict[str, Price]]:
         """Unit prices by group and key: the bundled ones with this scenario's (and a price book's) on top."""
-        return layered(bundled_catalog(), self.catalog).prices
+        return {str(group): entries for group, entries in layered(bundled_catalog(), self.catalog).prices.items()}
 
     @property
     def source(self) -> YamlDocument | None:

@@ -9,7 +9,7 @@ accelerators) are checked by ``load.reference_problems`` once the whole file is 
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Literal
+from typing import Annotated, Any, Literal, cast
 
 import numpy as np
 from pydantic import Field, field_validator, model_validator
@@ -17,7 +17,7 @@ from pydantic_core import PydanticCustomError
 
 from estimator.ranges import Range, highest, lowest
 from estimator.scenario.catalog import DTYPE_COMPUTE, NumberFormat, Precision
-from estimator.scenario.fields import (IDENTIFIER, NORMAL_REACHES_ZERO, Amount, Count, Factor, Fraction,
+from estimator.scenario.fields import (IDENTIFIER, NORMAL_REACHES_ZERO, Amount, Quantity, Count, Factor, Fraction,
                                        PositiveNumber, Share, Strict)
 from estimator.units import Q_
 from estimator.vocabulary import IndexKind
@@ -97,7 +97,7 @@ class Embeddings(Strict):
     # Training-time memory: with an optimizer, each table's weights, gradients and fp32 optimizer
     # state (estimator/calc/embeddings.py); with memory_per_device, the devices that hold them.
     optimizer: Literal["sgd", "adagrad", "rowwise_adagrad", "adam"] | None = None
-    memory_per_device: Amount("[information]", "80 GB", positive=True) | None = None
+    memory_per_device: Annotated[Quantity, Amount("[information]", "80 GB", positive=True)] | None = None
 
     @model_validator(mode="after")
     def _names(self) -> Embeddings:
@@ -113,7 +113,7 @@ class Embeddings(Strict):
 class Index(Strict):
     """An ANN index over ``vectors`` of ``dim`` float32 components (faiss memory formulas)."""
 
-    vectors: Amount("[vector]", "1 billion vector", positive=True)
+    vectors: Annotated[Quantity, Amount("[vector]", "1 billion vector", positive=True)]
     dim: PositiveNumber
     type: IndexKind = "flat"
     hnsw_m: PositiveNumber = 32.0           # HNSW links per node per upper level (2·M on level 0)
@@ -121,9 +121,9 @@ class Index(Strict):
     pq_m: PositiveNumber = 16.0             # PQ sub-quantisers
     pq_nbits: PositiveNumber = 8.0          # bits per sub-quantiser code
     nlist: Count = 0.0                      # IVF coarse centroids
-    memory_per_node: Amount("[information]", "256 GB", positive=True) | None = None
+    memory_per_node: Annotated[Quantity, Amount("[information]", "256 GB", positive=True)] | None = None
     replication: Factor = 1.0
-    build_rate: Amount("[vector] / [time]", "1 million vector/s", positive=True) | None = None
+    build_rate: Annotated[Quantity, Amount("[vector] / [time]", "1 million vector/s", positive=True)] | None = None
     imi_nbits: PositiveNumber = 12.0         # imi_pq: bits per half of the multi-index (2^(2·nbits) cells)
     opq: bool = False                       # an OPQ rotation (d × d floats) before PQ
     precomputed_tables: bool = False        # ivf_pq: faiss's precomputed tables (nlist × M × 2^nbits floats)
@@ -169,25 +169,25 @@ class Stage(Strict):
     items: Count = 1.0                       # items processed per request (candidates scored)
     items_out: Count | None = None           # items passed on (a retrieval stage turns 1 query into many)
     model: str | None = None
-    flops_per_item: Amount("[compute]", "50 MFLOP") = Q_(0.0, "FLOP")
-    bytes_per_item: Amount("[information]", "1 kB") = ZERO_B
-    bytes_per_batch: Amount("[information]", "20 MB") = ZERO_B   # weights read once per batch
+    flops_per_item: Annotated[Quantity, Amount("[compute]", "50 MFLOP")] = Q_(0.0, "FLOP")
+    bytes_per_item: Annotated[Quantity, Amount("[information]", "1 kB")] = ZERO_B
+    bytes_per_batch: Annotated[Quantity, Amount("[information]", "20 MB")] = ZERO_B   # weights read once per batch
     batch_size: PositiveNumber = 1.0
     accelerator: str | None = None
     precision: Precision = "fp16"
     utilisation: Share = 0.3
     headroom: Factor = 1.2
-    fixed_latency: Amount("[time]", "5 ms") = ZERO_S      # e.g. an ANN search measured elsewhere
-    feature_fetch: Amount("[time]", "5 ms") = ZERO_S
+    fixed_latency: Annotated[Quantity, Amount("[time]", "5 ms")] = ZERO_S      # e.g. an ANN search measured elsewhere
+    feature_fetch: Annotated[Quantity, Amount("[time]", "5 ms")] = ZERO_S
     network_hops: Count = 0.0
-    hop_latency: Amount("[time]", "0.5 ms") = Q_(0.5, "ms")  # a round trip within a datacenter
+    hop_latency: Annotated[Quantity, Amount("[time]", "0.5 ms")] = Q_(0.5, "ms")  # a round trip within a datacenter
     # A benchmark of this stage on its own device: items (inferences) per second on a system of
     # devices_per_system devices. It sizes the stage's fleet instead of peak × utilisation.
-    measured_throughput: Amount("[inference] / [time]", "25000 inference/s", positive=True) | None = None
+    measured_throughput: Annotated[Quantity, Amount("[inference] / [time]", "25000 inference/s", positive=True)] | None = None
     devices_per_system: PositiveNumber = 1.0
     # A fixed fleet for this stage's device (its model's, when it names one): latency under load then
     # shows how that fleet copes as traffic moves, instead of a fleet resized at every load.
-    replicas: Amount("[accelerator]", "8 GPU", positive=True) | None = None
+    replicas: Annotated[Quantity, Amount("[accelerator]", "8 GPU", positive=True)] | None = None
 
     @model_validator(mode="after")
     def _one_model(self) -> Stage:
@@ -217,7 +217,7 @@ class Stage(Strict):
 
 
 class Serving(Strict):
-    latency_budget: Amount("[time]", "100 ms", positive=True)
+    latency_budget: Annotated[Quantity, Amount("[time]", "100 ms", positive=True)]
     percentile: str = Field("p99", pattern=r"^p(50|90|95|99|99\.9)$")
     stages: list[Stage] = Field(min_length=1)
     # Latency under load (estimator.calc.queueing). Absent: stages are timed at zero load, as before.
@@ -241,25 +241,25 @@ class Serving(Strict):
 class Training(Strict):
     """Either examples × window × epochs × FLOPs per example, or 6·N·D from parameters and tokens."""
 
-    examples_per_day: Amount("[example] / [time]", "1 billion example/day", positive=True) | None = None
-    window: Amount("[time]", "30 day", positive=True) | None = None
+    examples_per_day: Annotated[Quantity, Amount("[example] / [time]", "1 billion example/day", positive=True)] | None = None
+    window: Annotated[Quantity, Amount("[time]", "30 day", positive=True)] | None = None
     epochs: PositiveNumber = 1.0
-    flops_per_example: Amount("[compute] / [example]", "300 MFLOP/example", positive=True) | None = None
-    example_size: Amount("[information]", "1 KB", positive=True) | None = None
-    parameters: Amount("[parameter]", "7 billion parameter", positive=True) | None = None
-    tokens: Amount("[token]", "2 trillion token", positive=True) | None = None
+    flops_per_example: Annotated[Quantity, Amount("[compute] / [example]", "300 MFLOP/example", positive=True)] | None = None
+    example_size: Annotated[Quantity, Amount("[information]", "1 KB", positive=True)] | None = None
+    parameters: Annotated[Quantity, Amount("[parameter]", "7 billion parameter", positive=True)] | None = None
+    tokens: Annotated[Quantity, Amount("[token]", "2 trillion token", positive=True)] | None = None
     accelerator: str = "A100-80GB"
     precision: Precision = "bf16"
     mfu: Share = 0.4                      # model FLOPs utilisation
-    cluster_accelerators: Amount("[accelerator]", "64 GPU", positive=True) = Q_(8.0, "GPU")
-    retrain_every: Amount("[time]", "1 day", positive=True) | None = None
+    cluster_accelerators: Annotated[Quantity, Amount("[accelerator]", "64 GPU", positive=True)] = Q_(8.0, "GPU")
+    retrain_every: Annotated[Quantity, Amount("[time]", "1 day", positive=True)] | None = None
     # A measurement beats peak × mfu: tokens (with parameters and tokens) or examples (with
     # examples) per second per device as measured, or the accelerator-hours a run took as
     # published. Either gives the accelerator-hours, and the MFU it implies is shown.
-    measured_throughput: (Amount("[token] / [time] / [accelerator]", "3000 token/s/GPU", positive=True)
-                          | Amount("[example] / [time] / [accelerator]", "2000 example/s/GPU", positive=True)
+    measured_throughput: (Annotated[Quantity, Amount("[token] / [time] / [accelerator]", "3000 token/s/GPU", positive=True)]
+                          | Annotated[Quantity, Amount("[example] / [time] / [accelerator]", "2000 example/s/GPU", positive=True)]
                           | None) = None
-    accelerator_hours: Amount("[accelerator] * [time]", "184320 GPU*hour", positive=True) | None = None
+    accelerator_hours: Annotated[Quantity, Amount("[accelerator] * [time]", "184320 GPU*hour", positive=True)] | None = None
 
     @model_validator(mode="after")
     def _measured(self) -> Training:
@@ -300,9 +300,9 @@ class NamedTraining(Training):
 class Imbalance(Strict):
     positive_rate: Share
     negative_keep_rate: Share
-    examples_per_day: Amount("[example] / [time]", "2 billion example/day", positive=True)
-    window: Amount("[time]", "30 day", positive=True) = Q_(1.0, "day")
-    example_size: Amount("[information]", "2 KB", positive=True) | None = None
+    examples_per_day: Annotated[Quantity, Amount("[example] / [time]", "2 billion example/day", positive=True)]
+    window: Annotated[Quantity, Amount("[time]", "30 day", positive=True)] = Q_(1.0, "day")
+    example_size: Annotated[Quantity, Amount("[information]", "2 KB", positive=True)] | None = None
     prediction: Fraction | None = None    # a downsampled model's output to map back (default: the new share)
 
 
@@ -310,7 +310,7 @@ class Imbalance(Strict):
 
 class Canary(Strict):
     fraction: Share
-    duration: Amount("[time]", "2 day", positive=True) | None = None
+    duration: Annotated[Quantity, Amount("[time]", "2 day", positive=True)] | None = None
 
 
 class ABTest(Strict):
@@ -440,7 +440,7 @@ class LLM(Strict):
     # local and global layers).
     architecture: Literal["dense", "moe"]
     attention: Literal["mha", "gqa", "mqa", "mla", "sliding", "hybrid"]
-    parameters: Amount("[parameter]", "70 billion parameter", positive=True)
+    parameters: Annotated[Quantity, Amount("[parameter]", "70 billion parameter", positive=True)]
     dtype: NumberFormat = "fp16"               # weights (all of them, or all but the routed experts)
     kv_dtype: Precision = "fp16"
     compute: Precision | None = None           # tensor-core precision of prefill (default: from dtype)
@@ -452,16 +452,16 @@ class LLM(Strict):
     kv_lora_rank: PositiveNumber | None = None
     qk_rope_head_dim: PositiveNumber | None = None
     # sliding-window attention on ``local_layers`` of the layers (all of them when not given)
-    sliding_window: Amount("[token]", "4096 token", positive=True) | None = None
+    sliding_window: Annotated[Quantity, Amount("[token]", "4096 token", positive=True)] | None = None
     local_layers: Count | None = None
     # mixture of experts: memory from all parameters, FLOPs from the active ones
-    active_parameters: Amount("[parameter]", "39 billion parameter", positive=True) | None = None
+    active_parameters: Annotated[Quantity, Amount("[parameter]", "39 billion parameter", positive=True)] | None = None
     experts: PositiveNumber | None = None              # routed experts per MoE layer
     experts_per_token: PositiveNumber | None = None    # routed experts each token uses
-    expert_parameters: Amount("[parameter]", "17 billion parameter", positive=True) | None = None  # one expert, all layers
+    expert_parameters: Annotated[Quantity, Amount("[parameter]", "17 billion parameter", positive=True)] | None = None  # one expert, all layers
     expert_dtype: NumberFormat | None = None           # e.g. mxfp4 experts beside bf16 attention
-    prompt_tokens: Amount("[token]", "1000 token")
-    output_tokens: Amount("[token]", "200 token", positive=True)
+    prompt_tokens: Annotated[Quantity, Amount("[token]", "1000 token")]
+    output_tokens: Annotated[Quantity, Amount("[token]", "200 token", positive=True)]
     batch_size: PositiveNumber = 16.0
     accelerator: str = "H100-SXM"
     # Devices per replica as deployed, at least: more than the memory needs splits each step wider
@@ -470,15 +470,15 @@ class LLM(Strict):
     tensor_parallel: Factor | None = None
     utilisation: Share = 0.4              # prefill: compute-bound
     bandwidth_utilisation: Share = 0.6    # decode: memory-bound
-    requests: Amount("[request] / [time]", "10 request/s", positive=True) | None = None
-    tokens: Amount("[token] / [time]", "5000 token/s", positive=True) | None = None
+    requests: Annotated[Quantity, Amount("[request] / [time]", "10 request/s", positive=True)] | None = None
+    tokens: Annotated[Quantity, Amount("[token] / [time]", "5000 token/s", positive=True)] | None = None
     prefix_cache_hit_rate: Fraction | None = None      # share of prompt tokens whose KV is already cached
     scheduling: Literal["serial", "chunked", "disaggregated"] = "serial"
     speculative: Speculative | None = None
     # Latency targets: time to first token (prefill) and time per output token (a decode step). The
     # estimate gives the slack against each; envelope plan keeps only configurations that meet them.
-    ttft_target: Amount("[time]", "500 ms", positive=True) | None = None
-    tpot_target: Amount("[time]", "50 ms", positive=True) | None = None
+    ttft_target: Annotated[Quantity, Amount("[time]", "500 ms", positive=True)] | None = None
+    tpot_target: Annotated[Quantity, Amount("[time]", "50 ms", positive=True)] | None = None
     # the roofline's estimate / measured throughput; a range such as {low: 0.81, high: 1.44} (the
     # calibrated band for dense models, docs/calibration.md) is carried by the uncertainty sampling
     model_error: PositiveNumber | None = None
@@ -512,12 +512,13 @@ class LLM(Strict):
         _stated_attention(self)
         return self
 
-    def compute_precision(self, offered: Any) -> str:
+    def compute_precision(self, offered: Any) -> Precision:
         """The precision prefill computes in: ``compute`` if given, else the weights' format when the
         accelerator offers it, else the format's fallback (4-bit weights are multiplied at 16 bits)."""
         if self.compute is not None:
             return self.compute
-        return self.dtype if self.dtype in offered else DTYPE_COMPUTE[self.dtype]
+        # offered's keys are precisions, so a dtype found among them is one
+        return cast(Precision, self.dtype) if self.dtype in offered else DTYPE_COMPUTE[self.dtype]
 
 
 def _mismatch(field: str, given: str, what: str, expected: str) -> PydanticCustomError:
@@ -568,17 +569,17 @@ def _stated_attention(llm: LLM) -> None:
 # ------------------------------------------------------------------------------ labelling
 
 class NaturalLabels(Strict):
-    delay: Amount("[time]", "15 min", positive=True)
-    examples_per_day: Amount("[example] / [time]", "2 billion example/day", positive=True)
-    example_size: Amount("[information]", "2 KB", positive=True)
+    delay: Annotated[Quantity, Amount("[time]", "15 min", positive=True)]
+    examples_per_day: Annotated[Quantity, Amount("[example] / [time]", "2 billion example/day", positive=True)]
+    example_size: Annotated[Quantity, Amount("[information]", "2 KB", positive=True)]
 
 
 class Labelling(Strict):
-    items_per_day: Amount("[item] / [time]", "10 thousand item/day", positive=True) | None = None
+    items_per_day: Annotated[Quantity, Amount("[item] / [time]", "10 thousand item/day", positive=True)] | None = None
     sampled_fraction: Fraction | None = None   # of requests, instead of items_per_day
-    time_per_item: Amount("[time] / [item]", "30 s/item", positive=True) = Q_(30.0, "s/item")
+    time_per_item: Annotated[Quantity, Amount("[time] / [item]", "30 s/item", positive=True)] = Q_(30.0, "s/item")
     labels_per_item: Factor = 1.0
-    hours_per_labeller: Amount("[time] / [labeller]", "6 hour/labeller", positive=True) = Q_(6.0, "hour/labeller")
+    hours_per_labeller: Annotated[Quantity, Amount("[time] / [labeller]", "6 hour/labeller", positive=True)] = Q_(6.0, "hour/labeller")
     price: str = "human_label_hour"  # a key of the catalog's labelling prices (per person-hour)
     natural: NaturalLabels | None = None
 
@@ -613,7 +614,7 @@ class Energy(Strict):
     """
 
     pue: Factor = 1.0   # power usage effectiveness: facility energy over the devices' energy
-    carbon_intensity: Amount("[mass] / [energy]", "0.43 kg/kWh") | None = None  # of the grid, CO2e
+    carbon_intensity: Annotated[Quantity, Amount("[mass] / [energy]", "0.43 kg/kWh")] | None = None  # of the grid, CO2e
 
 
 class Availability(Strict):
