@@ -373,9 +373,14 @@ def sweep_bounds(scenario: Any, spec: str, load: Callable[[list[str]], Any]) -> 
         override = f"{raw_text}={text}"
         try:
             return _at(load([override]), path)
-        except ScenarioError as error:  # the bound came from --param, not from a --set or the file
-            raise ScenarioError([replace(p, file=f"--param {spec!r}") if p.file == f"--set {override!r}" else p
-                                 for p in error.problems]) from None
+        except ScenarioError as error:
+            own = [p for p in error.problems if p.file == f"--set {override!r}"]
+            if not own:
+                raise
+            # The bound came from the sweep's own setting, not from the file: a setting's error, which
+            # each front end words with its own name for it (the CLI's flag, the app's widget).
+            text = "; ".join(str(replace(p, file="", line=None, column=None)).removeprefix(": ") for p in own)
+            raise OptionError("param", f"{spec!r}: {text}") from None
 
     return path, bound(low_text), bound(high_text)
 

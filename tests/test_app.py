@@ -294,6 +294,7 @@ def test_the_svg_is_drawn_only_when_asked_for(monkeypatch):
 
     monkeypatch.setattr(render_module, "render", counting)
     diagram.render_cached.clear()
-    pictures, problem = diagram.pictures(scenario, estimate(scenario), "onprem", "LR")
+    result = estimate(scenario)
+    pictures, problem = diagram.pictures(lambda: diagram.graph_json(scenario, result), "onprem", "LR")
     assert problem is None and drawn_formats == ["png"]
     assert pictures["svg"]().startswith(b"<?xml") and drawn_formats == ["png", "svg"]

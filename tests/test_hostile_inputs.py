@@ -153,7 +153,7 @@ def test_a_negative_shorthand_bound_is_called_negative():
                     "traffic.peak_qps")
     assert result.exit_code == 2
     # A bound from --param is blamed on the option, not on the file's line (issue 14).
-    assert result.output == ("--param 'traffic.monthly_active_users=-1B..2B': traffic.monthly_active_users: negative: "
+    assert result.output == ("--param: 'traffic.monthly_active_users=-1B..2B': traffic.monthly_active_users: negative: "
                              "given '-1 billion user', "
                              "expected 0 or more, e.g. '300 million user'\n")
 

@@ -401,7 +401,8 @@ def test_an_answer_typed_as_envelope_shows_it_is_refused_with_how_to_write_the_s
     with pytest.raises(AnswerError) as refused:
         _parse("116 k request/s", peak, "50 thousand request/s")
     assert str(refused.value) == (
-        "answer: traffic.peak_qps: wrong dimension: given '116 k request/s', expected a quantity of dimension "
+        "answer: traffic.peak_qps: 'k' reads as boltzmann_constant, which no capacity estimate uses: "
+        "given '116 k request/s', expected a quantity of dimension "
         "[request] / [time], e.g. '50 thousand request/s'; write thousand, million, billion or trillion for k, M, "
         "G (or B) and T in front of a unit")
     assert _parse("116 thousand request/s", peak, "50 thousand request/s") == Q_(116e3, "request/s")

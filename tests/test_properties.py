@@ -262,7 +262,8 @@ def test_every_bundled_result_is_shown_as_meant(path):
 
 
 @FAST
-@given(scenarios(), st.sampled_from([1e5, 43200.0, 1e4]))
+# Days within a factor of 2 of the calendar's (a convention outside that is refused).
+@given(scenarios(), st.sampled_from([1e5, 43200.0, 150000.0]))
 def test_changing_the_day_changes_every_per_month_figure_in_proportion(data, day):
     # Traffic as a rate per second and a month of 30 of the scenario's days: only the month moves.
     rate = float(data["traffic"].pop("daily_active_users").split()[0]) * 1e-3

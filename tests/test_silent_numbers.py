@@ -296,7 +296,7 @@ def test_misplaced_blame_param_names_the_option():
     result = run_cli("sweep", "scenarios/ad_click_prediction.yaml", "--param", "traffic.request_size=1 km..5 KB",
                      "--target", "traffic.peak_qps")
     assert result.returncode == 2 and "Traceback" not in result.stderr
-    assert result.stderr.startswith("--param 'traffic.request_size=1 km..5 KB': traffic.request_size: 'km' reads as")
+    assert result.stderr.startswith("--param: 'traffic.request_size=1 km..5 KB': traffic.request_size: 'km' reads as")
     result = run_cli("sweep", "scenarios/ad_click_prediction.yaml", "--param", "traffic.dau=1..5",
                      "--target", "traffic.peak_qps")
     assert result.returncode == 2
