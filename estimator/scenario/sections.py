@@ -26,6 +26,11 @@ ZERO_S = Q_(0.0, "s")
 ZERO_B = Q_(0.0, "B")
 
 
+# A/B limits below which the sample-size arithmetic leaves double precision (reasons at the validators).
+MIN_ALPHA = 1e-12
+MIN_MDE = 1e-9
+
+
 def bounded(value: Any, *, what: str, expected: str, floor: float | None = None,
             below: float | None = None) -> Any:
     """Refuse a value under ``floor`` or at or above ``below``; keep a range's samples inside.
@@ -342,6 +347,22 @@ class ABTest(Strict):
         # z_power is the normal quantile of power: infinite at 1, so no sample size reaches it.
         return bounded(value, below=1.0, what="a power of 100 % needs an infinite sample",
                        expected="a power below 1, e.g. 0.8")
+
+    @field_validator("alpha")
+    @classmethod
+    def _alpha(cls, value: Any) -> Any:
+        # z_alpha is the normal quantile of 1 − alpha/2: below MIN_ALPHA, 1 − alpha/2 rounds to 1 in
+        # double precision (the quantile is infinite) once a correction splits alpha over the arms.
+        return bounded(value, floor=MIN_ALPHA, what="a significance level too small to compute",
+                       expected=f"{MIN_ALPHA:g} or more, e.g. 0.05")
+
+    @field_validator("mde")
+    @classmethod
+    def _mde(cls, value: Any) -> Any:
+        # The sample size divides by the effect squared: below MIN_MDE it overflows to infinity, and
+        # no population is that large anyway.
+        return bounded(value, floor=MIN_MDE, what="an effect too small to detect with any sample",
+                       expected=f"{MIN_MDE:g} or more, e.g. 0.01")
 
     @model_validator(mode="after")
     def _rate(self) -> ABTest:
