@@ -58,8 +58,8 @@ def accelerators_needed(prefix: str, required: pint.Quantity, peak: pint.Quantit
 def per_device_throughput(prefix: str, measured: pint.Quantity, devices_per_system: float) -> Step:
     """A measured throughput per device: per system over the devices in it (MLPerf reports per system).
 
-    >>> per_device_throughput("m", Q_(200_000.0, "inference/s"), 8.0).value
-    <Quantity(25000.0, 'inference / accelerator / second')>
+    >>> per_device_throughput("m", Q_(200_000.0, "inference/s"), 8.0).value.to("inference/s/GPU").magnitude
+    25000.0
     """
     return step(f"{prefix}.throughput_per_device", "Measured throughput per device",
                 "measured_throughput / devices_per_system", measured / (devices_per_system * ONE_GPU),

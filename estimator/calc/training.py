@@ -64,8 +64,8 @@ def hours_from_throughput(work: pint.Quantity, throughput: pint.Quantity, what: 
     3,014 tokens/s per A100 (Touvron et al. 2023, table 2); back again:
 
     >>> r = hours_from_throughput(Q_(2e12, "token"), Q_(3014.0, "token/s/GPU"), "tokens")
-    >>> round(r.value.to("GPU*hour").magnitude)
-    184327
+    >>> round(r.value.to("GPU*hour").magnitude)  # 2e12 / 3014 / 3600
+    184325
     """
     return step("training.accelerator_hours", "Accelerator-hours per run (measured throughput)",
                 f"{what}_per_run / measured_throughput", (work / throughput).to("GPU*hour"),
