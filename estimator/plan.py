@@ -370,13 +370,7 @@ def brute_force(scenario: Any, axes: Sequence[Axis]) -> list[tuple[tuple[int, ..
     for combo in itertools.product(*[range(len(a.options)) for a in axes]):
         values: dict[str, Any] = {}
         for axis, i in zip(axes, combo):
-            option = axis.options[i]
-            if axis.kind == "device":
-                component = axis.path.removesuffix(".device")
-                values[f"{component}.accelerator"] = option[0]
-                values[f"{component}.{'dtype' if component == 'llm' else 'precision'}"] = option[1]
-            else:
-                values[axis.path] = option
+            values |= inputs_of(axis, axis.options[i])
         def chosen_or(path: str, value: Any, chosen: dict[str, Any] = values) -> Any:
             return chosen.get(path, value)
 
@@ -493,14 +487,20 @@ def plan_edits(result: Plan, candidate: Candidate) -> dict[str, str]:
 
     texts: dict[str, str] = {}
     for axis, i in zip(result.axes, candidate.choice):
-        option = axis.options[i]
-        if axis.kind == "device":
-            component = axis.path.removesuffix(".device")
-            texts[f"{component}.accelerator"] = option[0]
-            texts[f"{component}.{'dtype' if component == 'llm' else 'precision'}"] = option[1]
-        else:
-            texts[axis.path] = quantity_text(option) if isinstance(option, pint.Quantity) else number_words(option)
+        for path, value in inputs_of(axis, axis.options[i]).items():
+            texts[path] = (value if isinstance(value, str) else quantity_text(value)
+                           if isinstance(value, pint.Quantity) else number_words(value))
     return texts
+
+
+def inputs_of(axis: Axis, option: Any) -> dict[str, Any]:
+    """The scenario inputs one option of ``axis`` sets, by dotted path: a device sets its component's
+    ``accelerator`` and ``precision`` (``dtype`` for the LLM); a value axis its own input."""
+    if axis.kind != "device":
+        return {axis.path: option}
+    component = axis.path.removesuffix(".device")
+    return {f"{component}.accelerator": option[0],
+            f"{component}.{'dtype' if component == 'llm' else 'precision'}": option[1]}
 
 
 def chart_points(result: Plan) -> list[dict[str, Any]]:
