@@ -21,6 +21,7 @@ from estimator.errors import EnvelopeError, OptionError, printable
 from estimator.vocabulary import ARCHETYPES
 
 SCENARIOS_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+SCENARIO_SUFFIXES = (".yaml", ".yml")  # what `envelope new` reads as a file to write rather than a name
 
 app = typer.Typer(
     name="envelope",
@@ -492,7 +493,9 @@ StarterArchetype = Enum("StarterArchetype", {name: name for name in ARCHETYPES},
 
 @command()
 def new(
-    name: Annotated[str, typer.Argument(help="The scenario's name, e.g. 'Music recommendation'.", show_default=False)],
+    name: Annotated[str, typer.Argument(
+        help="The scenario's name, e.g. 'Music recommendation', or the file to write, e.g. music_feed.yaml "
+             "(its name is then taken from the file's).", show_default=False)],
     archetype: Annotated[StarterArchetype, typer.Option("--archetype", "-a", help="The kind of system.")] = (
         StarterArchetype[ARCHETYPES[0]]),
     output: Annotated[Optional[Path], typer.Option(
@@ -506,6 +509,9 @@ def new(
 
     from estimator.scenario import load_scenario_text
 
+    if output is None and name.lower().endswith(SCENARIO_SUFFIXES):
+        # `envelope new music_feed.yaml` means that file, not a scenario called "music_feed.yaml".
+        output, name = Path(name), Path(name).stem.replace("_", " ").replace("-", " ").strip().capitalize()
     text = starter_text(archetype.value, name)
     path = output if output is not None else Path(f"{slugify(name).replace('-', '_')}.yaml")
     load_scenario_text(text, str(path))  # a starter that would not validate is never written

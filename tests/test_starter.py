@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -41,3 +42,13 @@ def test_starter_default_file_name_and_no_overwrite(tmp_path):
 def test_starter_unknown_archetype_is_a_usage_error(tmp_path):
     result = run_cli("new", "X", "--archetype", "ranking", cwd=tmp_path)
     assert result.returncode == 2 and "ranking" in result.stderr and not list(tmp_path.iterdir())
+
+
+def test_a_file_name_is_the_file_to_write_and_gives_the_name(tmp_path: Path) -> None:
+    target = tmp_path / "sub" / "music_feed.yaml"
+    target.parent.mkdir()
+    result = run_cli("new", str(target), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in tmp_path.rglob("*.yaml")) == ["music_feed.yaml"]
+    assert load_scenario(target).name == "Music feed"
+    assert run_cli("validate", str(target)).returncode == 0
