@@ -44,10 +44,17 @@ def test_overrides_apply_before_validation():
 def test_override_of_unknown_path_is_a_clear_error():
     with pytest.raises(ScenarioError) as error:
         load_scenario_text(MINIMAL, "m.yaml", ["traffik.users=3"])
-    assert str(error.value) == "--set: traffik: unknown key; did you mean 'traffic'?"
+    assert str(error.value) == "--set 'traffik.users=3': traffik: unknown key; did you mean 'traffic'?"
     with pytest.raises(ScenarioError) as error:
         load_scenario_text(MINIMAL, "m.yaml", ["data.3.record_size=3 B"])
     assert str(error.value) == "--set: data.3.record_size: no such path in m.yaml"
+
+
+def test_a_conflict_an_override_creates_is_blamed_on_the_override_not_the_file():
+    with pytest.raises(ScenarioError) as error:
+        load_scenario_text(MINIMAL, "m.yaml", ["traffic.monthly_active_users=300 million user"])
+    assert str(error.value) == ("--set 'traffic.monthly_active_users=300 million user': traffic: give "
+                                "daily_active_users or monthly_active_users, not both")
 
 
 def test_override_can_set_a_section_the_file_leaves_to_defaults():

@@ -23,7 +23,9 @@ def origin(document: YamlDocument, loc: tuple[Any, ...], overrides: typing.Seque
     r"""The file for a problem, or the ``--set`` option that wrote the offending value or key.
 
     A problem at or below a path an override set is that option's, not the file's: the file
-    line that held the old value is not where the mistake is.
+    line that held the old value is not where the mistake is. So is a problem of a section the
+    option wrote into (``traffic: give daily_active_users or monthly_active_users, not both``
+    after ``--set traffic.daily_active_users=...``): the file was valid before the option.
 
     >>> from estimator.scenario.source import read_yaml
     >>> doc = read_yaml("traffic:\n  request_size: 2 KB\n", "s.yaml")
@@ -31,10 +33,12 @@ def origin(document: YamlDocument, loc: tuple[Any, ...], overrides: typing.Seque
     "--set 'traffic.request_size=5 kg'"
     >>> origin(doc, ("traffic", "request_size"), ["conventions.peak_factor=3"]).file
     's.yaml'
+    >>> origin(doc, ("traffic",), ["traffic.daily_active_users=5 million user"]).file
+    "--set 'traffic.daily_active_users=5 million user'"
     """
     for override in reversed(overrides):  # the last one written wins, as in apply_overrides
         path = tuple(int(p) if p.isdigit() else p for p in re.split(r"[.\[\]]+", override.partition("=")[0]) if p)
-        if path and loc[:len(path)] == path:
+        if path and (loc[:len(path)] == path or (loc and path[:len(loc)] == loc)):
             return YamlDocument(f"--set {override!r}", None)
     if overrides and loc and loc[:1] not in document.positions and loc[:1] not in document.key_positions:
         return YamlDocument("--set", None)
