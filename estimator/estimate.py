@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 import numpy as np
@@ -57,6 +57,9 @@ class Estimate:
     # (dotted path, quantity) of every input as read from the file, before conventions turn
     # calendar words into seconds; a range as its median. Reports spell them out.
     inputs: tuple[tuple[str, pint.Quantity], ...] = ()
+    # The working line of each result by key, as report.working writes it: computed once for every
+    # renderer of this estimate (the Markdown report, the notes, the app), never twice.
+    workings: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __getitem__(self, key: str) -> pint.Quantity:
         return self.steps[key].value
