@@ -191,6 +191,15 @@ def check_finite(steps: dict[str, Step]) -> dict[str, Step]:
     ...
     estimator.estimate.NonFiniteResult: a is not finite (nan); this is a bug in Envelope
     """
+    # One test over every plain-number magnitude at once (a call per number was a quarter of the
+    # estimate of 1,000 datasets); arrays of samples are tested as they are. Only when something
+    # is not finite is each one looked at again, to name the first.
+    numbers = [quantity.magnitude for result in steps.values() for quantity in (result.value, *result.inputs.values())]
+    plain = [m for m in numbers if isinstance(m, (float, int))]
+    arrays = [m for m in numbers if not isinstance(m, (float, int))]
+    if np.all(np.isfinite(np.asarray(plain, dtype=float))) and all(
+            np.all(np.isfinite(np.asarray(m, dtype=float))) for m in arrays):
+        return steps
     for key, result in steps.items():
         for name, quantity in (("", result.value), *result.inputs.items()):
             magnitude = np.asarray(quantity.magnitude, dtype=float)

@@ -10,13 +10,14 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, cast
 
 import pint
 
-from estimator.units import Q_, format_quantity
+from estimator.units import Q_, format_quantity, ureg
 
 
 @dataclass(frozen=True)
@@ -98,8 +99,31 @@ def simplest(quantity: pint.Quantity) -> pint.Quantity:
     >>> simplest(Q_(144, "record*s/s")), simplest(Q_(2.5, "USD/GPU/h"))
     (<Quantity(144, 'record')>, <Quantity(2.5, 'USD / accelerator / hour')>)
     """
-    reduced = cast(pint.Quantity, quantity.to_reduced_units())  # pint types it as the PlainQuantity base
-    return reduced.to("") if reduced.dimensionless else reduced
+    target, factor = _reduction(tuple(quantity._units.items()))
+    if target is None:
+        return quantity
+    magnitude = quantity.magnitude
+    return Q_(magnitude if factor is None else magnitude * factor, target)  # as pint's .to() computes it
+
+
+# Every step reduces its value's unit, and pint works the reduction out (and converts to root
+# units to ask whether it is dimensionless) on every call: a tenth of an estimate's time. What
+# depends on the unit alone is remembered per unit, never per value; a scenario's units are few.
+@functools.lru_cache(maxsize=4096)
+def _reduction(items: tuple[tuple[str, Any], ...]) -> tuple[pint.util.UnitsContainer | None, float | None]:
+    """(reduced unit, conversion factor) of a unit, as pint's ``to_reduced_units`` and ``to("")`` give them.
+
+    The unit is None when the quantity is returned as it is (a single unit with a dimension);
+    the factor is None when the magnitude does not change (pint converts nothing between equal units).
+    """
+    unit = Q_(1.0, pint.util.UnitsContainer(dict(items)))
+    reduced = cast(pint.Quantity, unit.to_reduced_units())  # pint types it as the PlainQuantity base
+    if reduced.dimensionless:
+        reduced = reduced.to("")
+    elif reduced is unit:
+        return None, None
+    factor = None if reduced._units == unit._units else ureg.convert(1.0, unit._units, reduced._units)
+    return reduced._units, factor
 
 
 def step(key: str, label: str, formula: str, value: Any, *, per: Any = None, **inputs: Any) -> Step:  # per: str | None; Any so **dict[str, Quantity] inputs type-check
