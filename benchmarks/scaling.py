@@ -9,7 +9,7 @@ device and priced; a component is drawn in a cluster with a flow to the serving 
 
 from __future__ import annotations
 
-__all__ = ["KINDS", "scenario_text"]
+__all__ = ["KINDS", "padded_text", "scenario_text"]
 
 _HEAD = ["name: Scaling", "traffic:",
          "  daily_active_users: {low: 1 million user, high: 4 million user}",
@@ -51,3 +51,16 @@ def scenario_text(n: int, kind: str = "datasets") -> str:
     else:
         raise ValueError(f"unknown kind {kind!r}: one of {', '.join(KINDS)}")
     return "\n".join(_HEAD + lines) + "\n"
+
+
+def padded_text(size: int) -> str:
+    """A valid scenario of ``size`` bytes (at most one more line's worth short of it): ten datasets,
+    a long summary and comment lines, the shape of a 1 MB upload that is mostly text.
+
+    >>> len(padded_text(100_000).encode()) <= 100_000 < len(padded_text(100_000).encode()) + 200
+    True
+    """
+    body = scenario_text(10).replace("name: Scaling\n", "name: Scaling\nsummary: \"" + "long text " * 1_000 + "\"\n")
+    comment = "# " + "a comment line of a long upload " * 5 + "\n"
+    lines = (size - len(body.encode())) // len(comment.encode())
+    return comment * lines + body
