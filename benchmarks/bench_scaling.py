@@ -1,25 +1,45 @@
-"""Scaling: the time per dataset of estimate, report and diagram as a scenario grows 10× and 100×.
+"""Scaling: time per item of estimate, report and diagram as a scenario grows 10× and 100×, and
+whole `envelope` processes on the largest file the loader accepts.
 
 Each stage runs on generated scenarios (benchmarks/scaling.py: merge keys make 1,000 datasets a
-30 KB file). The figure is the time per dataset at the larger size against the time per dataset
-at the next smaller one, measured in the same run: near 1× is linear, 10× would be quadratic.
+30 KB file) of 10, 100 and 1,000 datasets, serving stages, models or added components. The
+figure is the time per item at the larger size against the time per item at the next smaller
+one, measured in the same run: near 1× is linear, 10× would be quadratic.
 
 * estimate: load (which also checks the scenario as every command does) and the point estimate;
 * report: the Markdown of the estimate and the 7-step notes;
 * diagram: the architecture graph and its Graphviz source; a diagram draws at most
-  diagrams_lib.render.MAX_COMPONENTS components, so its largest size is 250 datasets.
+  diagrams_lib.render.MAX_COMPONENTS components, so its largest size is 250 items.
+
+Then each command runs as a whole process (``validate``, ``estimate`` as JSON and as a table,
+``report``, ``diagram``) on the largest accepted file of each kind: every list at its cap
+(estimator/scenario/limits.py), the most components a diagram draws, and a file of
+source.MAX_BYTES that is mostly long text. A row per command gives the slowest of them against
+the goal of 3 s, with the floor process of bench_cli_cold_start (the libraries and unit
+registry, no Envelope) as the baseline; a refusal with exit status 2 (sampling over its budget,
+a diagram over its drawing cap) is an answer too, and is timed like one.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import sys
+import tempfile
 import time
+from pathlib import Path
 
-from harness import Row, median
-from scaling import scenario_text
+from bench_cli_cold_start import FLOOR_CODE
+from harness import Row, median, run_process
+from scaling import KINDS, padded_text, scenario_text
 
-GOAL = "≤ 2× per dataset"
+GOAL = "≤ 2× per item"
+WHOLE_GOAL = "< 3 s"
 SIZES = (10, 100, 1_000)
 DIAGRAM_SIZES = (10, 100, 250)
+COMMANDS = {"validate": ["validate"], "estimate --format json": ["estimate", "--format", "json"],
+            "estimate --format table": ["estimate", "--format", "table"],
+            "report": ["report", "-o", "{out}/notes", "--force"],
+            "diagram": ["diagram", "-o", "{out}/diagram.png", "--force"]}
 
 
 def _timed(function, repeats: int) -> float:  # type: ignore[no-untyped-def]
@@ -31,7 +51,13 @@ def _timed(function, repeats: int) -> float:  # type: ignore[no-untyped-def]
     return median(times)
 
 
-def run(quick: bool) -> list[Row]:
+def _per_item_rows(quick: bool) -> list[Row]:
+    repeats = 1 if quick else 3
+    sizes, diagram_sizes = (SIZES[:2], DIAGRAM_SIZES[:2]) if quick else (SIZES, DIAGRAM_SIZES)
+    return [row for kind in KINDS for row in _kind_rows(kind, sizes, diagram_sizes, repeats)]
+
+
+def _kind_rows(kind: str, sizes: tuple[int, ...], diagram_sizes: tuple[int, ...], repeats: int) -> list[Row]:
     from diagrams_lib.graph import build_graph
     from diagrams_lib.render import to_dot
     from estimator.estimate import estimate
@@ -39,16 +65,15 @@ def run(quick: bool) -> list[Row]:
     from estimator.report import to_markdown
     from estimator.scenario import load_scenario_text
 
-    repeats = 1 if quick else 3
-    sizes, diagram_sizes = (SIZES[:2], DIAGRAM_SIZES[:2]) if quick else (SIZES, DIAGRAM_SIZES)
     loaded = {}
 
     def load_and_estimate(n: int) -> None:
-        scenario = load_scenario_text(scenario_text(n), f"{n}.yaml")
+        scenario = load_scenario_text(scenario_text(n, kind), f"{n}.yaml")
         loaded[n] = (scenario, estimate(scenario))
 
     def report(n: int) -> None:
         scenario, result = loaded[n]
+        result = dataclasses.replace(result)  # a fresh copy: no working line kept from the last run
         to_markdown(result)
         to_notes(scenario, result)
 
@@ -65,9 +90,67 @@ def run(quick: bool) -> list[Row]:
                 load_and_estimate(n)
             per_item[n] = _timed(lambda n=n, f=function: f(n), repeats) / n
         for smaller, larger in zip(stage_sizes, stage_sizes[1:]):
-            row = Row(f"Scaling {stage}: per dataset at {larger:,} datasets", per_item[larger], per_item[smaller],
-                      f"per dataset at {smaller:,}", GOAL, ("ratio", 2.0), runs=repeats,
-                      extra={"stage": stage, "sizes": [smaller, larger],
-                             "seconds": {str(k): v * k for k, v in per_item.items()}})
-            rows.append(row)
+            rows.append(Row(f"Scaling {stage}: per {kind[:-1]} at {larger:,} {kind}", per_item[larger],
+                            per_item[smaller], f"per {kind[:-1]} at {smaller:,}", GOAL, ("ratio", 2.0),
+                            runs=repeats, extra={"stage": stage, "kind": kind, "sizes": [smaller, larger],
+                                                 "seconds": {str(k): v * k for k, v in per_item.items()}}))
     return rows
+
+
+def largest_files(folder: Path, quick: bool) -> dict[str, Path]:
+    """The largest accepted file of each kind, written into ``folder``; by name."""
+    from diagrams_lib.render import MAX_COMPONENTS
+    from estimator.scenario import limits
+    from estimator.scenario.source import MAX_BYTES
+
+    caps = {"datasets": limits.MAX_DATASETS, "stages": limits.MAX_STAGES, "models": limits.MAX_MODELS,
+            "components": limits.MAX_COMPONENTS}
+    texts = {f"{cap:,} {kind}": scenario_text(cap, kind) for kind, cap in caps.items()}
+    texts[f"{MAX_BYTES:,} bytes of text"] = padded_text(MAX_BYTES)
+    # The most components a diagram draws: the archetype's own and one per added component.
+    texts[f"{MAX_COMPONENTS:,} components drawn"] = scenario_text(MAX_COMPONENTS - _archetype_nodes(), "components")
+    if quick:
+        texts = {name: text for name, text in texts.items() if "datasets" in name or "bytes" in name}
+    paths = {}
+    for index, (name, text) in enumerate(texts.items()):
+        paths[name] = folder / f"largest_{index}.yaml"
+        paths[name].write_text(text, encoding="utf-8")
+    return paths
+
+
+def _archetype_nodes() -> int:
+    from diagrams_lib.graph import build_graph
+    from estimator.estimate import estimate
+    from estimator.scenario import load_scenario_text
+
+    scenario = load_scenario_text(scenario_text(1, "components"), "one.yaml")
+    return build_graph(scenario, estimate(scenario)).number_of_nodes() - 1
+
+
+def _whole_process_rows(quick: bool) -> list[Row]:
+    script = Path(sys.executable).with_name("envelope")
+    head = [str(script)] if script.exists() else [sys.executable, "-m", "estimator"]
+    floor = [sys.executable, "-c", FLOOR_CODE]
+    repeats = 1 if quick else 3
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        files = largest_files(Path(folder), quick)
+        floor_seconds = median([run_process(floor)[0] for _ in range(repeats)])
+        for command, argv in COMMANDS.items():
+            seconds: dict[str, float] = {}
+            memory: dict[str, float] = {}
+            for name, path in files.items():
+                full = [*head, argv[0], str(path), *(part.format(out=folder) for part in argv[1:])]
+                runs = [run_process(full, accept=(0, 2)) for _ in range(repeats)]
+                seconds[name], memory[name] = median([r[0] for r in runs]), max(r[1] for r in runs)
+            slowest = max(seconds, key=seconds.__getitem__)
+            rows.append(Row(f"Scaling whole process: `envelope {command}` on the largest accepted file (slowest: "
+                            f"{slowest})", seconds[slowest], floor_seconds, "CLI floor process (bench_cli_cold_start)",
+                            WHOLE_GOAL, ("median", 3.0), runs=repeats,
+                            note=f"peak memory {max(memory.values()):,.0f} MB (goal < 1,024 MB)",
+                            extra={"seconds": seconds, "peak_mb": memory}))
+    return rows
+
+
+def run(quick: bool) -> list[Row]:
+    return _per_item_rows(quick) + _whole_process_rows(quick)

@@ -90,8 +90,11 @@ def interleaved(subject: Callable[[], object], baseline: Callable[[], object], r
     return times
 
 
-def run_process(argv: Sequence[str], cwd: Path = ROOT, env: dict | None = None) -> tuple[float, float]:
+def run_process(argv: Sequence[str], cwd: Path = ROOT, env: dict | None = None,
+                accept: Sequence[int] = (0,)) -> tuple[float, float]:
     """Run a process to completion; return (wall seconds, its own peak RSS in MB).
+
+    An exit status not in ``accept`` is an error (a refusal with status 2 may be the answer).
 
     os.wait4 gives the rusage of this one child; resource.getrusage(RUSAGE_CHILDREN) would
     give the maximum over every child so far, which never goes down.
@@ -104,7 +107,7 @@ def run_process(argv: Sequence[str], cwd: Path = ROOT, env: dict | None = None) 
     stderr = process.stderr.read().decode(errors="replace") if process.stderr else ""
     if process.stderr:
         process.stderr.close()
-    if process.returncode != 0:
+    if process.returncode not in accept:
         raise RuntimeError(f"{' '.join(map(str, argv))} exited {process.returncode}: {stderr.strip()[-2000:]}")
     # ru_maxrss is in kilobytes on Linux.
     return elapsed, usage.ru_maxrss / 1024

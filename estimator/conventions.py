@@ -30,7 +30,7 @@ class Periods:
     year: pint.Quantity
 
     def seconds(self, name: str) -> pint.Quantity:
-        return {"day": self.day, "week": 7 * self.day, "month": self.month, "year": self.year}[name]
+        return 7 * self.day if name == "week" else {"day": self.day, "month": self.month, "year": self.year}[name]
 
 
 def periods_of(conventions) -> Periods:  # type: ignore[no-untyped-def]

@@ -98,10 +98,18 @@ def strict_json(document: Any) -> str:
 # ------------------------------------------------------------------------------ Markdown
 
 def working(result: Step, estimate: Estimate) -> str:
-    """``formula = formula with values = value``: the "show your work" line."""
-    substituted = result.substituted(lambda quantity: show_input(quantity, estimate))
-    middle = f" = {substituted}" if substituted != result.formula else ""
-    return f"{result.formula}{middle} = {show(result, estimate)}"
+    """``formula = formula with values = value``: the "show your work" line.
+
+    A result of ``estimate`` has its line worked out once and kept in ``estimate.workings``, so
+    every renderer of one estimate (report, notes, app) shares it; any other step is worked out.
+    """
+    memo = estimate.workings if estimate.steps.get(result.key) is result else {}
+    line = memo.get(result.key)
+    if line is None:
+        substituted = result.substituted(lambda quantity: show_input(quantity, estimate))
+        middle = f" = {substituted}" if substituted != result.formula else ""
+        line = memo[result.key] = f"{result.formula}{middle} = {show(result, estimate)}"
+    return line
 
 
 def to_markdown(estimate: Estimate, spread: Spread | None = None) -> str:

@@ -10,13 +10,14 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, cast
 
 import pint
 
-from estimator.units import Q_, format_quantity
+from estimator.units import Q_, format_quantity, ureg
 
 
 @dataclass(frozen=True)
@@ -38,19 +39,39 @@ class Step:
         """The formula with each input name replaced by its value, as ``show`` formats it."""
         if not self.inputs:
             return self.formula
-        # One pass over the formula with every name at once (longest first, so `a_b` wins over `a`):
-        # a name at a time made a sum over n datasets cost n passes over an n-term formula.
-        names = sorted(self.inputs, key=len, reverse=True)
-        pattern = re.compile(r"(?<![\w.])(" + "|".join(map(re.escape, names)) + r")(?![\w])")
         shown: dict[str, str] = {}
 
-        def replace(match: re.Match[str]) -> str:
-            name = match.group(1)
+        def value_of(name: str) -> str:
             if name not in shown:
                 shown[name] = show(self.inputs[name])
             return shown[name]
 
-        return pattern.sub(replace, self.formula)
+        if not all(_NAME_CHARS.fullmatch(name) for name in self.inputs):  # no calc step names one so
+            names = sorted(self.inputs, key=len, reverse=True)
+            pattern = re.compile(r"(?<![\w.])(" + "|".join(map(re.escape, names)) + r")(?![\w])")
+            return pattern.sub(lambda match: value_of(match.group(1)), self.formula)
+        return _RUN.sub(lambda match: _substitute_run(match.group(0), self.inputs, value_of), self.formula)
+
+
+# A name stands where it is not preceded by a word character or "." and not followed by a word
+# character: within a run of word characters and dots, only the whole run or the part before one
+# of its dots can be a name, the longest winning (``a.b`` over ``a``). One pass over the formula
+# with a dictionary look-up per run; an alternation of every name (a sum over n datasets names n)
+# cost a regular expression of n branches to compile per step.
+_NAME_CHARS = re.compile(r"[\w.]+")
+_RUN = re.compile(r"(?<![\w.])[\w.]+")
+
+
+def _substitute_run(run: str, names: Mapping[str, Any], value_of: Callable[[str], str]) -> str:
+    """``run`` with its name (the longest of the run or the run up to one of its dots) replaced."""
+    if run in names:
+        return value_of(run)
+    cut = run.rfind(".")
+    while cut > 0:
+        if run[:cut] in names:
+            return value_of(run[:cut]) + run[cut:]
+        cut = run.rfind(".", 0, cut)
+    return run
 
 
 def as_quantity(value: Any) -> pint.Quantity:
@@ -78,8 +99,31 @@ def simplest(quantity: pint.Quantity) -> pint.Quantity:
     >>> simplest(Q_(144, "record*s/s")), simplest(Q_(2.5, "USD/GPU/h"))
     (<Quantity(144, 'record')>, <Quantity(2.5, 'USD / accelerator / hour')>)
     """
-    reduced = cast(pint.Quantity, quantity.to_reduced_units())  # pint types it as the PlainQuantity base
-    return reduced.to("") if reduced.dimensionless else reduced
+    target, factor = _reduction(tuple(quantity._units.items()))
+    if target is None:
+        return quantity
+    magnitude = quantity.magnitude
+    return Q_(magnitude if factor is None else magnitude * factor, target)  # as pint's .to() computes it
+
+
+# Every step reduces its value's unit, and pint works the reduction out (and converts to root
+# units to ask whether it is dimensionless) on every call: a tenth of an estimate's time. What
+# depends on the unit alone is remembered per unit, never per value; a scenario's units are few.
+@functools.lru_cache(maxsize=4096)
+def _reduction(items: tuple[tuple[str, Any], ...]) -> tuple[pint.util.UnitsContainer | None, float | None]:
+    """(reduced unit, conversion factor) of a unit, as pint's ``to_reduced_units`` and ``to("")`` give them.
+
+    The unit is None when the quantity is returned as it is (a single unit with a dimension);
+    the factor is None when the magnitude does not change (pint converts nothing between equal units).
+    """
+    unit = Q_(1.0, pint.util.UnitsContainer(dict(items)))
+    reduced = cast(pint.Quantity, unit.to_reduced_units())  # pint types it as the PlainQuantity base
+    if reduced.dimensionless:
+        reduced = reduced.to("")
+    elif reduced is unit:
+        return None, None
+    factor = None if reduced._units == unit._units else ureg.convert(1.0, unit._units, reduced._units)
+    return reduced._units, factor
 
 
 def step(key: str, label: str, formula: str, value: Any, *, per: Any = None, **inputs: Any) -> Step:  # per: str | None; Any so **dict[str, Quantity] inputs type-check

@@ -22,7 +22,7 @@ import math
 import re
 import tokenize
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 import pint
 from pint.facets.plain import PlainUnit
@@ -71,6 +71,13 @@ def build_registry() -> pint.UnitRegistry:
     if dimension != registry.get_dimensionality("bit") or str(dimension) != "[information]":
         raise RuntimeError(f"unit registry: byte resolved to {dimension}, not [information]")
     registry.formatter.default_format = "~"
+    # pint remembers a parsed unit text only when the text is itself a unit's name: "s" is
+    # remembered, "ms" or "B/s" is parsed again at every .to("ms") (a third of the estimate of
+    # 1,000 serving stages). The registry is complete here and never redefined afterwards, so
+    # each text parses to the same units for the whole run: remember them all (errors are not
+    # remembered; a unit text is short and the distinct ones few).
+    registry._parse_units_as_container = functools.lru_cache(maxsize=4096)(  # type: ignore[method-assign]
+        registry._parse_units_as_container)
     return registry
 
 
@@ -591,16 +598,17 @@ def format_quantity(quantity: Any, *, binary: bool = False, per: str | None = No
     """
     quantity = quantity if isinstance(quantity, pint.Quantity) else Q_(quantity, "")
     suffix = f"/{per}" if per else ""
-    glued, denominator = _glued_numerator(quantity)
-    if glued:
-        value = quantity.to(ureg.Unit(glued) / ureg.Unit(denominator)).magnitude
-        number, prefix = _scaled(float(value), binary and glued == "byte")
-        return f"{number} {prefix}{_GLUED[glued]}{_per_text(denominator)}{suffix}"
+    plan = _display_plan(tuple(quantity._units.items()))
+    if plan.glued:
+        magnitude = quantity.magnitude
+        value = magnitude if plan.factor is None else magnitude * plan.factor  # as pint's .to() computes it
+        number, prefix = _scaled(float(value), binary and plan.glued == "byte")
+        return f"{number} {prefix}{_GLUED[plan.glued]}{plan.per_text}{suffix}"
     magnitude = float(quantity.magnitude)
-    units = unit_text(quantity.units)
-    if units.split("/")[0] == "USD":
+    units = plan.units
+    if plan.money:
         number, prefix = _scaled(magnitude, False, _MONEY_PREFIXES)
-        return f"${number}{' ' + prefix if prefix else ''}{_per_text(denominator)}{suffix}"
+        return f"${number}{' ' + prefix if prefix else ''}{plan.per_text}{suffix}"
     if not units and 0 < magnitude < 1 and float(significant(magnitude)) >= 1:
         return nines(magnitude) + suffix
     if magnitude.is_integer() and abs(magnitude) < 1000:
@@ -610,7 +618,35 @@ def format_quantity(quantity: Any, *, binary: bool = False, per: str | None = No
     else:
         number, prefix = _scaled(magnitude, False)
     # A product of units reads as "GPU·h" to a person; unit_text keeps pint's "*" for parsing.
-    return " ".join(part for part in (number, prefix, units.replace("*", "·")) if part) + suffix
+    return " ".join(part for part in (number, prefix, plan.shown_units) if part) + suffix
+
+
+class _DisplayPlan(NamedTuple):
+    """What ``format_quantity`` needs to know about a unit, worked out once per unit."""
+
+    glued: str | None          # the glued unit of the numerator ("byte"), or None
+    factor: float | None       # magnitude × factor is the value in glued/denominator units; None: no conversion
+    per_text: str              # the denominator as shown: "/s/GPU"
+    units: str                 # unit_text of the whole unit
+    shown_units: str           # the same, a product written with "·"
+    money: bool                # the numerator is US dollars
+
+
+# Every shown number asks what its unit is (its dimension, the glued unit, pint's conversion
+# factor): recomputed per call, this was most of a report's time at 1,000 datasets. It depends
+# on the unit alone, and the units of a scenario are few (even a hostile file's: each is a
+# product of the few unit names the loader accepts), so it is remembered per unit, never per value.
+@functools.lru_cache(maxsize=4096)
+def _display_plan(items: tuple[tuple[str, Any], ...]) -> _DisplayPlan:
+    container = pint.util.UnitsContainer(dict(items))
+    glued, denominator = _glued_numerator(ureg.Quantity(1.0, container))
+    units = unit_text(container)
+    factor = None
+    if glued:
+        target = (ureg.Unit(glued) / ureg.Unit(denominator))._units
+        factor = None if target == container else ureg.convert(1.0, container, target)
+    return _DisplayPlan(glued, factor, _per_text(denominator), units, units.replace("*", "·"),
+                        units.split("/")[0] == "USD")
 
 
 MAX_NINES = 15  # a float cannot tell 1 − 1e-16 from 1

@@ -7,6 +7,8 @@ from __future__ import annotations
 import fnmatch
 import sys
 
+import pytest
+
 from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -101,3 +103,139 @@ def test_sweep_steps_beyond_the_memory_budget_are_refused(monkeypatch):
     assert result.output == (f"--steps: 10,000 steps of the {results:,} results in this scenario need "
                              f"{8 * results * 10_000 / 2**20:,.0f} MiB; at most {fit:,} fit in the 1 MiB "
                              f"sampling budget: ask for {fit:,} or fewer\n")
+
+
+def _counted_calls(monkeypatch, owner, name, run):  # type: ignore[no-untyped-def]
+    """How many times ``owner.name`` is called while ``run()`` runs."""
+    calls = [0]
+    original = getattr(owner, name)
+
+    def counting(*args, **kwargs):
+        calls[0] += 1
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, counting)
+    try:
+        run()
+    finally:
+        monkeypatch.setattr(owner, name, original)
+    return calls[0]
+
+
+def test_showing_results_costs_the_same_per_dataset_at_100_and_1000(monkeypatch):
+    import pint
+
+    from estimator import units
+    from estimator.notes import to_notes
+    from estimator.report import to_markdown
+
+    conversions, misses = {}, {}
+    for n in (100, 1_000):
+        scenario = load_scenario_text(scenario_text(n), f"{n}.yaml")
+        result = estimate(scenario)
+        units._display_plan.cache_clear()
+
+        def render(scenario=scenario, result=result):
+            to_markdown(result)
+            to_notes(scenario, result)
+
+        conversions[n] = _counted_calls(monkeypatch, pint.Quantity, "to", render)
+        misses[n] = units._display_plan.cache_info().misses
+    # What a unit needs is worked out once per unit, never per value: as many units at 1,000
+    # datasets as at 100 (each dataset has the same ones).
+    assert misses[1_000] == misses[100] > 0, misses
+    # pint conversions grow with the datasets, not faster: 10× the datasets, 10× the conversions
+    # (the few per result of a rate shown per day), plus the scenario's fixed part.
+    assert conversions[1_000] <= 10 * conversions[100] + 100, conversions
+
+
+def test_an_estimate_reduces_each_unit_once(monkeypatch):
+    import pint
+
+    counts = {}
+    for n in (100, 1_000):
+        scenario = load_scenario_text(scenario_text(n), f"{n}.yaml")
+        counts[n] = _counted_calls(monkeypatch, pint.Quantity, "to_reduced_units", lambda s=scenario: estimate(s))
+    # calc functions reduce a few rates per dataset themselves; the steps' own reductions are
+    # remembered per unit, so the count grows linearly, not with every step.
+    assert counts[1_000] <= 10 * counts[100], counts
+
+
+def test_working_lines_are_computed_once_per_estimate(monkeypatch):
+    from estimator import trace
+    from estimator.notes import to_notes
+    from estimator.report import to_markdown
+
+    scenario = load_scenario_text(scenario_text(10), "10.yaml")
+    result = estimate(scenario)
+    calls = _counted_calls(monkeypatch, trace.Step, "substituted",
+                           lambda: (to_markdown(result), to_notes(scenario, result)))
+    assert calls == len(result.steps)  # the notes reuse every line the Markdown report worked out
+
+
+@pytest.mark.parametrize("formula, names, expected", [
+    ("a + a.b + b.c", {"a", "a.b"}, "<a> + <a.b> + b.c"),      # the longest name wins
+    ("a.b.c × a.bc", {"a", "a.b"}, "<a.b>.c × <a>.bc"),        # a name ends at a dot or the run's end
+    ("xa + a_b + a", {"a"}, "xa + a_b + <a>"),                 # never inside a longer word
+    ("é.x + é", {"é"}, "<é>.x + <é>"),                         # words in any script
+    ("size (GB) × price-per", {"price-per", "size"}, "<size> (GB) × <price-per>"),  # a name of other characters
+])
+def test_substituted_replaces_names_as_one_alternation_of_them_would(formula, names, expected):
+    from estimator.trace import Step
+    from estimator.units import Q_
+
+    # Each input shows as <name>, told apart by its value.
+    step = Step("k", "K", formula, Q_(1.0, ""), {name: Q_(float(i), "") for i, name in enumerate(sorted(names))})
+    labels = {float(i): f"<{name}>" for i, name in enumerate(sorted(names))}
+    assert step.substituted(lambda q: labels[q.magnitude]) == expected
+
+
+@pytest.mark.parametrize("kind, field, what, cap, line, column", [
+    ("datasets", "data", "datasets", "MAX_DATASETS", 7, 3),
+    ("stages", "serving.stages", "stages", "MAX_STAGES", 10, 5),
+    ("models", "models", "models", "MAX_MODELS", 7, 3),
+])
+def test_a_list_over_its_cap_is_one_located_problem(kind, field, what, cap, line, column):
+    from estimator.errors import ScenarioError
+    from estimator.scenario import limits
+
+    limit = getattr(limits, cap)
+    load_scenario_text(scenario_text(limit, kind), "s.yaml")  # at the cap: accepted
+    with pytest.raises(ScenarioError) as raised:
+        load_scenario_text(scenario_text(limit + 1, kind), "s.yaml")
+    assert str(raised.value) == (f"s.yaml:{line}:{column}: {field}: too many {what}: given {limit + 1:,} {what}, "
+                                 f"expected at most {limit:,} {what} (Envelope's cap: every command stays quick)")
+
+
+def test_components_and_flows_over_their_caps_are_both_named():
+    from estimator.errors import ScenarioError
+    from estimator.scenario.limits import MAX_COMPONENTS, MAX_FLOWS
+
+    assert MAX_COMPONENTS == MAX_FLOWS == 1_000  # the generator grows both together
+    with pytest.raises(ScenarioError) as raised:
+        load_scenario_text(scenario_text(1_001, "components"), "s.yaml")
+    assert str(raised.value).splitlines() == [
+        "s.yaml:8:5: components.add: too many components: given 1,001 components, expected at most 1,000 components "
+        "(Envelope's cap: every command stays quick)",
+        "s.yaml:1010:5: components.add_flows: too many flows: given 1,001 flows, expected at most 1,000 flows "
+        "(Envelope's cap: every command stays quick)"]
+
+
+def test_the_caps_are_in_the_json_schema():
+    from estimator.scenario import Scenario
+    from estimator.scenario.fields import QuantityJsonSchema
+    from estimator.scenario.limits import MAX_DATASETS, MAX_DERIVED
+
+    schema = Scenario.model_json_schema(schema_generator=QuantityJsonSchema)  # as `envelope schema` writes it
+    assert schema["properties"]["data"]["maxItems"] == MAX_DATASETS == 1_000
+    assert schema["properties"]["derived"]["maxItems"] == MAX_DERIVED == 200
+
+
+def test_the_benchmark_measures_1000_of_each_kind_within_the_caps():
+    from estimator.scenario import limits
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import bench_scaling
+
+    assert bench_scaling.SIZES[-1] == 1_000 <= min(limits.MAX_DATASETS, limits.MAX_STAGES, limits.MAX_MODELS,
+                                                   limits.MAX_COMPONENTS)

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import pint
+
 from estimator.trace import Step, step
 from estimator.units import Q_
 
@@ -46,9 +48,25 @@ def total(key: str, label: str, parts: Iterable[Step], *, unit: str, per: str | 
     """
     parts = list(parts)
     zero = Q_(0.0, unit)
+    checked = set()  # a unit's dimension is asked once, not once per part (a sum over 1,000 datasets)
     for part in parts:
-        if part.value.dimensionality != zero.dimensionality:
-            raise ValueError(f"{key}: {part.key} is {part.value.dimensionality}, not {zero.dimensionality}")
-    value = sum((part.value for part in parts[1:]), parts[0].value) if parts else zero
+        if part.value._units not in checked:
+            if part.value.dimensionality != zero.dimensionality:
+                raise ValueError(f"{key}: {part.key} is {part.value.dimensionality}, not {zero.dimensionality}")
+            checked.add(part.value._units)
+    value = _sum([part.value for part in parts]) if parts else zero
     return step(key, label, " + ".join(part.key for part in parts) if parts else "0", value, per=per,
                 **{part.key: part.value for part in parts})
+
+
+def _sum(values: list[pint.Quantity]) -> pint.Quantity:
+    """``values[0] + values[1] + ...`` as pint adds them, left to right; parts of one unit (the
+    usual case) add their magnitudes directly, which is what pint does for them, without a
+    quantity built per addition."""
+    first = values[0]
+    if any(value._units != first._units for value in values):
+        return sum(values[1:], first)
+    magnitude = first.magnitude
+    for value in values[1:]:
+        magnitude = magnitude + value.magnitude
+    return Q_(magnitude, first._units)

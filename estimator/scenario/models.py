@@ -17,8 +17,10 @@ from estimator.errors import did_you_mean
 from estimator.scenario.catalog import Accelerator, Catalog, Precision, Price, bundled_catalog, layered
 from estimator.scenario.fields import (IDENTIFIER, Amount, Quantity, Count, CountRate, Factor, Fraction, PositiveNumber, Share,
                                        Strict)
+from estimator.scenario.limits import (MAX_COMPONENTS, MAX_DATASETS, MAX_DERIVED, MAX_ENTRIES, MAX_FLOWS,
+                                       MAX_LINES, MAX_MODELS, capped)
 from estimator.scenario.sections import (LLM, Availability, Embeddings, Energy, Experiments, Imbalance, Index,
-                                         Labelling, NamedAvailability, NamedIndex, NamedTraining, Serving, Training)
+                                         Labelling, NamedAvailability, NamedIndex, NamedTraining, Serving, Training, check_unique)
 from estimator.scenario.source import YamlDocument
 from estimator.units import Q_
 from estimator.vocabulary import CLUSTERS, COMPONENT_KINDS, FLOW_KINDS, Archetype
@@ -146,7 +148,7 @@ class FeatureGroup(Strict):
 
 
 class OnlineStore(Strict):
-    groups: list[FeatureGroup] = Field(min_length=1)
+    groups: Annotated[list[FeatureGroup], *capped(MAX_ENTRIES, "feature groups")] = Field(min_length=1)
     replication: Factor = 1.0
     overhead: Factor = 1.0  # keys, serialisation and free space on top of the raw values
     tier: str = "memory"    # a key of the catalog's storage prices: what a GB-month of the store costs
@@ -198,8 +200,8 @@ class Framing(Strict):
     task: str = ""
     objective: str = ""
     labels: str = ""
-    offline_metrics: list[str] = []
-    online_metrics: list[str] = []
+    offline_metrics: Annotated[list[str], *capped(MAX_LINES, "metrics")] = []
+    online_metrics: Annotated[list[str], *capped(MAX_LINES, "metrics")] = []
 
 
 def _one_of(what: str, choices: typing.Iterable[str]):  # type: ignore[no-untyped-def]
@@ -228,7 +230,7 @@ class Component(Strict):
     kind: ComponentKind
     label: str = Field(default="", max_length=200)  # default: the id in words
     cluster: ClusterName | None = None
-    notes: list[typing.Annotated[str, Field(max_length=200)]] = []  # extra lines under the label
+    notes: Annotated[list[Annotated[str, Field(max_length=200)]], *capped(MAX_LINES, "lines")] = []  # extra lines under the label
 
 
 class FlowSpec(Strict):
@@ -248,11 +250,11 @@ class FlowRef(Strict):
 class Components(Strict):
     """Changes to the default architecture of the archetype, applied in the order of the keys."""
 
-    remove: list[ComponentId] = []
-    add: list[Component] = []
-    relabel: dict[str, typing.Annotated[str, Field(max_length=200)]] = {}
-    remove_flows: list[FlowRef] = []
-    add_flows: list[FlowSpec] = []
+    remove: Annotated[list[ComponentId], *capped(MAX_COMPONENTS, "components")] = []
+    add: Annotated[list[Component], *capped(MAX_COMPONENTS, "components")] = []
+    relabel: Annotated[dict[str, Annotated[str, Field(max_length=200)]], *capped(MAX_COMPONENTS, "components")] = {}
+    remove_flows: Annotated[list[FlowRef], *capped(MAX_FLOWS, "flows")] = []
+    add_flows: Annotated[list[FlowSpec], *capped(MAX_FLOWS, "flows")] = []
 
 
 NAME_MAX = 200  # characters of a scenario's name: a title, not a document
@@ -265,25 +267,25 @@ class Scenario(Strict):
     framing: Framing = Framing()
     conventions: Conventions = Conventions()
     traffic: Traffic
-    data: list[Dataset] = []
+    data: Annotated[list[Dataset], *capped(MAX_DATASETS, "datasets")] = []
     features: Features = Features()
-    models: list[InferenceModel] = []
+    models: Annotated[list[InferenceModel], *capped(MAX_MODELS, "models")] = []
     catalog: Catalog = Catalog()  # entries replacing or adding to the bundled catalog (scenario/catalog.py)
     # ML system design sections (sections.py), all optional.
     embeddings: Embeddings | None = None
     index: Index | None = None
-    indexes: list[NamedIndex] = []  # several, each named: results under indexes.<name>
+    indexes: Annotated[list[NamedIndex], *capped(MAX_ENTRIES, "indexes")] = []  # several, each named: results under indexes.<name>
     serving: Serving | None = None
     training: Training | None = None
-    trainings: list[NamedTraining] = []  # several jobs, each named: results under trainings.<name>
+    trainings: Annotated[list[NamedTraining], *capped(MAX_ENTRIES, "training jobs")] = []  # several jobs, each named: results under trainings.<name>
     imbalance: Imbalance | None = None
     experiments: Experiments | None = None
     llm: LLM | None = None
     labelling: Labelling | None = None
     availability: Availability | None = None
-    availabilities: list[NamedAvailability] = []  # several, each named: results under availabilities.<name>
+    availabilities: Annotated[list[NamedAvailability], *capped(MAX_ENTRIES, "systems")] = []  # several, each named: results under availabilities.<name>
     energy: Energy | None = None
-    derived: list[Derived] = []
+    derived: Annotated[list[Derived], *capped(MAX_DERIVED, "derived results")] = []
     components: Components = Components()
 
     _source: YamlDocument | None = PrivateAttr(default=None)
@@ -291,10 +293,7 @@ class Scenario(Strict):
     @field_validator("data", "models", "derived", "indexes", "availabilities", "trainings")
     @classmethod
     def _unique_names(cls, items: list[Any]) -> list[Any]:
-        names = [item.name for item in items]
-        duplicates = sorted({name for name in names if names.count(name) > 1})
-        if duplicates:
-            raise ValueError(f"names must be unique; repeated: {', '.join(duplicates)}")
+        check_unique(items)
         return items
 
     def accelerators(self) -> dict[str, Accelerator]:

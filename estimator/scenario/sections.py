@@ -8,6 +8,7 @@ accelerators) are checked by ``load.reference_problems`` once the whole file is 
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 from typing import Annotated, Any, Literal, cast
 
@@ -17,6 +18,7 @@ from pydantic_core import PydanticCustomError
 
 from estimator.ranges import Range, highest, lowest
 from estimator.scenario.catalog import DTYPE_COMPUTE, NumberFormat, Precision
+from estimator.scenario.limits import MAX_COMPONENTS, MAX_ENTRIES, MAX_STAGES, capped
 from estimator.scenario.fields import (IDENTIFIER, NORMAL_REACHES_ZERO, Amount, Quantity, Count, Factor, Fraction,
                                        PositiveNumber, Share, Strict)
 from estimator.units import Q_
@@ -63,9 +65,18 @@ def bounded(value: Any, *, what: str, expected: str, floor: float | None = None,
 
 
 
-def _unique(items: list[Any], what: str = "names") -> None:
-    names = [item.name for item in items]
-    repeated = sorted({n for n in names if names.count(n) > 1})
+def check_unique(items: list[Any], what: str = "names") -> None:
+    """Raise ValueError naming every ``name`` that more than one of ``items`` has.
+
+    >>> from types import SimpleNamespace as E
+    >>> check_unique([E(name="a"), E(name="b"), E(name="a")], "stage names")
+    Traceback (most recent call last):
+    ...
+    ValueError: stage names must be unique; repeated: a
+    """
+    # Counted once each: names.count() per name was quadratic in a list of 1,000 entries.
+    counts = collections.Counter(item.name for item in items)
+    repeated = sorted(name for name, count in counts.items() if count > 1)
     if repeated:
         raise ValueError(f"{what} must be unique; repeated: {', '.join(repeated)}")
 
@@ -97,8 +108,8 @@ class CategoricalFeature(Strict):
 
 
 class Embeddings(Strict):
-    tables: list[EmbeddingTable] = []
-    categorical: list[CategoricalFeature] = []
+    tables: Annotated[list[EmbeddingTable], *capped(MAX_ENTRIES, "tables")] = []
+    categorical: Annotated[list[CategoricalFeature], *capped(MAX_ENTRIES, "features")] = []
     # Training-time memory: with an optimizer, each table's weights, gradients and fp32 optimizer
     # state (estimator/calc/embeddings.py); with memory_per_device, the devices that hold them.
     optimizer: Literal["sgd", "adagrad", "rowwise_adagrad", "adam"] | None = None
@@ -108,8 +119,8 @@ class Embeddings(Strict):
     def _names(self) -> Embeddings:
         if not self.tables and not self.categorical:
             raise ValueError("give at least one of tables or categorical")
-        _unique(self.tables, "table names")
-        _unique(self.categorical, "categorical feature names")
+        check_unique(self.tables, "table names")
+        check_unique(self.categorical, "categorical feature names")
         return self
 
 
@@ -224,7 +235,7 @@ class Stage(Strict):
 class Serving(Strict):
     latency_budget: Annotated[Quantity, Amount("[time]", "100 ms", positive=True)]
     percentile: str = Field("p99", pattern=r"^p(50|90|95|99|99\.9)$")
-    stages: list[Stage] = Field(min_length=1)
+    stages: Annotated[list[Stage], *capped(MAX_STAGES, "stages")] = Field(min_length=1)
     # Latency under load (estimator.calc.queueing). Absent: stages are timed at zero load, as before.
     # headroom: fleets sized by headroom, with their utilisation and p50/p99 under load shown;
     # p99: each device stage's fleet is the smallest meeting its share of the budget at the percentile.
@@ -237,7 +248,7 @@ class Serving(Strict):
 
     @model_validator(mode="after")
     def _names(self) -> Serving:
-        _unique(self.stages, "stage names")
+        check_unique(self.stages, "stage names")
         return self
 
 
@@ -406,16 +417,13 @@ class Experiments(Strict):
     canary: Canary | None = None
     ab_test: ABTest | None = None
     # Several tests (one per metric, say), each named: results under experiments.ab_tests.<name>.
-    ab_tests: list[NamedABTest] = []
-    guardrails: list[Guardrail] = []
+    ab_tests: Annotated[list[NamedABTest], *capped(MAX_ENTRIES, "A/B tests")] = []
+    guardrails: Annotated[list[Guardrail], *capped(MAX_ENTRIES, "guardrails")] = []
 
     @field_validator("ab_tests")
     @classmethod
     def _unique(cls, items: list[Any]) -> list[Any]:
-        names = [item.name for item in items]
-        repeated = sorted({name for name in names if names.count(name) > 1})
-        if repeated:
-            raise ValueError(f"names must be unique; repeated: {', '.join(repeated)}")
+        check_unique(items)
         return items
 
 
@@ -642,7 +650,7 @@ class Availability(Strict):
     """Components in series; each may be replicated (in parallel). Or just a target."""
 
     target: Fraction | None = None
-    components: list[Component] = []
+    components: Annotated[list[Component], *capped(MAX_COMPONENTS, "components")] = []
 
     @model_validator(mode="after")
     def _something(self) -> Availability:
@@ -652,7 +660,7 @@ class Availability(Strict):
             raise ValueError("give a target or components, not both")
         if self.target is not None and highest(self.target) >= 1:
             raise ValueError("a target of 100 % allows no downtime; give e.g. '99.99 %'")
-        _unique(self.components, "component names")
+        check_unique(self.components, "component names")
         return self
 
 
