@@ -21,7 +21,7 @@ UNITS = ROOT / "estimator" / "units.txt"
 FLOOR_CODE = ("import pint, pydantic, yaml; "
               "r = pint.UnitRegistry(cache_folder=None, on_redefinition='ignore'); "
               f"r.load_definitions({str(UNITS)!r}); r._build_cache()")
-IMPORTS_CODE = ("import estimator.cli, estimator.report, estimator.estimate, estimator.scenario; "
+IMPORTS_CODE = ("import estimator.cli, estimator.report, estimator.compose, estimator.scenario; "
                 "from estimator.scenario.catalog import bundled_accelerators, bundled_prices; "
                 "bundled_accelerators(); bundled_prices()")
 

@@ -34,7 +34,7 @@ def _timed(function, repeats: int) -> float:  # type: ignore[no-untyped-def]
 def run(quick: bool) -> list[Row]:
     from diagrams_lib.graph import build_graph
     from diagrams_lib.render import to_dot
-    from estimator.estimate import estimate
+    from estimator.compose import estimate
     from estimator.notes import to_notes
     from estimator.report import to_markdown
     from estimator.scenario import load_scenario_text

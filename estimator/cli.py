@@ -143,7 +143,7 @@ def estimate(
     When inputs are ranges ({low: ..., high: ...}) every result also gets its p5/p50/p95.
     """
     from estimator import report
-    from estimator.estimate import estimate as run_estimate
+    from estimator.compose import estimate as run_estimate
     from estimator.scenario import load_scenario
 
     spread = None
@@ -190,7 +190,7 @@ def validate(files: Annotated[list[Path], typer.Argument(help="Scenario files to
     architecture (without networkx or Graphviz) checks the ids in ``components:``.
     """
     from diagrams_lib.architecture import check_architecture
-    from estimator.estimate import estimate
+    from estimator.compose import estimate
     from estimator.scenario import load_scenario
 
     failed = False
@@ -222,7 +222,7 @@ ForceOption = Annotated[bool, typer.Option("--force", help="Overwrite existing o
 
 def _load_estimate(file: Path, overrides: list[str], catalog: Path | None = None):  # type: ignore[no-untyped-def]
     """The scenario (with the price book at ``catalog``, if any) and its estimate."""
-    from estimator.estimate import estimate as run_estimate
+    from estimator.compose import estimate as run_estimate
     from estimator.scenario import load_scenario
 
     scenario = load_scenario(file, overrides, _book(catalog))
@@ -328,7 +328,7 @@ def sensitivity(file: ScenarioFile, target: TargetOption, set_: SetOption = None
     """Rank the ranged inputs by how far each moves TARGET from its low to its high (a tornado)."""
     from rich import box
 
-    from estimator.estimate import estimate as run_estimate
+    from estimator.compose import estimate as run_estimate
     from estimator.scenario import load_scenario
     from estimator.uncertainty import tornado
     from estimator.views.uncertainty import tornado_chart, tornado_table
@@ -447,7 +447,7 @@ def compare(
     from rich import box
 
     from estimator.compare import compare as run_compare
-    from estimator.estimate import estimate as run_estimate
+    from estimator.compose import estimate as run_estimate
     from estimator.scenario import load_scenario
     from estimator.views.compare import COLUMNS, comparison_json, comparison_markdown, comparison_rows
 

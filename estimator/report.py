@@ -15,7 +15,7 @@ import pint
 
 from estimator.display import show, show_input
 from estimator.errors import json_printable, printable
-from estimator.estimate import Estimate
+from estimator.compose import Estimate
 from estimator.results import section_of, section_title
 from estimator.trace import Step
 from estimator.units import format_quantity, in_words, unit_text

@@ -25,7 +25,7 @@ from estimator.calc.availability import nines
 from estimator.calc.embeddings import categorical_steps
 from estimator.cli import app
 from estimator.errors import ScenarioError
-from estimator.estimate import NonFiniteResult, check_finite, estimate
+from estimator.compose import NonFiniteResult, check_finite, estimate
 from estimator.report import strict_json
 from estimator.scenario import load_scenario_text
 from estimator.trace import step

@@ -186,7 +186,7 @@ def check_finite(steps: dict[str, Step]) -> dict[str, Step]:
     >>> check_finite({"a": step("a", "A", "0 / 0", float("nan"))})
     Traceback (most recent call last):
     ...
-    estimator.estimate.NonFiniteResult: a is not finite (nan); this is a bug in Envelope
+    estimator.compose.NonFiniteResult: a is not finite (nan); this is a bug in Envelope
     """
     for key, result in steps.items():
         for name, quantity in (("", result.value), *result.inputs.items()):
