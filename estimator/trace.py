@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, cast
@@ -78,8 +79,31 @@ def simplest(quantity: pint.Quantity) -> pint.Quantity:
     >>> simplest(Q_(144, "record*s/s")), simplest(Q_(2.5, "USD/GPU/h"))
     (<Quantity(144, 'record')>, <Quantity(2.5, 'USD / accelerator / hour')>)
     """
-    reduced = cast(pint.Quantity, quantity.to_reduced_units())  # pint types it as the PlainQuantity base
-    return reduced.to("") if reduced.dimensionless else reduced
+    dimensionless, target = _reduction(quantity.units)
+    if dimensionless:
+        return quantity.to({}).to("")  # pint's own steps for a dimensionless quantity
+    return quantity if target is None else cast(pint.Quantity, quantity.to(target))
+
+
+@functools.lru_cache(maxsize=1024)
+def _reduction(units: pint.Unit) -> tuple[bool, pint.Unit | None]:
+    """What ``simplest`` does to a quantity of ``units``: (dimensionless, the unit to convert to or None).
+
+    Both depend on the unit alone, so they are found once per unit, on a probe of magnitude 1:
+    pint's ``dimensionless`` converts the whole value to root units to tell, which for 10,000
+    samples of each of ~120 results was a fifth of ``envelope estimate``'s sampling
+    (benchmarks/bench_cli_cold_start.py). The conversion itself stays pint's ``to``, so values
+    are the ones ``to_reduced_units`` gives, bit for bit.
+
+    >>> _reduction(Q_(1, "TB/MB").units), _reduction(Q_(1, "request/s").units)
+    ((True, None), (False, None))
+    >>> _reduction(Q_(1, "request*month/s").units)
+    (False, <Unit('request')>)
+    """
+    probe = cast(pint.Quantity, Q_(1.0, units).to_reduced_units())
+    if probe.dimensionless:
+        return True, None
+    return False, (None if probe.units == units else probe.units)
 
 
 def step(key: str, label: str, formula: str, value: Any, *, per: Any = None, **inputs: Any) -> Step:  # per: str | None; Any so **dict[str, Quantity] inputs type-check

@@ -14,6 +14,7 @@ expected. The JSON schema of the field says the same, for editor autocompletion.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Iterator
@@ -213,8 +214,12 @@ def quantity_validator(dimension: str, example: str, *, positive: bool = False,
 
     ``words`` names values a person may write instead of a number ("calendar"); ``ranged``
     lets the field hold a Range (``{low: ..., high: ...}``) instead of a point.
+
+    The example is parsed on the field's first value, not when the model is declared: a
+    scenario sets a few of the ~70 quantity fields, and pint's parser was a third of the
+    cost of importing the models (benchmarks/bench_cli_cold_start.py).
     """
-    expected_dimensionality = parse_quantity(example).dimensionality
+    expected_dimensionality = functools.cache(lambda: parse_quantity(example).dimensionality)
     expected = f"{describe_dimension(dimension)}, e.g. '{example}'"
     if words:
         expected += " or one of: " + ", ".join(sorted(words))
@@ -225,7 +230,7 @@ def quantity_validator(dimension: str, example: str, *, positive: bool = False,
         if words and isinstance(value, str) and value.strip() in words:
             value = words[value.strip()]
         quantity = _parse_any(value, example, expected)
-        if quantity.dimensionality != expected_dimensionality:
+        if quantity.dimensionality != expected_dimensionality():
             kind = "missing_unit" if quantity.dimensionless else "wrong_dimension"
             raise _fail(kind, value, expected)
         _check_bounds(quantity, value, example, positive, maximum)
@@ -400,14 +405,14 @@ PositiveNumber = _number_type("positive", "0.4", minimum=0.0, maximum=None, excl
 
 def CountRate(per: str, example: str) -> FieldRules:  # noqa: N802 - reads as a type
     """The rules of a field of how many things of any counted kind arrive ``per`` day or per request ("5 billion event/day")."""
-    per_dimensionality = ureg.get_dimensionality(per)
+    per_dimensionality = functools.cache(lambda: ureg.get_dimensionality(per))  # on first use, as in Amount
     expected = f"a count of things per {per}, e.g. '{example}'"
 
     def validate(value: Any) -> pint.Quantity | Range:
         if isinstance(value, (dict, Range)):
             return range_of(value, validate, example)
         quantity = _parse_any(value, example, expected)
-        numerator = quantity.dimensionality * per_dimensionality
+        numerator = quantity.dimensionality * per_dimensionality()
         counted = [dim for dim, power in numerator.items() if power == 1 and dim in COUNTED]
         if len(numerator) != 1 or not counted:
             kind = "missing_unit" if quantity.dimensionless else "wrong_dimension"
