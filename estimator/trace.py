@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, cast
 
 import pint
+from pint.facets.plain import PlainUnit
 
 from estimator.units import Q_, format_quantity
 
@@ -86,7 +87,7 @@ def simplest(quantity: pint.Quantity) -> pint.Quantity:
 
 
 @functools.lru_cache(maxsize=1024)
-def _reduction(units: pint.Unit) -> tuple[bool, pint.Unit | None]:
+def _reduction(units: PlainUnit) -> tuple[bool, PlainUnit | None]:
     """What ``simplest`` does to a quantity of ``units``: (dimensionless, the unit to convert to or None).
 
     Both depend on the unit alone, so they are found once per unit, on a probe of magnitude 1:

@@ -8,6 +8,7 @@ checking a file is ``load``'s job.
 from __future__ import annotations
 
 import typing
+from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, PrivateAttr, field_validator, model_validator
@@ -297,11 +298,11 @@ class Scenario(Strict):
             raise ValueError(f"names must be unique; repeated: {', '.join(duplicates)}")
         return items
 
-    def accelerators(self) -> dict[str, Accelerator]:
+    def accelerators(self) -> Mapping[str, Accelerator]:
         """The bundled catalog with this scenario's own entries (and a price book's) on top."""
         return layered(bundled_catalog(), self.catalog).accelerators
 
-    def prices(self) -> dict[str, dict[str, Price]]:
+    def prices(self) -> dict[str, Mapping[str, Price]]:
         """Unit prices by group and key: the bundled ones with this scenario's (and a price book's) on top."""
         return {str(group): entries for group, entries in layered(bundled_catalog(), self.catalog).prices.items()}
 
