@@ -128,8 +128,10 @@ class Entries(Mapping[str, _Model]):
     tests) validates every entry it meets.
 
     >>> entries = Entries({"a": {"price": "1 USD/GB", "source": "s", "as_of": "2026-01-01"}}, Price)
-    >>> list(entries), entries["a"].price
-    (['a'], <Quantity(1.0, 'USD / gigabyte')>)
+    >>> "a" in entries, len(entries._checked)
+    (True, 0)
+    >>> entries["a"].price, len(entries._checked)
+    (<Quantity(1.0, 'USD / gigabyte')>, 1)
     """
 
     def __init__(self, raw: Mapping[str, Any], model: type[_Model]) -> None:
@@ -142,6 +144,9 @@ class Entries(Mapping[str, _Model]):
         if entry is None:
             entry = self._checked[key] = self._model.model_validate(self._raw[key])
         return entry
+
+    def __contains__(self, key: object) -> bool:  # Mapping's own would validate the entry to tell
+        return key in self._raw
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._raw)
