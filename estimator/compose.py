@@ -10,6 +10,7 @@ seconds), then each block adds its Steps. Results are keyed by stable dotted nam
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 from dataclasses import dataclass
 from typing import Any, Iterator
@@ -178,6 +179,21 @@ class NonFiniteResult(ArithmeticError):
     """
 
 
+def _finite(magnitude: Any) -> bool:
+    """Whether a number, or every element of an array, is finite.
+
+    ``math.isfinite`` for a number and the array's own ``all()``: the same answer as
+    ``np.all(np.isfinite(np.asarray(m, dtype=float)))`` without numpy's per-call overhead, which
+    for the ~900 values and inputs of each estimate was ~10 ms of ``envelope estimate``.
+
+    >>> _finite(2.0), _finite(float("inf")), _finite(np.array([1.0, np.nan])), _finite(np.array([1.0, 2.0]))
+    (True, False, False, True)
+    """
+    if isinstance(magnitude, (int, float)):
+        return math.isfinite(magnitude)
+    return bool(np.isfinite(np.asarray(magnitude, dtype=float)).all())
+
+
 def check_finite(steps: dict[str, Step]) -> dict[str, Step]:
     """``steps`` unchanged if every value and input is finite (arrays: every sample); else NonFiniteResult.
 
@@ -190,11 +206,12 @@ def check_finite(steps: dict[str, Step]) -> dict[str, Step]:
     """
     for key, result in steps.items():
         for name, quantity in (("", result.value), *result.inputs.items()):
+            if _finite(quantity.magnitude):
+                continue
             magnitude = np.asarray(quantity.magnitude, dtype=float)
-            if not np.all(np.isfinite(magnitude)):
-                where = f"{key} (input {name})" if name else key
-                raise NonFiniteResult(f"{where} is not finite ({magnitude[~np.isfinite(magnitude)].flat[0]}); "
-                                      "this is a bug in Envelope")
+            where = f"{key} (input {name})" if name else key
+            raise NonFiniteResult(f"{where} is not finite ({magnitude[~np.isfinite(magnitude)].flat[0]}); "
+                                  "this is a bug in Envelope")
     return steps
 
 
