@@ -55,8 +55,13 @@ class Step:
         return pattern.sub(replace, self.formula)
 
 
+# "No unit" as a unit object: pint parses a unit given as text on every call, "" included (its
+# cache keeps only single unit names), and each estimate asked for it ~270 times.
+_NO_UNIT = Q_(1.0, "").units
+
+
 def as_quantity(value: Any) -> pint.Quantity:
-    return value if isinstance(value, pint.Quantity) else Q_(value, "")
+    return value if isinstance(value, pint.Quantity) else Q_(value, _NO_UNIT)
 
 
 def simplest(quantity: pint.Quantity) -> pint.Quantity:
@@ -82,7 +87,7 @@ def simplest(quantity: pint.Quantity) -> pint.Quantity:
     """
     dimensionless, target = _reduction(quantity.units)
     if dimensionless:
-        return quantity.to({}).to("")  # pint's own steps for a dimensionless quantity
+        return quantity.to({}).to(_NO_UNIT)  # pint's own steps for a dimensionless quantity
     return quantity if target is None else cast(pint.Quantity, quantity.to(target))
 
 
