@@ -18,8 +18,10 @@ from typing import Any, Iterator
 import numpy as np
 import pint
 
-from estimator.calc import (availability, embeddings, energy, experiment, feature_store, imbalance, index,
-                            inference, labelling, llm, queueing, serving, storage, sums, traffic, training)
+# The blocks of the optional sections few scenarios have (llm, energy, imbalance) are imported by
+# the function that uses them, when the scenario has the section.
+from estimator.calc import (availability, embeddings, experiment, feature_store, index, inference, labelling,
+                            queueing, serving, storage, sums, traffic, training)
 from estimator.conventions import Periods, normalise_time, periods_of
 from estimator.derived import derived_steps
 from estimator.errors import ScenarioError
@@ -585,6 +587,8 @@ def _imbalance(s: Scenario) -> dict[str, Step]:
     i = s.imbalance
     if i is None:
         return {}
+    from estimator.calc import imbalance
+
     examples = step("imbalance.examples", "Examples in the window", "examples_per_day × window",
                     (i.examples_per_day * i.window).to("example"), examples_per_day=i.examples_per_day, window=i.window)
     return _one(examples) | imbalance.imbalance_steps(positive_rate=i.positive_rate, keep_rate=i.negative_keep_rate,
@@ -625,6 +629,8 @@ def _llm(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[str, St
     m = s.llm
     if m is None:
         return {}
+    from estimator.calc import llm
+
     device = s.accelerators()[m.accelerator]
     target = (m.requests if m.requests is not None
               else m.tokens * Q_(1.0, "request") / m.output_tokens if m.tokens is not None
@@ -712,6 +718,8 @@ def _energy(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[str,
     """kWh per training run and per month of serving from the devices' power; t CO2e given the grid's intensity."""
     if s.energy is None:
         return {}
+    from estimator.calc import energy
+
     devices, pue, intensity = s.accelerators(), s.energy.pue, s.energy.carbon_intensity
     steps: dict[str, Step] = {}
     jobs = [("training", s.training)] if s.training is not None else []
