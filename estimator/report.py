@@ -81,7 +81,7 @@ def strict_json(document: Any) -> str:
     """The one way JSON leaves Envelope: strict (RFC 8259), so a NaN or an infinity is an error.
 
     ``json.dumps`` writes ``NaN`` and ``Infinity`` by default, which no JSON parser reads;
-    estimate.check_finite makes that unreachable, and this refuses it if it ever happens.
+    compose.check_finite makes that unreachable, and this refuses it if it ever happens.
 
     >>> print(strict_json({"value": 1.5}), end="")
     {
