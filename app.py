@@ -14,7 +14,7 @@ from streamlit.delta_generator import DeltaGenerator
 from estimator import report
 from estimator.edits import Edited, apply_edits, price_book_overrides, reworded, section_overrides
 from estimator.errors import EnvelopeError
-from estimator.estimate import Estimate
+from estimator.compose import Estimate
 from estimator.scenario import Scenario
 from ui import cached
 from ui.charts import chart_ui

@@ -33,7 +33,7 @@ def run(quick: bool) -> list[Row]:
         return [not_measured("Diagrams: SVG and PNG render vs `dot`", missing, GOAL)]
     from diagrams_lib.graph import build_graph
     from diagrams_lib.render import render, to_dot
-    from estimator.estimate import estimate
+    from estimator.compose import estimate
     from estimator.scenario import load_scenario
 
     repeats = 2 if quick else 5
@@ -85,7 +85,7 @@ def _cache_hit(path: Path, repeats: int) -> Row:
 
     from diagrams_lib.graph import build_graph
     from diagrams_lib.render import render
-    from estimator.estimate import estimate
+    from estimator.compose import estimate
     from estimator.scenario import load_scenario
     from ui.diagram import graph_json, render_cached
 

@@ -22,7 +22,7 @@ def run(quick: bool) -> list[Row]:
     what = "Plan: video_recommendation, every device × batch × candidate count"
     if importlib.util.find_spec("estimator.plan") is None:
         return [not_measured(what, "estimator.plan", GOAL)]
-    from estimator.estimate import estimate
+    from estimator.compose import estimate
     from estimator.plan import design_space, plan
     from estimator.scenario import load_scenario_text
 

@@ -60,7 +60,7 @@ def _per_item_rows(quick: bool) -> list[Row]:
 def _kind_rows(kind: str, sizes: tuple[int, ...], diagram_sizes: tuple[int, ...], repeats: int) -> list[Row]:
     from diagrams_lib.graph import build_graph
     from diagrams_lib.render import to_dot
-    from estimator.estimate import estimate
+    from estimator.compose import estimate
     from estimator.notes import to_notes
     from estimator.report import to_markdown
     from estimator.scenario import load_scenario_text
@@ -120,7 +120,7 @@ def largest_files(folder: Path, quick: bool) -> dict[str, Path]:
 
 def _archetype_nodes() -> int:
     from diagrams_lib.graph import build_graph
-    from estimator.estimate import estimate
+    from estimator.compose import estimate
     from estimator.scenario import load_scenario_text
 
     scenario = load_scenario_text(scenario_text(1, "components"), "one.yaml")

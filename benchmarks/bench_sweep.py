@@ -24,7 +24,7 @@ def run(quick: bool) -> list[Row]:
         return [not_measured(what, "estimator.uncertainty.sweep", GOAL)]
     import pint
 
-    from estimator.estimate import estimate
+    from estimator.compose import estimate
     from estimator.scenario import load_scenario
     from estimator.uncertainty import sweep, sweepable
 

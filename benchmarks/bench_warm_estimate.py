@@ -12,7 +12,7 @@ from harness import Row, bundled_scenarios, interleaved, median
 
 
 def run(quick: bool) -> list[Row]:
-    from estimator.estimate import estimate
+    from estimator.compose import estimate
     from estimator.scenario import load_scenario
     from estimator.units import Q_
 

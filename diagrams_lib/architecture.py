@@ -22,7 +22,7 @@ from typing import Any
 
 from estimator.display import show
 from estimator.errors import Problem, ScenarioError, did_you_mean
-from estimator.estimate import Estimate
+from estimator.compose import Estimate
 from estimator.scenario import Scenario
 from estimator.scenario.source import safe_load
 from estimator.units import Q_, format_quantity

@@ -13,7 +13,7 @@ import networkx as nx  # type: ignore[import-untyped]
 
 from diagrams_lib.architecture import (annotate, apply_components, archetypes, find_key, humanise, populate,
                                        subtitle)
-from estimator.estimate import Estimate
+from estimator.compose import Estimate
 from estimator.scenario import Scenario
 
 __all__ = ["annotate", "apply_components", "archetypes", "build_graph", "find_key", "humanise", "subtitle"]

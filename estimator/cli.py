@@ -4,9 +4,11 @@ Commands only parse options, call ``estimator`` and print; no arithmetic lives h
 that are the user's to fix print one line per problem to stderr and exit with status 2.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: typer reads every command's annotations on each
+# run, and as strings it compiled and evaluated ~250 of them (3 ms of `envelope estimate`).
+import atexit
 import functools
+import gc
 import json
 import os
 import shutil
@@ -144,7 +146,7 @@ def estimate(
     When inputs are ranges ({low: ..., high: ...}) every result also gets its p5/p50/p95.
     """
     from estimator import report
-    from estimator.estimate import estimate as run_estimate
+    from estimator.compose import estimate as run_estimate
     from estimator.scenario import load_scenario
 
     spread = None
@@ -191,7 +193,7 @@ def validate(files: Annotated[list[Path], typer.Argument(help="Scenario files to
     architecture (without networkx or Graphviz) checks the ids in ``components:``.
     """
     from diagrams_lib.architecture import check_architecture
-    from estimator.estimate import estimate
+    from estimator.compose import estimate
     from estimator.scenario import load_scenario
 
     failed = False
@@ -223,7 +225,7 @@ ForceOption = Annotated[bool, typer.Option("--force", help="Overwrite existing o
 
 def _load_estimate(file: Path, overrides: list[str], catalog: Path | None = None):  # type: ignore[no-untyped-def]
     """The scenario (with the price book at ``catalog``, if any) and its estimate."""
-    from estimator.estimate import estimate as run_estimate
+    from estimator.compose import estimate as run_estimate
     from estimator.scenario import load_scenario
 
     scenario = load_scenario(file, overrides, _book(catalog))
@@ -329,7 +331,7 @@ def sensitivity(file: ScenarioFile, target: TargetOption, set_: SetOption = None
     """Rank the ranged inputs by how far each moves TARGET from its low to its high (a tornado)."""
     from rich import box
 
-    from estimator.estimate import estimate as run_estimate
+    from estimator.compose import estimate as run_estimate
     from estimator.scenario import load_scenario
     from estimator.uncertainty import tornado
     from estimator.views.uncertainty import tornado_chart, tornado_table
@@ -448,7 +450,7 @@ def compare(
     from rich import box
 
     from estimator.compare import compare as run_compare
-    from estimator.estimate import estimate as run_estimate
+    from estimator.compose import estimate as run_estimate
     from estimator.scenario import load_scenario
     from estimator.views.compare import COLUMNS, comparison_json, comparison_markdown, comparison_rows
 
@@ -601,6 +603,7 @@ def main() -> None:
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     _degrade_to_ascii()
     _exit_cleanly_on_signals()
+    previous = _collect_less()
     try:
         app()
     except Exception as error:  # a bug of ours, not the user's input: say so in one line
@@ -609,6 +612,31 @@ def main() -> None:
         sys.stderr.write(f"envelope: internal error ({type(error).__name__}: {error}). This is a bug in "
                          "Envelope, not in your input; ENVELOPE_DEBUG=1 shows the traceback.\n")
         raise SystemExit(1) from None
+    finally:
+        gc.set_threshold(*previous)
+
+
+# Allocations between two young-generation collections (Python's default is 700). A command
+# builds ~60,000 objects that live until it exits (pint's registry, pydantic's validators, the
+# modules): with the default, `envelope estimate` scanned them again in ~15 older-generation
+# collections and a full one, and once more as the interpreter shut down
+# (benchmarks/bench_cli_cold_start.py). Garbage in reference cycles waits for at most this many
+# allocations, a few MB.
+GC_YOUNG_THRESHOLD = 50_000
+
+
+def _collect_less() -> tuple[int, int, int]:
+    """Collect cycles less often while a command runs, and not at all as the process ends.
+
+    Returns the thresholds in force before, which ``main`` puts back when the command is done
+    (``main`` may run inside another process, as in the tests). At exit every object left is
+    frozen (``gc.freeze``) before Python's last collection: the memory goes back to the system
+    with the process either way.
+    """
+    previous = gc.get_threshold()
+    gc.set_threshold(GC_YOUNG_THRESHOLD, previous[1], previous[2])
+    atexit.register(gc.freeze)
+    return previous
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ here, in the scenario's conventions (decimal or binary storage units: ``Conventi
 through ``estimator.units.format_quantity`` (three significant figures and a readable prefix).
 JSON does not come here: it keeps exact magnitudes.
 
->>> from estimator.estimate import Estimate
+>>> from estimator.compose import Estimate
 >>> from estimator.scenario import Conventions
 >>> from estimator.trace import step
 >>> from estimator.units import Q_
@@ -27,7 +27,7 @@ import pint
 from estimator.units import Q_, format_quantity, significant
 
 if TYPE_CHECKING:
-    from estimator.estimate import Estimate
+    from estimator.compose import Estimate
     from estimator.trace import Step
 
 __all__ = ["MINUS", "axis_scale", "number_words", "relative_text", "show", "show_input", "signed", "signed_change"]
@@ -113,7 +113,7 @@ def relative_text(relative: float | None) -> str:
 def signed_change(now: pint.Quantity, before: pint.Quantity, estimate: Estimate, per: str | None = None) -> str | None:
     """``+$8.26 k/month (+20.0 %)``: the change from ``before`` to ``now``; None when nothing changed.
 
-    >>> from estimator.estimate import Estimate
+    >>> from estimator.compose import Estimate
     >>> from estimator.scenario import Conventions
     >>> e = Estimate("x", Conventions(), None, {})
     >>> signed_change(Q_(1200.0, "request/s"), Q_(1000.0, "request/s"), e)

@@ -9,7 +9,7 @@ Results that belong to no step are listed at the end, so nothing estimated is le
 
 from __future__ import annotations
 
-from estimator.estimate import Estimate
+from estimator.compose import Estimate
 from estimator.report import conventions_text, results_table
 from estimator.report import markdown_text as _text
 from estimator.results import FRAMEWORK_STEPS, step_of

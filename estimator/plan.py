@@ -51,7 +51,7 @@ import pint
 from estimator.scenario.catalog import DTYPE_BYTES, Accelerator, Precision
 from estimator.choices import Choice
 from estimator.errors import UsageError, printable
-from estimator.estimate import Estimate, estimate
+from estimator.compose import Estimate, estimate
 from estimator.ranges import Range, highest, iter_ranges
 from estimator.units import Q_, format_quantity
 from estimator.walk import map_values

@@ -15,7 +15,7 @@ import pint
 
 from estimator.display import show, show_input
 from estimator.errors import json_printable, printable
-from estimator.estimate import Estimate
+from estimator.compose import Estimate
 from estimator.results import section_of, section_title
 from estimator.trace import Step
 from estimator.units import format_quantity, in_words, unit_text
@@ -81,7 +81,7 @@ def strict_json(document: Any) -> str:
     """The one way JSON leaves Envelope: strict (RFC 8259), so a NaN or an infinity is an error.
 
     ``json.dumps`` writes ``NaN`` and ``Infinity`` by default, which no JSON parser reads;
-    estimate.check_finite makes that unreachable, and this refuses it if it ever happens.
+    compose.check_finite makes that unreachable, and this refuses it if it ever happens.
 
     >>> print(strict_json({"value": 1.5}), end="")
     {

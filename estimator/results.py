@@ -9,6 +9,7 @@ read it here instead of writing keys again.
 'storage.*.footprint'
 >>> section_title("features"), step_of("experiments.ab_test.days"), step_of("derived.x")
 ('Feature store', '5. Evaluation', None)
+>>> from estimator.results import HEADLINES
 >>> [h.key for h in HEADLINES]
 ['traffic.peak_qps', 'storage.total_footprint', 'features.online.size', 'serving.accelerators', 'cost.monthly_total']
 """
@@ -19,7 +20,7 @@ import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import pint
 
@@ -66,12 +67,10 @@ def _registry() -> dict[str, Any]:
     return data
 
 
+@functools.cache
 def _steps() -> tuple[str, ...]:
+    """Titles of the 7 framework steps, numbered, in order: ``1. Clarify requirements`` ..."""
     return tuple(f"{number}. {title}" for number, title in enumerate(_registry()["steps"], start=1))
-
-
-FRAMEWORK_STEPS: tuple[str, ...] = _steps()
-"""Titles of the 7 framework steps, numbered, in order: ``1. Clarify requirements`` ..."""
 
 
 @functools.cache
@@ -79,15 +78,33 @@ def entries() -> tuple[Entry, ...]:
     """Every entry of the registry, in the file's order."""
     found = []
     for section, spec in _registry()["sections"].items():
-        step = FRAMEWORK_STEPS[spec["step"] - 1] if isinstance(spec["step"], int) else None
+        step = _steps()[spec["step"] - 1] if isinstance(spec["step"], int) else None
         for rest, result in spec["results"].items():
             found.append(Entry(f"{section}.{rest}", section, result["dimension"], step, result.get("headline"),
                                result.get("rise", "neutral")))
     return tuple(found)
 
 
-HEADLINES: tuple[Headline, ...] = tuple(Headline(e.pattern, e.headline, e.rise) for e in entries() if e.headline)
-"""The numbers a reader looks at first, in the registry's order."""
+@functools.cache
+def _headlines() -> tuple[Headline, ...]:
+    """The numbers a reader looks at first, in the registry's order."""
+    return tuple(Headline(e.pattern, e.headline, e.rise) for e in entries() if e.headline)
+
+
+# FRAMEWORK_STEPS and HEADLINES read results.yaml when first used, not when this module is
+# imported: `envelope estimate --format json` needs neither (benchmarks/bench_cli_cold_start.py).
+if TYPE_CHECKING:
+    FRAMEWORK_STEPS: tuple[str, ...]
+    HEADLINES: tuple[Headline, ...]
+_LAZY = {"FRAMEWORK_STEPS": _steps, "HEADLINES": _headlines}
+
+
+def __getattr__(name: str) -> Any:
+    """``FRAMEWORK_STEPS`` and ``HEADLINES``, built on first use (PEP 562)."""
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = globals()[name] = _LAZY[name]()
+    return value
 
 
 @functools.cache
@@ -96,13 +113,13 @@ def cards(archetype: str) -> tuple[Headline, ...]:
 
     >>> [card.label for card in cards("llm")]
     ['Peak QPS', 'Total storage', 'Accelerators', '$ per M tokens', 'Time to first token', 'Monthly cost']
-    >>> cards("search") == HEADLINES and all(entry_of(card.key) for card in cards("llm"))
+    >>> cards("search") == _headlines() and all(entry_of(card.key) for card in cards("llm"))
     True
     """
     listed = _registry().get("cards", {}).get(archetype)
     if listed is None:
-        return HEADLINES
-    headlines = {headline.key: headline for headline in HEADLINES}
+        return _headlines()
+    headlines = {headline.key: headline for headline in _headlines()}
     return tuple(headlines[item] if isinstance(item, str) else Headline(item["key"], item["label"], item["rise"])
                  for item in listed)
 

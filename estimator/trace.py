@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, cast
 
 import pint
+from pint.facets.plain import PlainUnit
 
 from estimator.units import Q_, format_quantity, ureg
 
@@ -74,8 +75,13 @@ def _substitute_run(run: str, names: Mapping[str, Any], value_of: Callable[[str]
     return run
 
 
+# "No unit" as a unit object: pint parses a unit given as text on every call, "" included (its
+# cache keeps only single unit names), and each estimate asked for it ~270 times.
+_NO_UNIT = Q_(1.0, "").units
+
+
 def as_quantity(value: Any) -> pint.Quantity:
-    return value if isinstance(value, pint.Quantity) else Q_(value, "")
+    return value if isinstance(value, pint.Quantity) else Q_(value, _NO_UNIT)
 
 
 def simplest(quantity: pint.Quantity) -> pint.Quantity:

@@ -29,7 +29,7 @@ import numpy as np
 import pint
 
 from estimator.errors import OptionError, ScenarioError, UsageError, did_you_mean
-from estimator.estimate import Estimate, estimate
+from estimator.compose import Estimate, estimate
 from estimator.ranges import Range, iter_ranges, resolve_ranges
 from estimator.units import Q_, parse_quantity, unit_text
 from estimator.walk import iter_values, map_values

@@ -17,7 +17,7 @@ import atheris
 
 with atheris.instrument_imports(include=["estimator", "yaml"]):
     from estimator.errors import ScenarioError
-    from estimator.estimate import estimate
+    from estimator.compose import estimate
     from estimator.scenario import load_scenario_text
 
 

@@ -8,7 +8,7 @@ import pytest
 from conftest import ROOT, SCENARIOS, run_cli
 from streamlit.testing.v1 import AppTest
 
-from estimator.estimate import estimate
+from estimator.compose import estimate
 from estimator.library import bundled_scenarios
 from estimator.display import show
 from estimator.scenario import load_scenario_text
@@ -232,7 +232,7 @@ def test_an_edit_shows_in_the_comparison_and_another_case_study_can_be_compared(
 
 
 def test_a_sweep_follows_its_bounds_and_words_a_bad_bound_like_the_cli():
-    from estimator.estimate import estimate as run
+    from estimator.compose import estimate as run
     from estimator.report import markdown_text
     from estimator.units import Q_, format_quantity
 
@@ -284,7 +284,7 @@ def test_a_large_upload_shows_a_bounded_sidebar_and_draws_one_picture_per_run(mo
 
 def test_the_svg_is_drawn_only_when_asked_for(monkeypatch):
     from diagrams_lib import render as render_module
-    from estimator.estimate import estimate
+    from estimator.compose import estimate
     from ui import diagram
 
     scenario = load_scenario_text((ROOT / "scenarios" / "video_search.yaml").read_bytes(), "x.yaml")

@@ -14,7 +14,7 @@ import pytest
 from conftest import ROOT, run_cli
 from estimator.scenario.catalog import bundled_accelerators, bundled_prices
 from estimator.errors import ScenarioError
-from estimator.estimate import estimate
+from estimator.compose import estimate
 from estimator.report import to_markdown
 from estimator.scenario import load_price_book_text, load_scenario_text
 

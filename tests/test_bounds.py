@@ -89,7 +89,7 @@ def test_every_bomb_is_refused_under_tight_limits(tmp_path):
     result = run_limited(f"""
         import json, pathlib
         from estimator.errors import ScenarioError
-        from estimator.estimate import estimate
+        from estimator.compose import estimate
         from estimator.scenario import load_scenario_text
         folder = pathlib.Path({str(tmp_path)!r})
         out = {{}}

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, SCENARIOS, run_cli
-from estimator.estimate import estimate
+from estimator.compose import estimate
 from estimator.display import show
 from estimator.scenario import load_scenario
 

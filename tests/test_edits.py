@@ -7,7 +7,7 @@ import pytest
 from conftest import SCENARIOS
 
 from estimator.edits import apply_edits, editable_inputs, edited_yaml, section_overrides
-from estimator.estimate import estimate
+from estimator.compose import estimate
 from estimator.ranges import Range
 from estimator.report import to_json
 from estimator.scenario import load_scenario, load_scenario_text
@@ -136,7 +136,7 @@ def test_storage_chart_has_a_bar_per_dataset_and_the_tables_are_readable(path):
 
 
 def test_latency_chart_has_the_stages_in_order_and_the_budget():
-    from estimator.estimate import Estimate
+    from estimator.compose import Estimate
     from estimator.scenario import Conventions
 
     steps = {s.key: s for s in (

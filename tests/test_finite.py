@@ -3,7 +3,7 @@
 The kind of fault: a formula divides by an input that may be zero (or takes the log of one),
 numpy makes NaN with a warning, and the report prints ``nan GPU`` and JSON that no parser reads.
 Each such input is refused when the scenario loads, or has a defined value in its calc
-function; ``estimate.check_finite`` is the one check behind them, and JSON is always strict.
+function; ``compose.check_finite`` is the one check behind them, and JSON is always strict.
 
 tests/cases/ holds the small scenarios Envelope once got wrong (each header says what and why).
 """
@@ -25,7 +25,7 @@ from estimator.calc.availability import nines
 from estimator.calc.embeddings import categorical_steps
 from estimator.cli import app
 from estimator.errors import ScenarioError
-from estimator.estimate import NonFiniteResult, check_finite, estimate
+from estimator.compose import NonFiniteResult, check_finite, estimate
 from estimator.report import strict_json
 from estimator.scenario import load_scenario_text
 from estimator.trace import step

@@ -11,7 +11,7 @@ from conftest import ROOT, SCENARIOS
 from diagrams_lib.graph import archetypes, build_graph
 from estimator.vocabulary import CLUSTERS, COMPONENT_KINDS, FLOW_KINDS
 from estimator.errors import ScenarioError
-from estimator.estimate import estimate
+from estimator.compose import estimate
 from estimator.display import show
 from estimator.scenario import load_scenario, load_scenario_text
 

@@ -95,9 +95,9 @@ PACKAGE_SOURCES = [p for folder in ("estimator", "diagrams_lib", "ui") for p in 
 # module path prefix -> module prefixes it must not import, at module level or inside a function
 # (upward in the layers)
 UPWARD = {
-    "estimator/calc/": ("estimator.scenario", "estimator.estimate", "estimator.report", "estimator.views",
+    "estimator/calc/": ("estimator.scenario", "estimator.compose", "estimator.report", "estimator.views",
                         "estimator.display", "estimator.results", "diagrams_lib"),
-    "estimator/scenario/": ("diagrams_lib", "estimator.estimate", "estimator.report", "estimator.views",
+    "estimator/scenario/": ("diagrams_lib", "estimator.compose", "estimator.report", "estimator.views",
                             "estimator.display", "estimator.notes", "estimator.cli"),
     "estimator/vocabulary.py": ("estimator.", "diagrams_lib"),
     "estimator/display.py": ("estimator.report", "estimator.views", "estimator.notes", "estimator.cli"),

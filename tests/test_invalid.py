@@ -42,7 +42,7 @@ def test_the_app_gets_the_same_one_line_message(path: Path):
     """The app loads uploads with load_scenario_text, estimates and draws the architecture, and shows
     str(error) inline: the CLI's words."""
     from diagrams_lib.architecture import check_architecture
-    from estimator.estimate import estimate
+    from estimator.compose import estimate
     from estimator.scenario import load_scenario_text
 
     with pytest.raises(ScenarioError) as caught:

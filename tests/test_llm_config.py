@@ -9,7 +9,7 @@ import pytest
 
 from conftest import ROOT, run_cli
 from estimator.errors import ScenarioError
-from estimator.estimate import estimate
+from estimator.compose import estimate
 from estimator.scenario.llm_config import fields_from_config
 from estimator.scenario import load_scenario, load_scenario_text
 

@@ -13,7 +13,7 @@ import math
 import pytest
 
 from estimator.errors import ScenarioError
-from estimator.estimate import estimate
+from estimator.compose import estimate
 from estimator.scenario import load_scenario_text
 
 def run(text: str):

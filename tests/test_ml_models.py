@@ -9,7 +9,7 @@ import pytest
 
 from estimator.calc import serving
 from estimator.errors import ScenarioError
-from estimator.estimate import estimate
+from estimator.compose import estimate
 from estimator.report import to_json, to_markdown
 from estimator.scenario import load_scenario_text
 from estimator.units import Q_, parse_quantity

@@ -130,7 +130,7 @@ def test_a_choice_is_checked_like_the_field_and_counts_as_its_first_option():
     with pytest.raises(ScenarioError, match="count"):
         load_scenario_text(small_text().replace("{choose: [100, 40]}",
                                                                             "{choose: [100, -4]}"), "s.yaml")
-    from estimator.estimate import estimate
+    from estimator.compose import estimate
 
     first = estimate(small())
     plain = estimate(load_scenario_text(small_text().replace(
@@ -195,7 +195,7 @@ def test_llm_search_equals_brute_force_and_keeps_its_time_limits():
     assert 0 < meets.sum() < len(meets)  # the limits bite
     result = plan(scenario, axes=axes)
     assert result.best.cost == pytest.approx(min(c for _, c, _, m in reference if m), rel=1e-12)
-    from estimator.estimate import estimate
+    from estimator.compose import estimate
 
     chosen = dict(zip([a.path for a in axes], result.best.choice))
     device = axes[0].options[chosen["llm.device"]]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
-from estimator.estimate import estimate
+from estimator.compose import estimate
 from estimator.library import bundled_scenarios
 from estimator.plan import plan, plan_edits
 from estimator.display import show

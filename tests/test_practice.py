@@ -16,7 +16,7 @@ import pytest
 from conftest import PRACTICE_DB, ROOT, SCENARIOS, run_cli
 
 from estimator.conventions import periods_of
-from estimator.estimate import estimate
+from estimator.compose import estimate
 from estimator.results import FRAMEWORK_STEPS
 from estimator.practice import history
 from estimator.practice.answers import AnswerError, GivenAnswer, parse_answer
@@ -316,7 +316,7 @@ def test_a_database_from_a_newer_envelope_or_not_a_database_is_left_alone(tmp_pa
 KILLED_WRITER = textwrap.dedent("""
     import sys, time
     from pathlib import Path
-    from estimator.estimate import estimate
+    from estimator.compose import estimate
     from estimator.practice import history
     from estimator.practice.answers import GivenAnswer
     from estimator.practice.questions import available_questions

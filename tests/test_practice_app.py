@@ -8,7 +8,7 @@ import pytest
 from conftest import ROOT, SCENARIOS
 from streamlit.testing.v1 import AppTest
 
-from estimator.estimate import estimate
+from estimator.compose import estimate
 from estimator.library import bundled_scenarios
 from estimator.practice.questions import available_questions
 from estimator.display import show

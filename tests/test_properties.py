@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 from conftest import SCENARIOS
 from estimator.scenario.catalog import bundled_accelerators
 from estimator.errors import ScenarioError
-from estimator.estimate import estimate
+from estimator.compose import estimate
 from estimator.scenario import Scenario, load_scenario_text
 
 FAST = settings(max_examples=int(os.environ.get("ENVELOPE_PROPERTY_EXAMPLES", "60")), deadline=None, suppress_health_check=[HealthCheck.too_slow])

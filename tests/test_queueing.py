@@ -11,7 +11,7 @@ import pytest
 from estimator.calc.queueing import (erlang_b, erlang_c, mean_wait, response_quantile, servers_for_quantile,
                                      stable)
 from estimator.errors import ScenarioError
-from estimator.estimate import estimate
+from estimator.compose import estimate
 from estimator.scenario import load_scenario_text
 
 

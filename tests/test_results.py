@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from estimator.estimate import Estimate, estimate
+from estimator.compose import Estimate, estimate
 from estimator.notes import to_notes
 from estimator.results import FRAMEWORK_STEPS, HEADLINES, dimension_matches, entries, matching, step_of
 from estimator.scenario import load_scenario, load_scenario_text

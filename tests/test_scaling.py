@@ -15,7 +15,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from scaling import scenario_text  # noqa: E402 - the benchmarks' generator, shared
 
 from diagrams_lib import architecture  # noqa: E402
-from estimator.estimate import estimate  # noqa: E402
+from estimator.compose import estimate  # noqa: E402
 from estimator.scenario import load_scenario_text  # noqa: E402
 
 

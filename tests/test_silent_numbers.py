@@ -13,7 +13,7 @@ import pytest
 from conftest import SCENARIOS
 
 from estimator.errors import ScenarioError
-from estimator.estimate import estimate
+from estimator.compose import estimate
 from estimator.scenario import load_scenario_text
 
 PHOTOS = """

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli
-from estimator.estimate import estimate
+from estimator.compose import estimate
 from estimator.scenario import load_scenario
 from estimator.starter import ARCHETYPES
 

@@ -27,7 +27,7 @@ from conftest import ROOT, SCENARIOS, run_cli
 from diagrams_lib.graph import build_graph
 from diagrams_lib.labels import label_lines
 from diagrams_lib.text_formats import node_ids, to_d2, to_mermaid
-from estimator.estimate import estimate
+from estimator.compose import estimate
 from estimator.scenario import load_scenario
 
 GOLDEN = ROOT / "tests" / "golden"

@@ -13,7 +13,7 @@ import pytest
 from conftest import ROOT, SCENARIOS, run_cli
 from estimator.compare import compare
 from estimator.errors import ScenarioError, UsageError
-from estimator.estimate import estimate
+from estimator.compose import estimate
 from estimator.ranges import Z90, Range, at_medians, iter_ranges
 from estimator.scenario import load_scenario, load_scenario_text
 from estimator.uncertainty import sample_estimate, sweep, sweep_bounds, sweepable, tornado
@@ -80,7 +80,7 @@ traffic:
 def test_every_input_as_an_array_gives_the_point_values(path):
     """The calc blocks broadcast: each input as an array of 7 equal values gives the point results."""
     point_scenario = at_medians(load_scenario(path))
-    # An A/B test's number of arms is structure (estimate.py takes int() of it), not a guess to sample.
+    # An A/B test's number of arms is structure (compose.py takes int() of it), not a guess to sample.
     inputs = {p for p in sweepable(point_scenario) if not p.endswith(".ab_test.arms")}
 
     def as_array(p, value):

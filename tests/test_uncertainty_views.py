@@ -13,7 +13,7 @@ from conftest import ROOT, SCENARIOS, run_cli
 from estimator.compare import compare
 from estimator.display import axis_scale
 from estimator.errors import EnvelopeError
-from estimator.estimate import estimate
+from estimator.compose import estimate
 from estimator.ranges import Range
 from estimator.scenario import load_scenario, load_scenario_text
 from estimator.uncertainty import sample_estimate, sweep, sweep_bounds, sweepable, tornado

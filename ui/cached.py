@@ -19,7 +19,7 @@ import streamlit as st
 
 from estimator import report, views
 from estimator.edits import Input, editable_inputs, edited_yaml
-from estimator.estimate import Estimate, estimate
+from estimator.compose import Estimate, estimate
 from estimator.library import SCENARIOS_DIR, LibraryEntry, bundled_scenarios
 from estimator.scenario import Scenario, load_scenario_text
 from ui.charts import bar_spec

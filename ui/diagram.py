@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from estimator.estimate import Estimate
+from estimator.compose import Estimate
 from estimator.report import markdown_text
 from estimator.scenario import Scenario
 

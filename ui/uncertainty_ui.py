@@ -14,7 +14,7 @@ import streamlit as st
 
 from estimator.compare import compare
 from estimator.errors import EnvelopeError, OptionError
-from estimator.estimate import estimate
+from estimator.compose import estimate
 from estimator.report import markdown_text
 from estimator.scenario import load_scenario_text
 from estimator.uncertainty import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from estimator.estimate import Estimate
+from estimator.compose import Estimate
 from estimator.scenario import Scenario
 
 

@@ -4,7 +4,7 @@ Both live in ``questions.yaml`` next to this module (data, with its source); thi
 reads them and picks. A question is asked only when the scenario's estimate has its result and
 the result is above 0, so a grade by ratio always means something.
 
->>> from estimator.estimate import estimate
+>>> from estimator.compose import estimate
 >>> from estimator.library import SCENARIOS_DIR
 >>> from estimator.scenario import load_scenario
 >>> result = estimate(load_scenario(SCENARIOS_DIR / "video_recommendation.yaml"))
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from estimator.estimate import Estimate
+from estimator.compose import Estimate
 from estimator.scenario.source import safe_load
 
 __all__ = ["DEFAULT_COUNT", "FrameworkStep", "Question", "available_questions", "framework", "framework_markdown",

@@ -3,7 +3,7 @@
 Nothing here reads a terminal or draws a widget: ``envelope practice`` and the app's Practice
 tab both call these functions and only show what they return.
 
->>> from estimator.estimate import estimate
+>>> from estimator.compose import estimate
 >>> from estimator.library import SCENARIOS_DIR
 >>> from estimator.scenario import load_scenario
 >>> scenario = load_scenario(SCENARIOS_DIR / "video_recommendation.yaml")
@@ -24,7 +24,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Any
 
-from estimator.estimate import Estimate
+from estimator.compose import Estimate
 from estimator.practice.answers import AnswerError, GivenAnswer, parse_answer
 from estimator.practice.grading import GRADES, grade
 from estimator.practice.questions import Question, available_questions

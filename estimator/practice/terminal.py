@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from estimator.errors import printable
-from estimator.estimate import Estimate
+from estimator.compose import Estimate
 from estimator.practice.history import KindSummary
 from estimator.practice.answers import AnswerError, GivenAnswer, parse_answer
 from estimator.practice.questions import Question, framework
@@ -138,7 +138,7 @@ def practice_command(file: Path | None, seed: int | None, answers_file: Path | N
     EnvelopeError
         A scenario or answers file with a problem (the CLI prints it and exits 2).
     """
-    from estimator.estimate import estimate as run_estimate
+    from estimator.compose import estimate as run_estimate
     from estimator.errors import UsageError
     from estimator.library import bundled_scenarios
     from estimator.practice import history

@@ -6,12 +6,14 @@ the bundled files, a user's price book (``--catalog prices.yaml``, or an upload 
 and the scenario's own ``catalog:`` section. All three have the same shape (``Catalog``).
 """
 
-from __future__ import annotations
+# Annotations are objects, not postponed strings: pydantic compiled and evaluated each string
+# annotation when the models were declared (~3 ms of `envelope estimate`'s start-up).
 
 import datetime
+from collections.abc import Iterator, Mapping, Sequence
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, Self, TypeVar
 
 from pydantic import model_validator
 
@@ -19,7 +21,7 @@ from estimator.scenario.fields import Amount, Quantity, Strict
 from estimator.scenario.source import safe_load
 
 __all__ = ["CATALOG_DIR", "DTYPE_BYTES", "DTYPE_COMPUTE", "FLEET_WORDS", "PRICE_GROUPS", "Accelerator", "Catalog",
-           "NumberFormat", "Precision", "Price", "Strict", "bundled_accelerators", "bundled_catalog", "bundled_prices",
+           "Entries", "Layers", "NumberFormat", "Precision", "Price", "Strict", "bundled_accelerators", "bundled_catalog", "bundled_prices",
            "layered"]
 
 CATALOG_DIR = Path(__file__).with_name("catalog")
@@ -89,6 +91,10 @@ PRICE_GROUPS: dict[str, tuple[str, str]] = {
 PriceGroup = Literal["storage", "network", "labelling"]
 
 
+_Model = TypeVar("_Model", bound=Strict)
+_Value = TypeVar("_Value")
+
+
 class Catalog(Strict):
     """Entries of a catalog layer: a scenario's ``catalog:`` section, or a user's price book file.
 
@@ -101,7 +107,7 @@ class Catalog(Strict):
     prices: dict[PriceGroup, dict[str, Price]] = {}
 
     @model_validator(mode="after")
-    def _per_group_unit(self) -> Catalog:
+    def _per_group_unit(self) -> Self:
         from estimator.units import Q_
 
         for group, entries in self.prices.items():
@@ -113,19 +119,94 @@ class Catalog(Strict):
         return self
 
 
-@cache
-def bundled_accelerators() -> dict[str, Accelerator]:
-    """The accelerators shipped with Envelope, by catalog key."""
-    raw = safe_load((CATALOG_DIR / "accelerators.yaml").read_text(encoding="utf-8"))
-    return {key: Accelerator.model_validate(entry) for key, entry in raw.items()}
+class Entries(Mapping[str, _Model]):
+    """A bundled file's entries by catalog key, each validated the first time it is looked up.
+
+    A scenario names one or two of the bundled accelerators and a few prices; validating all of
+    them (a pint parse per quantity) was a third of loading a scenario for ``envelope estimate``
+    (benchmarks/bench_cli_cold_start.py). Every entry still passes the same model before it is
+    used, and whatever iterates the catalog (the planner, ``envelope validate``'s listing, the
+    tests) validates every entry it meets.
+
+    >>> entries = Entries({"a": {"price": "1 USD/GB", "source": "s", "as_of": "2026-01-01"}}, Price)
+    >>> "a" in entries, len(entries._checked)
+    (True, 0)
+    >>> entries["a"].price, len(entries._checked)
+    (<Quantity(1.0, 'USD / gigabyte')>, 1)
+    """
+
+    def __init__(self, raw: Mapping[str, Any], model: type[_Model]) -> None:
+        self._raw = raw
+        self._model = model
+        self._checked: dict[str, _Model] = {}
+
+    def __getitem__(self, key: str) -> _Model:
+        entry = self._checked.get(key)
+        if entry is None:
+            entry = self._checked[key] = self._model.model_validate(self._raw[key])
+        return entry
+
+    def __contains__(self, key: object) -> bool:  # Mapping's own would validate the entry to tell
+        return key in self._raw
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+
+class Layers(Mapping[str, _Value]):
+    """Several layers of entries as one, a later layer's entry replacing an earlier one's.
+
+    Reads as the dict ``{} | first | second ...`` would, keys in the same order, without
+    looking up (and so validating) an entry of a lazy layer until it is asked for.
+
+    >>> merged = Layers([{"a": 1, "b": 2}, {"c": 3, "a": 4}])
+    >>> dict(merged) == {"a": 1, "b": 2} | {"c": 3, "a": 4}, list(merged)
+    (True, ['a', 'b', 'c'])
+    """
+
+    def __init__(self, layers: Sequence[Mapping[str, _Value]]) -> None:
+        self._layers = tuple(layers)
+
+    def __getitem__(self, key: str) -> _Value:
+        for layer in reversed(self._layers):
+            if key in layer:
+                return layer[key]
+        raise KeyError(key)
+
+    def __contains__(self, key: object) -> bool:
+        return any(key in layer for layer in self._layers)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(dict.fromkeys(key for layer in self._layers for key in layer))
+
+    def __len__(self) -> int:
+        return len(dict.fromkeys(key for layer in self._layers for key in layer))
+
+
+def _merged(layers: Sequence[Mapping[str, _Value]]) -> Mapping[str, _Value]:
+    """The layers as one mapping: a plain dict of plain dicts, else a lazy view (``Layers``)."""
+    if any(isinstance(layer, (Entries, Layers)) for layer in layers):
+        return Layers(layers)
+    merged: dict[str, _Value] = {}
+    for layer in layers:
+        merged |= layer
+    return merged
 
 
 @cache
-def bundled_prices() -> dict[str, dict[str, Price]]:
-    """Storage, network and labelling prices: {group: {name: Price}}."""
+def bundled_accelerators() -> Mapping[str, Accelerator]:
+    """The accelerators shipped with Envelope, by catalog key (each validated on first look-up)."""
+    return Entries(safe_load((CATALOG_DIR / "accelerators.yaml").read_text(encoding="utf-8")), Accelerator)
+
+
+@cache
+def bundled_prices() -> dict[str, Mapping[str, Price]]:
+    """Storage, network and labelling prices: {group: {name: Price}} (each validated on first look-up)."""
     raw = safe_load((CATALOG_DIR / "prices.yaml").read_text(encoding="utf-8"))
-    return {group: {name: Price.model_validate(entry) for name, entry in entries.items()}
-            for group, entries in raw.items()}
+    return {group: Entries(entries, Price) for group, entries in raw.items()}
 
 
 def bundled_catalog() -> Catalog:
@@ -136,6 +217,9 @@ def bundled_catalog() -> Catalog:
 def layered(*layers: Catalog) -> Catalog:
     """One catalog from layers, a later layer's entry replacing an earlier one's of the same key.
 
+    Layers of plain dicts (a price book, a scenario's ``catalog:``) merge into plain dicts; with
+    the bundled layer, entries are looked up through the layers when asked for (``Layers``).
+
     >>> book = Catalog(prices={"network": {"egress": {"price": "0.05 USD/GB", "source": "book",
     ...                                                "as_of": "2026-01-01"}}})
     >>> top = Catalog(prices={"network": {"cdn": {"price": "0.02 USD/GB", "source": "quote",
@@ -145,11 +229,9 @@ def layered(*layers: Catalog) -> Catalog:
     (['cdn', 'egress'], 'book')
     >>> "object_store" in merged.prices["storage"], "L4" in merged.accelerators
     (True, True)
+    >>> type(layered(book, top).prices["network"]).__name__
+    'dict'
     """
-    accelerators: dict[str, Accelerator] = {}
-    prices: dict[str, dict[str, Price]] = {}
-    for layer in layers:
-        accelerators |= layer.accelerators
-        for group, entries in layer.prices.items():
-            prices[group] = prices.get(group, {}) | entries
-    return Catalog.model_construct(accelerators=accelerators, prices=prices)
+    groups = dict.fromkeys(group for layer in layers for group in layer.prices)
+    prices = {group: _merged([layer.prices[group] for layer in layers if group in layer.prices]) for group in groups}
+    return Catalog.model_construct(accelerators=_merged([layer.accelerators for layer in layers]), prices=prices)

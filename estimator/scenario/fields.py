@@ -14,9 +14,11 @@ expected. The JSON schema of the field says the same, for editor autocompletion.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Annotated, Any
 
 import annotated_types
@@ -213,8 +215,12 @@ def quantity_validator(dimension: str, example: str, *, positive: bool = False,
 
     ``words`` names values a person may write instead of a number ("calendar"); ``ranged``
     lets the field hold a Range (``{low: ..., high: ...}``) instead of a point.
+
+    The example is parsed on the field's first value, not when the model is declared: a
+    scenario sets a few of the ~70 quantity fields, and pint's parser was a third of the
+    cost of importing the models (benchmarks/bench_cli_cold_start.py).
     """
-    expected_dimensionality = parse_quantity(example).dimensionality
+    expected_dimensionality = functools.cache(lambda: parse_quantity(example).dimensionality)
     expected = f"{describe_dimension(dimension)}, e.g. '{example}'"
     if words:
         expected += " or one of: " + ", ".join(sorted(words))
@@ -225,13 +231,13 @@ def quantity_validator(dimension: str, example: str, *, positive: bool = False,
         if words and isinstance(value, str) and value.strip() in words:
             value = words[value.strip()]
         quantity = _parse_any(value, example, expected)
-        if quantity.dimensionality != expected_dimensionality:
+        if quantity.dimensionality != expected_dimensionality():
             kind = "missing_unit" if quantity.dimensionless else "wrong_dimension"
             raise _fail(kind, value, expected)
         _check_bounds(quantity, value, example, positive, maximum)
         return quantity
 
-    return validate
+    return _known_signature(validate)
 
 
 def _check_bounds(quantity: pint.Quantity, value: Any, example: str, positive: bool,
@@ -301,6 +307,24 @@ def _serialise(quantity: Any, *, tidy: bool = False) -> Any:
         text = repr(float(magnitude))
     unit = unit_text(quantity.units)
     return f"{text} {unit}".strip()
+
+
+# pydantic reads the signature of a field's validator and serialiser each time it builds a
+# field (~380 times for a scenario); inspect.signature returns a function's ``__signature__``
+# when it has one, so each shape is worked out once here.
+def _one_value(value: Any) -> Any:
+    """The shape of every field validator: one value in, the checked value out."""
+    return value
+
+
+_ONE_VALUE = inspect.signature(_one_value)
+vars(_serialise)["__signature__"] = inspect.signature(_serialise)
+
+
+def _known_signature(validate: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``validate`` (one value in) with its signature given, for pydantic to read without inspecting."""
+    vars(validate)["__signature__"] = _ONE_VALUE
+    return validate
 
 
 def quantity_text(quantity: Any) -> Any:
@@ -387,7 +411,7 @@ def _number_type(kind: str, example: str, *, minimum: float, maximum: float | No
 
     schema: dict[str, Any] = {"type": ["number", "string"], "pattern": QUANTITY_PATTERN, "description": expected,
                               "examples": [example]}
-    return Annotated[float, PlainValidator(validate), PlainSerializer(_serialise),
+    return Annotated[float, PlainValidator(_known_signature(validate)), PlainSerializer(_serialise),
                      WithJsonSchema(_with_range_schema(schema))]
 
 
@@ -400,14 +424,14 @@ PositiveNumber = _number_type("positive", "0.4", minimum=0.0, maximum=None, excl
 
 def CountRate(per: str, example: str) -> FieldRules:  # noqa: N802 - reads as a type
     """The rules of a field of how many things of any counted kind arrive ``per`` day or per request ("5 billion event/day")."""
-    per_dimensionality = ureg.get_dimensionality(per)
+    per_dimensionality = functools.cache(lambda: ureg.get_dimensionality(per))  # on first use, as in Amount
     expected = f"a count of things per {per}, e.g. '{example}'"
 
     def validate(value: Any) -> pint.Quantity | Range:
         if isinstance(value, (dict, Range)):
             return range_of(value, validate, example)
         quantity = _parse_any(value, example, expected)
-        numerator = quantity.dimensionality * per_dimensionality
+        numerator = quantity.dimensionality * per_dimensionality()
         counted = [dim for dim, power in numerator.items() if power == 1 and dim in COUNTED]
         if len(numerator) != 1 or not counted:
             kind = "missing_unit" if quantity.dimensionless else "wrong_dimension"
@@ -416,7 +440,7 @@ def CountRate(per: str, example: str) -> FieldRules:  # noqa: N802 - reads as a 
         return quantity
 
     return FieldRules(
-        PlainValidator(validate),
+        PlainValidator(_known_signature(validate)),
         PlainSerializer(_serialise),
         WithJsonSchema(_with_range_schema({"type": "string", "pattern": QUANTITY_PATTERN, "description": expected,
                                            "examples": [example]})),

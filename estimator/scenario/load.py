@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import typing
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -143,7 +144,7 @@ def _check_accelerators(scenario: Scenario, document: YamlDocument) -> None:
         raise ScenarioError(problems)
 
 
-def reference_problems(scenario: Any, accelerators: dict[str, Any]) -> list[dict[str, Any]]:
+def reference_problems(scenario: Any, accelerators: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Names in these sections that must exist elsewhere: (path, what, given, expected)."""
     problems: list[dict[str, Any]] = []
     known = ", ".join(sorted(accelerators))

@@ -6,11 +6,12 @@ availability. All optional, so older files stay valid; unknown keys are errors (
 accelerators) are checked by ``load.reference_problems`` once the whole file is read.
 """
 
-from __future__ import annotations
+# Annotations are objects, not postponed strings: pydantic compiled and evaluated each string
+# annotation when the models were declared (~3 ms of `envelope estimate`'s start-up).
 
 import collections
 import dataclasses
-from typing import Annotated, Any, Literal, cast
+from typing import Annotated, Any, cast, Literal, Self
 
 import numpy as np
 from pydantic import Field, field_validator, model_validator
@@ -116,7 +117,7 @@ class Embeddings(Strict):
     memory_per_device: Annotated[Quantity, Amount("[information]", "80 GB", positive=True)] | None = None
 
     @model_validator(mode="after")
-    def _names(self) -> Embeddings:
+    def _names(self) -> Self:
         if not self.tables and not self.categorical:
             raise ValueError("give at least one of tables or categorical")
         check_unique(self.tables, "table names")
@@ -153,7 +154,7 @@ class Index(Strict):
                        expected="2 or more, e.g. 32 (the level factor 1 + 1/(2(M − 1)) has no value at M = 1)")
 
     @model_validator(mode="after")
-    def _ivf_needs_lists(self) -> Index:
+    def _ivf_needs_lists(self) -> Self:
         if self.type == "pgvector_hnsw" and highest(self.dim) > 2000:
             raise ValueError("pgvector indexes at most 2,000 dimensions with HNSW (vector type); "
                              "use halfvec, or reduce dim")
@@ -206,7 +207,7 @@ class Stage(Strict):
     replicas: Annotated[Quantity, Amount("[accelerator]", "8 GPU", positive=True)] | None = None
 
     @model_validator(mode="after")
-    def _one_model(self) -> Stage:
+    def _one_model(self) -> Self:
         if self.measured_throughput is not None and self.accelerator is None:
             raise ValueError("measured_throughput is a stage's own device's: give its accelerator "
                              "(a stage that names a model takes the model's measured_throughput)")
@@ -247,7 +248,7 @@ class Serving(Strict):
         return float(self.percentile[1:]) / 100
 
     @model_validator(mode="after")
-    def _names(self) -> Serving:
+    def _names(self) -> Self:
         check_unique(self.stages, "stage names")
         return self
 
@@ -278,7 +279,7 @@ class Training(Strict):
     accelerator_hours: Annotated[Quantity, Amount("[accelerator] * [time]", "184320 GPU*hour", positive=True)] | None = None
 
     @model_validator(mode="after")
-    def _measured(self) -> Training:
+    def _measured(self) -> Self:
         if self.measured_throughput is not None and self.accelerator_hours is not None:
             raise ValueError("give measured_throughput or accelerator_hours, not both")
         if self.measured_throughput is not None:
@@ -290,7 +291,7 @@ class Training(Strict):
         return self
 
     @model_validator(mode="after")
-    def _one_method(self) -> Training:
+    def _one_method(self) -> Self:
         by_tokens = self.parameters is not None or self.tokens is not None
         by_examples = any(x is not None for x in (self.examples_per_day, self.window, self.flops_per_example))
         if by_tokens == by_examples:
@@ -376,7 +377,7 @@ class ABTest(Strict):
                        expected=f"{MIN_MDE:g} or more, e.g. 0.01")
 
     @model_validator(mode="after")
-    def _rate(self) -> ABTest:
+    def _rate(self) -> Self:
         if (self.baseline_rate is None) == (self.baseline_mean is None):
             raise ValueError("give baseline_rate (a conversion rate) or baseline_mean with sd (a continuous metric)")
         if (self.baseline_mean is None) != (self.sd is None):
@@ -438,7 +439,7 @@ class Speculative(Strict):
     draft_cost: Fraction = 0.0                # c, one draft step's time over one target step's
 
     @model_validator(mode="after")
-    def _below_one(self) -> Speculative:
+    def _below_one(self) -> Self:
         if highest(self.acceptance_rate) >= 1:
             raise ValueError("acceptance_rate must stay below 1 (every draft token accepted is no longer a draft)")
         return self
@@ -513,7 +514,7 @@ class LLM(Strict):
     model_error: PositiveNumber | None = None
 
     @model_validator(mode="after")
-    def _target(self) -> LLM:
+    def _target(self) -> Self:
         if self.requests is not None and self.tokens is not None:
             raise ValueError("give requests or tokens (output tokens per second), not both; "
                              "with neither, traffic.peak_qps is the target")
@@ -613,7 +614,7 @@ class Labelling(Strict):
     natural: NaturalLabels | None = None
 
     @model_validator(mode="after")
-    def _one_source(self) -> Labelling:
+    def _one_source(self) -> Self:
         if self.items_per_day is not None and self.sampled_fraction is not None:
             raise ValueError("give items_per_day or sampled_fraction, not both")
         if self.items_per_day is None and self.sampled_fraction is None and self.natural is None:
@@ -653,7 +654,7 @@ class Availability(Strict):
     components: Annotated[list[Component], *capped(MAX_COMPONENTS, "components")] = []
 
     @model_validator(mode="after")
-    def _something(self) -> Availability:
+    def _something(self) -> Self:
         if self.target is None and not self.components:
             raise ValueError("give a target (e.g. '99.9 %') or components")
         if self.target is not None and self.components:

@@ -4,7 +4,7 @@ Headline metrics with their change against the file's values, the results table,
 and the data of the charts (monthly cost by component, storage by dataset, latency by stage).
 Everything is a plain dataclass or dict of strings and floats, so it is tested without Streamlit.
 
->>> from estimator.estimate import estimate
+>>> from estimator.compose import estimate
 >>> from estimator.library import SCENARIOS_DIR
 >>> from estimator.scenario import load_scenario
 >>> result = estimate(load_scenario(SCENARIOS_DIR / "video_recommendation.yaml"))
@@ -25,7 +25,7 @@ from typing import Literal
 import pint
 
 from estimator.display import axis_scale, show, show_input, signed_change
-from estimator.estimate import Estimate
+from estimator.compose import Estimate
 from estimator.report import section_key, subject_label, working
 from estimator.results import Rise, cards, section_title
 from estimator.trace import Step

@@ -15,7 +15,7 @@ import numpy as np
 import pint
 
 from estimator.display import axis_scale, number_words
-from estimator.estimate import Estimate
+from estimator.compose import Estimate
 from estimator.ranges import Range
 from estimator.uncertainty import Sweep
 from estimator.units import Q_, format_quantity, unit_text
@@ -110,7 +110,7 @@ def sweep_chart(swept: Sweep, point: Estimate) -> SweepChart:
     """The sweep's points on scaled axes, each with its input and result worded.
 
     >>> from estimator.scenario import load_scenario_text
-    >>> from estimator.estimate import estimate
+    >>> from estimator.compose import estimate
     >>> from estimator.uncertainty import sweep
     >>> s = load_scenario_text("name: t\\ntraffic:\\n  daily_active_users: 100 million user\\n"
     ...                        "  requests_per_user_per_day: 10 request/user/day\\n", "t.yaml")

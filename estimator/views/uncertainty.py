@@ -25,7 +25,7 @@ import numpy as np
 import pint
 
 from estimator.display import axis_scale
-from estimator.estimate import Estimate
+from estimator.compose import Estimate
 from estimator.results import HEADLINES
 from estimator.uncertainty import Spread, TornadoRow
 from estimator.units import Q_, format_quantity
@@ -137,7 +137,7 @@ def tornado_chart(rows: list[TornadoRow], point: Estimate, target: str) -> Torna
     """The tornado of ``target`` as chart rows, biggest swing first, every number worded.
 
     >>> from estimator.scenario import load_scenario_text
-    >>> from estimator.estimate import estimate
+    >>> from estimator.compose import estimate
     >>> from estimator.uncertainty import tornado
     >>> s = load_scenario_text('''
     ... name: t

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from estimator.estimate import estimate
+from estimator.compose import estimate
 from estimator.scenario import load_price_book_text, load_scenario_text
 
 CASES = yaml.safe_load(Path(__file__).with_name("assumptions_published.yaml").read_text(encoding="utf-8"))["cases"]

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from estimator.estimate import estimate
+from estimator.compose import estimate
 from estimator.scenario import load_scenario_text
 
 DATA = yaml.safe_load((Path(__file__).with_name("llm_serving_measured.yaml")).read_text(encoding="utf-8"))

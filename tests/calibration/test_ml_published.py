@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from estimator.estimate import estimate
+from estimator.compose import estimate
 from estimator.scenario import load_scenario_text
 
 
