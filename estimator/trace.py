@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, cast
 
 import pint
-from pint.facets.plain import PlainUnit
 
 from estimator.units import Q_, format_quantity, ureg
 
