@@ -5,7 +5,7 @@ Shared by benchmarks/bench_scaling.py (timings) and tests/test_scaling.py (opera
 
 from __future__ import annotations
 
-__all__ = ["scenario_text"]
+__all__ = ["padded_text", "scenario_text"]
 
 
 def scenario_text(datasets: int) -> str:
@@ -21,3 +21,16 @@ def scenario_text(datasets: int) -> str:
              "replication: 3, compression_ratio: 2}"]
     lines += [f"  - {{<<: *common, name: d{index}}}" for index in range(1, datasets)]
     return "\n".join(lines) + "\n"
+
+
+def padded_text(datasets: int, size: int) -> str:
+    """``scenario_text(datasets)`` followed by comment lines up to ``size`` bytes (UTF-8): the
+    largest accepted upload is mostly text, as the loader's node cap allows about 2,200 datasets.
+
+    >>> text = padded_text(3, 1_000)
+    >>> len(text.encode("utf-8")) <= 1_000, text.count("name: d")
+    (True, 3)
+    """
+    text = scenario_text(datasets)
+    line = "# " + "padding " * 12 + "\n"
+    return text + line * max(0, (size - len(text.encode("utf-8"))) // len(line))
