@@ -33,6 +33,13 @@ def big_text(datasets: int = BIG_DATASETS) -> bytes:
     return text
 
 
+def test_the_worker_modules_examples_hold():
+    import doctest
+
+    # ui/ is not among the doctest paths (its modules draw widgets); this one draws none.
+    assert doctest.testmod(worker) == doctest.TestResults(failed=0, attempted=1)
+
+
 def test_every_bundled_case_study_stays_in_the_script_thread():
     assert max(len(path.read_bytes()) for path in SCENARIOS) < cached.OFF_THREAD_BYTES
 
