@@ -46,7 +46,9 @@ ENTRIES = 256  # scenarios tried while typing: each edit, each trial of an edit,
 # bundled case study is smaller (under 10 KB, tests/test_offload.py), so they keep the quickest path;
 # with merge keys 16 KB is a few hundred datasets, about half a second of work.
 OFF_THREAD_BYTES = 16_000
-WORKERS = 1  # a 2-core server: one core for the worker, one for every session's script thread
+# One worker: the server's own process keeps a core for every session's script thread (the point of
+# the worker); two large files at once queue, each bounded by the loader's caps.
+WORKERS = 1
 
 
 @st.cache_resource(show_spinner=False)

@@ -39,11 +39,11 @@ class Estimated:
 
 
 Load = Callable[[bytes, str, tuple[str, ...]], Scenario]
-Guess = Callable[[bytes, str, tuple[str, ...]], Estimate]
+Estimator = Callable[[bytes, str, tuple[str, ...]], Estimate]
 
 
 def resolved(function: Callable[..., Any], text: bytes, file: str, args: Sequence[Any], load: Load,
-             estimated_by: Guess) -> Any:
+             estimated_by: Estimator) -> Any:
     """``function(*args)`` with each ``Loaded``/``Estimated`` argument replaced by ``load``'s scenario or
     ``estimated_by``'s estimate of ``text`` (named ``file``) with its overrides.
 
