@@ -32,8 +32,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(script: Path, cwd: Path = ROOT) -> Iterator[str]:
-    """``streamlit run script`` until the block ends; yields its URL once it answers.
+def server(script: Path, cwd: Path = ROOT, env: dict[str, str] | None = None) -> Iterator[tuple[subprocess.Popen[str], str]]:
+    """``streamlit run script`` (in ``env``, else this one) until the block ends; yields the process and
+    its URL once it answers.
 
     The server's output goes to a temporary log, quoted in the error when it does not start.
     """
@@ -43,7 +44,7 @@ def serve(script: Path, cwd: Path = ROOT) -> Iterator[str]:
             [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
              "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
              "--server.fileWatcherType", "none"],
-            cwd=cwd, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+            cwd=cwd, stdout=log, stderr=subprocess.STDOUT, env={**(env or os.environ), "PYTHONUNBUFFERED": "1"})
         try:
             url = f"http://127.0.0.1:{port}"
             deadline = time.monotonic() + START_TIMEOUT
@@ -58,7 +59,7 @@ def serve(script: Path, cwd: Path = ROOT) -> Iterator[str]:
                     log.seek(0)
                     raise RuntimeError(f"streamlit did not start ({process.poll()}): {log.read()[-3000:]}")
                 time.sleep(0.3)
-            yield url
+            yield process, url
         finally:
             process.terminate()
             try:
@@ -66,6 +67,13 @@ def serve(script: Path, cwd: Path = ROOT) -> Iterator[str]:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(10)
+
+
+@contextmanager
+def serve(script: Path, cwd: Path = ROOT) -> Iterator[str]:
+    """``streamlit run script`` until the block ends; yields its URL once it answers (see ``server``)."""
+    with server(script, cwd) as (_, url):
+        yield url
 
 
 def launch(playwright, timeout_ms: int = 60_000):  # noqa: ANN001, ANN201 - playwright's own types

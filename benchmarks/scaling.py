@@ -53,14 +53,17 @@ def scenario_text(n: int, kind: str = "datasets") -> str:
     return "\n".join(_HEAD + lines) + "\n"
 
 
-def padded_text(size: int) -> str:
-    """A valid scenario of ``size`` bytes (at most one more line's worth short of it): ten datasets,
-    a long summary and comment lines, the shape of a 1 MB upload that is mostly text.
+def padded_text(size: int, datasets: int = 10) -> str:
+    """A valid scenario of ``size`` bytes (at most one more line's worth short of it): ``datasets``
+    datasets, a long summary and comment lines, the shape of a 1 MB upload that is mostly text.
 
     >>> len(padded_text(100_000).encode()) <= 100_000 < len(padded_text(100_000).encode()) + 200
     True
+    >>> padded_text(100_000, 3).count("name: d")
+    3
     """
-    body = scenario_text(10).replace("name: Scaling\n", "name: Scaling\nsummary: \"" + "long text " * 1_000 + "\"\n")
+    body = scenario_text(datasets).replace("name: Scaling\n",
+                                           "name: Scaling\nsummary: \"" + "long text " * 1_000 + "\"\n")
     comment = "# " + "a comment line of a long upload " * 5 + "\n"
     lines = (size - len(body.encode())) // len(comment.encode())
     return comment * lines + body

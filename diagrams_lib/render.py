@@ -19,14 +19,20 @@ name them after cluster ids), and its SVG links icons by absolute path (we embed
 
 from __future__ import annotations
 
+import atexit
 import base64
+import contextlib
 import functools
 import html
 import importlib
 import os
 import re
+import shutil
+import signal
+import subprocess
 import tempfile
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -107,7 +113,7 @@ def render(
     `dot` gives the Graphviz source (what to diff or hand-edit), not a laid-out graph;
     `mmd` and `d2` give Mermaid and D2 source (no icons: the theme does not apply).
     Raises ValueError for an unknown fmt, theme or direction or a graph that breaks
-    the contract, RuntimeError when Graphviz is not installed.
+    the contract, RuntimeError when Graphviz is not installed or fails (see ``graphviz_output``).
     """
     fmt = _choose("format", fmt, FORMATS)
     if fmt in TEXT_FORMATS:
@@ -176,43 +182,142 @@ def _draw(graph: nx.DiGraph, fmt: str, theme: str, direction: str) -> _Drawing:
     direction = _choose("direction", direction, DIRECTIONS)
     check_graph(graph)
     icons = _theme_icons(theme)
-    with _RENDER_LOCK, tempfile.TemporaryDirectory(prefix="envelope-diagram-") as workdir:
+    with _RENDER_LOCK, _scratch() as workdir:
         # An absolute filename keeps diagrams' output out of the working directory.
-        base = os.path.join(workdir, "diagram")
-        source = _build(graph, icons, direction, fmt, base)
-        output = Path(f"{base}.{fmt}").read_bytes()
+        source = _build(graph, icons, direction, os.path.join(workdir, "diagram"))
+    output = b"" if fmt == "dot" else graphviz_output(source, fmt)  # "dot" is the source itself
     used = {icons[kind] for _, kind in graph.nodes(data="kind")}
     return _Drawing(source, output, used)
 
 
-def _build(graph: nx.DiGraph, icons: dict[str, str], direction: str, fmt: str, base: str) -> str:
-    """Describe the graph to `diagrams`; it renders `base.fmt` when the block exits."""
+def _build(graph: nx.DiGraph, icons: dict[str, str], direction: str, base: str) -> str:
+    """Describe the graph to `diagrams` and return the DOT source it generates.
+
+    `diagrams` would run Graphviz itself when the block exits, through a `subprocess.run` no one
+    else can reach: a server stopping while a script thread waited on it left `dot` running with
+    parent 1. Its render step is replaced by saving the source (which its exit then deletes), and
+    `graphviz_output` runs Graphviz where every way out ends it.
+    """
     import diagrams  # type: ignore[import-untyped]
-    import graphviz  # type: ignore[import-untyped]
 
     graph_attrs = {**_GRAPH_ATTRS, "label": _title_label(graph)}
     try:
         with diagrams.Diagram(
             filename=base,
-            outformat=fmt,
+            outformat="dot",
             direction=direction,
             show=False,  # never open a viewer
             graph_attr=graph_attrs,
             node_attr=_NODE_ATTRS,
             edge_attr=_EDGE_ATTRS,
         ) as diagram:
+            diagram.render = diagram.dot.save  # its __exit__ renders, then removes the saved source
             nodes = _add_nodes(graph, icons)
             _add_edges(graph, nodes)
-            return diagram.dot.source
-    except graphviz.ExecutableNotFound as error:
-        raise RuntimeError(
-            "Graphviz's `dot` program was not found; install Graphviz "
-            "(e.g. `apt-get install graphviz`) to draw diagrams"
-        ) from error
+            return diagram.dot.source  # type: ignore[no-any-return]
     finally:
-        # diagrams skips this reset when Graphviz fails inside __exit__.
+        # diagrams skips this reset when its __exit__ fails.
         diagrams.setdiagram(None)
         diagrams.setcluster(None)
+
+
+# --- running Graphviz: nothing outlives the process ------------------------------------------
+# Every `dot` child and temporary directory alive is listed here. Leaving by an exception (the
+# CLI turns SIGTERM into SystemExit) ends each at once; leaving while another thread still draws
+# (Streamlit's script threads are daemons: on SIGTERM the server returns from its main function
+# and the interpreter exits under them) ends them in an atexit handler, after which none starts.
+
+_LIVE_LOCK = threading.Lock()
+_live_children: set[subprocess.Popen[bytes]] = set()
+_live_dirs: set[str] = set()
+_exiting = False
+NOT_INSTALLED = ("Graphviz's `dot` program was not found; install Graphviz "
+                 "(e.g. `apt-get install graphviz`) to draw diagrams")
+
+
+def _refuse_when_exiting() -> None:
+    if _exiting:
+        raise RuntimeError("the diagram was not drawn: the program is exiting")
+
+
+@contextlib.contextmanager
+def _scratch() -> Iterator[str]:
+    """A temporary directory, removed on leaving the block or at interpreter exit, whichever is first."""
+    with _LIVE_LOCK:
+        _refuse_when_exiting()
+        path = tempfile.mkdtemp(prefix="envelope-diagram-")
+        _live_dirs.add(path)
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+        with _LIVE_LOCK:
+            _live_dirs.discard(path)
+
+
+def graphviz_output(source: str, fmt: str) -> bytes:
+    """Lay out and draw DOT ``source`` with Graphviz's ``dot -Kdot -T<fmt>`` (as `diagrams` runs it).
+
+    The child runs in a process group of its own and is killed (with anything it started) on every
+    way out: an exception here, or the interpreter's exit while this thread waits.
+
+    Parameters
+    ----------
+    source : str
+        A Graphviz graph, as ``to_dot`` gives it.
+    fmt : str
+        A Graphviz output format: png, svg or pdf.
+
+    Returns
+    -------
+    bytes
+        The drawing.
+
+    Raises
+    ------
+    RuntimeError
+        When `dot` is not installed, fails, or the program is exiting.
+    """
+    with _LIVE_LOCK:
+        _refuse_when_exiting()
+        try:
+            child = subprocess.Popen(["dot", "-Kdot", f"-T{fmt}"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, start_new_session=True)
+        except FileNotFoundError as error:
+            raise RuntimeError(NOT_INSTALLED) from error
+        _live_children.add(child)
+    try:
+        output, errors = child.communicate(source.encode("utf-8"))
+    except BaseException:
+        _kill(child)
+        raise
+    finally:
+        with _LIVE_LOCK:
+            _live_children.discard(child)
+    if child.returncode != 0:
+        said = errors.decode("utf-8", errors="replace").strip()[-500:]
+        raise RuntimeError(f"Graphviz's dot failed (exit status {child.returncode}): {said}")
+    return output
+
+
+def _kill(child: subprocess.Popen[bytes]) -> None:
+    """End ``child`` and its process group, and reap it."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(child.pid, signal.SIGKILL)  # its own group (start_new_session): the pid is the group id
+    child.wait()
+
+
+@atexit.register
+def end_leftovers() -> None:
+    """Kill every `dot` still running and remove every temporary directory; none starts afterwards."""
+    global _exiting
+    with _LIVE_LOCK:
+        _exiting = True
+        children, folders = list(_live_children), list(_live_dirs)
+    for child in children:
+        _kill(child)
+    for folder in folders:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _add_nodes(graph: nx.DiGraph, icons: dict[str, str]) -> dict[str, Any]:

@@ -256,6 +256,11 @@ class ScenarioError(EnvelopeError):
         self.problems = problems
         super().__init__(shown_problems(problems))
 
+    def __reduce__(self) -> tuple[type[ScenarioError], tuple[list[Problem]]]:
+        """Rebuilt from its problems when it crosses a process boundary (the app's worker process):
+        the default would call ``ScenarioError(message)`` and lose them."""
+        return (type(self), (self.problems,))
+
 
 class OutputError(EnvelopeError):
     """An output that cannot be written where or how it was asked."""

@@ -83,6 +83,11 @@ def build_registry() -> pint.UnitRegistry:
 
 ureg = build_registry()
 Q_ = ureg.Quantity
+# pint unpickles a quantity into its *application* registry, not the one it was made with. The app
+# estimates large uploads in a worker process and receives the estimate pickled: with pint's
+# default application registry, ``user`` was an undefined unit there (and bytes would be
+# dimensionless). Making this registry the application one gives back the very same quantities.
+pint.set_application_registry(ureg)
 Quantity = pint.Quantity
 
 SCALE_WORDS = ("thousand", "million", "billion", "trillion")

@@ -7,6 +7,8 @@ from typing import Any
 import altair as alt
 import streamlit as st
 
+from estimator import views
+from estimator.compose import Estimate
 from estimator.views.results import BarChart
 
 BAR_COLOUR = "#4C78A8"
@@ -43,6 +45,13 @@ def bar_spec(chart: BarChart) -> dict[str, Any]:
     caches this (ui.cached.bar_specs) rather than the altair object."""
     spec: dict[str, Any] = bar_chart(chart).to_dict()
     return spec
+
+
+def overview_specs(result: Estimate) -> dict[str, dict[str, Any] | None]:
+    """The Overview's charts as vega-lite specifications: cost, storage, latency (None: no such chart)."""
+    charts = {"cost": views.cost_by_component(result), "storage": views.storage_by_dataset(result),
+              "latency": views.latency_by_stage(result)}
+    return {name: bar_spec(chart) if chart is not None else None for name, chart in charts.items()}
 
 
 def chart_ui(spec: dict[str, Any] | None, empty: str) -> None:

@@ -18,7 +18,7 @@ from estimator.results import section_title
 from estimator.scenario import Conventions, Scenario
 from estimator.report import markdown_text
 from estimator.scenario.source import MAX_BYTES
-from ui.cached import library
+from ui.cached import library, start_worker
 from ui.view import scenario_id
 
 THEMES = ("onprem", "aws", "gcp", "azure")
@@ -54,6 +54,7 @@ def source_ui() -> Source | None:
         entry = entries[index]
         st.sidebar.caption(entry.summary)
         return Source(entry.path.read_bytes(), entry.path.name)
+    start_worker()  # a large file is estimated there: started while the file is chosen
     upload = st.sidebar.file_uploader("Scenario file", type=["yaml", "yml"],
                                       help=f"At most {MAX_BYTES:,} bytes; see `envelope schema` for the format.")
     if upload is None:
