@@ -22,7 +22,7 @@ import multiprocessing
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import Any
+from typing import Any, cast
 
 import streamlit as st
 
@@ -42,6 +42,7 @@ __all__ = ["OFF_THREAD_BYTES", "bar_specs", "library", "cards", "diagram_graph",
            "working"]
 
 ENTRIES = 256  # scenarios tried while typing: each edit, each trial of an edit, each case study
+LARGE_ENTRIES = 8  # the same for files of OFF_THREAD_BYTES or more: 8 estimates of 1,000 datasets stay far below 1 GB
 # Files this large or larger are loaded, estimated and turned into rows in the worker process. Every
 # bundled case study is smaller (under 10 KB, tests/test_offload.py), so they keep the quickest path;
 # with merge keys 16 KB is a few hundred datasets, about half a second of work.
@@ -101,10 +102,18 @@ def _computed(function: Callable[..., Any], text: bytes, file: str, *args: Any) 
 
 
 @st.cache_resource(max_entries=ENTRIES, show_spinner="Reading the scenario…")
+def _load_here(text: bytes, file: str, overrides: tuple[str, ...]) -> Scenario:
+    return load_scenario_text(text, file, list(overrides))
+
+
+# A large file's scenario and estimate are tens of megabytes: the server keeps a few, not ENTRIES.
+@st.cache_resource(max_entries=LARGE_ENTRIES, show_spinner="Reading the scenario…")
+def _load_large(text: bytes, file: str, overrides: tuple[str, ...]) -> Scenario:
+    return cast(Scenario, in_worker(worker.loaded, text, file, overrides))
+
+
 def _load(text: bytes, file: str, overrides: tuple[str, ...]) -> Scenario:
-    if _here(text):
-        return load_scenario_text(text, file, list(overrides))
-    return in_worker(worker.loaded, text, file, overrides)
+    return (_load_here if _here(text) else _load_large)(text, file, overrides)
 
 
 def loaded(text: str | bytes, file: str, overrides: Sequence[str] = ()) -> Scenario:
@@ -113,11 +122,18 @@ def loaded(text: str | bytes, file: str, overrides: Sequence[str] = ()) -> Scena
 
 
 @st.cache_resource(max_entries=ENTRIES, show_spinner="Estimating…")
+def _estimated_here(text: bytes, file: str, overrides: tuple[str, ...]) -> Estimate:
+    return estimate(loaded(text, file, overrides))
+
+
+@st.cache_resource(max_entries=LARGE_ENTRIES, show_spinner="Estimating…")
+def _estimated_large(text: bytes, file: str, overrides: tuple[str, ...]) -> Estimate:
+    return cast(Estimate, in_worker(worker.estimated, text, file, overrides))
+
+
 def estimated(text: bytes, file: str, overrides: tuple[str, ...]) -> Estimate:
     """The estimate of the scenario as edited."""
-    if _here(text):
-        return estimate(loaded(text, file, overrides))
-    return in_worker(worker.estimated, text, file, overrides)
+    return (_estimated_here if _here(text) else _estimated_large)(text, file, overrides)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
