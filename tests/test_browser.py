@@ -72,7 +72,7 @@ def test_a_new_visitor_is_sent_the_title_and_cards_before_any_sidebar_widget(ser
     fields in the websocket's messages (they were sent after them)."""
     messages: list[bytes | str] = []
     page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.on("websocket", lambda socket: socket.on("framereceived", messages.append))
+    page.on("websocket", lambda socket: socket.on("framereceived", lambda message: messages.append(message)))
     try:
         page.set_default_timeout(PAGE_TIMEOUT_MS)
         page.goto(server)
