@@ -160,7 +160,8 @@ def main() -> None:
     # A new session opens on the first case study, unedited: its title and cards are sent before any
     # sidebar widget, then the run pauses (see FIRST_PAINT_PAUSE) so that the browser draws them
     # before the rest of the page arrives.
-    head, shown = st.empty(), None
+    head = st.empty()
+    shown: tuple[Source, tuple[str, ...], tuple[str, ...]] | None = None  # what head shows: source, edits, book
     opening = first_source()
     if opening is not None:
         with suppress(EnvelopeError):  # a bundled file that does not load is reported once the sidebar is read
