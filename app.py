@@ -149,9 +149,9 @@ def header_ui(slot: DeltaGenerator, source: Source, overrides: tuple[str, ...], 
 # Seconds a new session's first run waits after sending the cards. A browser opening the page fetches
 # the code of each kind of element (card, text field, chart, table: ~95 files, ~3 MB) when the first
 # one arrives, and shows an update only once all of its elements can be drawn: sent together with
-# the ~70 sidebar fields, the charts and the table, the cards appeared with them, ~1.2 s after the
-# script had sent them. Given this head start they appear ~0.17 s after, and the rest of the page no
-# later than before (benchmarks/bench_browser.py measures both; 0.15 s was too short on a busy machine).
+# the ~70 sidebar fields, the charts and the table, the cards were shown with them, a median 1.36 s
+# after the script had sent them. Given this head start they are shown 0.17 s after, and the rest of
+# the page about as late as before (benchmarks/bench_browser.py; 0.15 s was too short on a busy machine).
 FIRST_PAINT_PAUSE = 0.3
 
 
