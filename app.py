@@ -7,6 +7,8 @@ Widgets only: `*_ui()` functions draw and return plain values; every number come
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import suppress
+import time
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
@@ -20,7 +22,8 @@ from ui import cached
 from ui.charts import chart_ui
 from ui.diagram import diagram_ui, pictures
 from ui.downloads import downloads_ui
-from ui.inputs import Source, assumptions_ui, conventions_ui, diagram_options_ui, price_book_ui, sidebar_names, source_ui
+from ui.inputs import (Source, assumptions_ui, conventions_ui, diagram_options_ui, first_source, price_book_ui,
+                       sidebar_names, source_ui)
 from ui.plan_ui import apply_pending_ui, plan_tab_ui
 from ui.practice_ui import practice_tab_ui
 from ui.results import metrics_ui, stale_ui, table_ui, working_ui
@@ -143,8 +146,28 @@ def header_ui(slot: DeltaGenerator, source: Source, overrides: tuple[str, ...], 
         metrics_ui(cached.cards(source.text, source.file, overrides, book, scenario.archetype))
 
 
+# Seconds a new session's first run waits after sending the cards. A browser opening the page fetches
+# the code of each kind of element (card, text field, chart, table: ~95 files, ~3 MB) when the first
+# one arrives, and shows an update only once all of its elements can be drawn: sent together with
+# the ~70 sidebar fields, the charts and the table, the cards were shown with them, a median 1.36 s
+# after the script had sent them. Given this head start they are shown 0.17 s after, and the rest of
+# the page about as late as before (benchmarks/bench_browser.py; 0.15 s was too short on a busy machine).
+FIRST_PAINT_PAUSE = 0.3
+
+
 def main() -> None:
     st.set_page_config(page_title="Envelope", page_icon="✉️", layout="wide")
+    # A new session opens on the first case study, unedited: its title and cards are sent before any
+    # sidebar widget, then the run pauses (see FIRST_PAINT_PAUSE) so that the browser draws them
+    # before the rest of the page arrives.
+    head = st.empty()
+    shown: tuple[Source, tuple[str, ...], tuple[str, ...]] | None = None  # what head shows: source, edits, book
+    opening = first_source()
+    if opening is not None:
+        with suppress(EnvelopeError):  # a bundled file that does not load is reported once the sidebar is read
+            header_ui(head, opening, (), ())
+            shown = (opening, (), ())
+            time.sleep(FIRST_PAINT_PAUSE)
     source = source_ui()
     if source is None:
         st.title("Envelope")
@@ -158,17 +181,17 @@ def main() -> None:
     except EnvelopeError as error:
         problem_ui(str(error), f"{source.file} cannot be estimated:")
         return
-    # The title and cards come first on the page but depend on the sidebar's ~70 fields. On a first
-    # visit (no edits yet) they are drawn at once with the file's own values, so the first card shows
-    # before the sidebar is built, and again in the same place once the fields are read.
-    head = st.empty()
-    if last_good(source) not in st.session_state:
+    # The cards depend on the sidebar's ~70 fields. On a first visit to a scenario (no edits yet) they
+    # are drawn at once with the file's own values, before the fields, and again once the fields are read.
+    if last_good(source) not in st.session_state and shown != (source, book, book):
         header_ui(head, source, book, book)
+        shown = (source, book, book)
     theme, direction = diagram_options_ui()
     apply_pending_ui()
     scenario, result, overrides = current_ui(source, edits_ui(source, original, book), book)
     view = View(source.file, source.text, overrides, original, scenario, result, baseline, theme, direction)
-    header_ui(head, source, overrides, book)
+    if shown != (source, overrides, book):
+        header_ui(head, source, overrides, book)
     # Only the tab on screen is drawn: switching tabs reruns the script (on_change="rerun"), and a
     # tab's own widgets rerun only that tab (each tab is a fragment).
     for tab, (_, draw) in zip(st.tabs([title for title, _ in TABS], key="tab", on_change="rerun"), TABS,

@@ -66,6 +66,28 @@ def card(page, label: str):  # noqa: ANN001, ANN201
     return page.locator('[data-testid="stMetric"]').filter(has_text=label).locator('[data-testid="stMetricValue"]')
 
 
+def test_a_new_visitor_is_sent_the_title_and_cards_before_any_sidebar_widget(server, browser):
+    """A browser fetches the code of each kind of element as the first one arrives: what is sent first is
+    shown first. The first case study's title and cards precede the sidebar's choice of scenario and its
+    fields in the websocket's messages (they were sent after them)."""
+    messages: list[bytes | str] = []
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.on("websocket", lambda socket: socket.on("framereceived", lambda message: messages.append(message)))
+    try:
+        page.set_default_timeout(PAGE_TIMEOUT_MS)
+        page.goto(server)
+        page.get_by_role("textbox", name="Response size", exact=True).wait_for()
+
+        def first(text: str) -> int:
+            return next(i for i, m in enumerate(messages) if isinstance(m, bytes) and text.encode() in m)
+
+        title = bundled_scenarios()[0].name  # also an option of the sidebar's choice of case study
+        assert first(title) <= first("Monthly cost") < first("Start from") < first("Response size")
+        assert card(page, "Monthly cost").is_visible()
+    finally:
+        page.close()
+
+
 def test_typing_a_value_updates_the_card_the_diagram_and_a_chart(server, browser):
     from playwright.sync_api import expect
 

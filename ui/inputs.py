@@ -14,6 +14,7 @@ from typing import Any
 import streamlit as st
 
 from estimator.edits import MAX_TEXT, Input
+from estimator.library import LibraryEntry
 from estimator.results import section_title
 from estimator.scenario import Conventions, Scenario
 from estimator.report import markdown_text
@@ -42,18 +43,32 @@ class Source:
         return scenario_id(self.file, self.text)
 
 
+ORIGIN_KEY = "source:origin"  # the sidebar's choice between a case study and an upload
+
+
+def case_source(entry: LibraryEntry) -> Source:
+    """A bundled case study as a source."""
+    return Source(entry.path.read_bytes(), entry.path.name)
+
+
+def first_source() -> Source | None:
+    """The scenario a new session opens on (the first case study), known before the sidebar is drawn;
+    None once the session has drawn the sidebar (its widgets then say)."""
+    return None if ORIGIN_KEY in st.session_state else case_source(library()[0])
+
+
 def source_ui() -> Source | None:
     """A bundled case study or an uploaded file; None while an upload is awaited."""
     st.sidebar.header("Scenario")
     origin = st.sidebar.radio("Start from", ("Case study", "Upload a YAML file"), horizontal=True,
-                              label_visibility="collapsed")
+                              label_visibility="collapsed", key=ORIGIN_KEY)
     if origin == "Case study":
         entries = library()
         index = st.sidebar.selectbox("Case study", range(len(entries)), format_func=lambda i: entries[i].name,
                                      help="The bundled scenario library (scenarios/*.yaml).")
         entry = entries[index]
         st.sidebar.caption(entry.summary)
-        return Source(entry.path.read_bytes(), entry.path.name)
+        return case_source(entry)
     start_worker()  # a large file is estimated there: started while the file is chosen
     upload = st.sidebar.file_uploader("Scenario file", type=["yaml", "yml"],
                                       help=f"At most {MAX_BYTES:,} bytes; see `envelope schema` for the format.")
