@@ -32,23 +32,44 @@ def alive(pid: int) -> bool:
     return not (status.exists() and status.read_text().split(") ")[1].startswith("Z"))
 
 
-def test_sigterm_during_graphviz_kills_dot_and_cleans_up(tmp_path):
-    tools, temporary, out = tmp_path / "bin", tmp_path / "tmp", tmp_path / "out"
-    for folder in (tools, temporary, out):
+def stand_in_dot(tmp_path: Path) -> tuple[dict[str, str], Path, Path]:
+    """(environment with the stand-in `dot` first on PATH and a private TMPDIR, its pid file, that TMPDIR)."""
+    tools, temporary = tmp_path / "bin", tmp_path / "tmp"
+    for folder in (tools, temporary):
         folder.mkdir()
     pid_file = tmp_path / "dot.pid"
     (tools / "dot").write_text(SLOW_DOT.format(pid_file=pid_file))
     (tools / "dot").chmod(0o755)
-    env = {**os.environ, "PATH": f"{tools}:{os.environ['PATH']}", "TMPDIR": str(temporary)}
+    return {**os.environ, "PATH": f"{tools}:{os.environ['PATH']}", "TMPDIR": str(temporary)}, pid_file, temporary
+
+
+def started_dot(pid_file: Path, polls: int) -> int:
+    """The stand-in `dot`'s pid once it has started (a poll, not a timed assertion)."""
+    for _ in range(polls):
+        if pid_file.exists() and pid_file.read_text().strip():
+            break
+        time.sleep(0.05)
+    return int(pid_file.read_text())
+
+
+def ended(pid: int) -> bool:
+    """Whether ``pid`` ends within 10 s (the kill is asynchronous to the exit)."""
+    for _ in range(200):
+        if not alive(pid):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_sigterm_during_graphviz_kills_dot_and_cleans_up(tmp_path):
+    env, pid_file, temporary = stand_in_dot(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
     process = subprocess.Popen([sys.executable, "-m", "estimator", "diagram",
                                 str(ROOT / "scenarios" / "video_recommendation.yaml"), "-o", str(out / "d.png")],
                                env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path)
     try:
-        for _ in range(1200):  # until the stand-in dot has started (a poll, not a timed assertion)
-            if pid_file.exists() and pid_file.read_text().strip():
-                break
-            time.sleep(0.05)
-        dot = int(pid_file.read_text())
+        dot = started_dot(pid_file, 1200)
         assert alive(dot)
         process.send_signal(signal.SIGTERM)
         _, stderr = process.communicate(timeout=60)
@@ -57,11 +78,7 @@ def test_sigterm_during_graphviz_kills_dot_and_cleans_up(tmp_path):
             process.kill()
     assert process.returncode == 128 + signal.SIGTERM, stderr
     assert b"Traceback" not in stderr
-    for _ in range(200):
-        if not alive(dot):
-            break
-        time.sleep(0.05)
-    assert not alive(dot)
+    assert ended(dot)
     assert list(temporary.iterdir()) == []
     assert list(out.iterdir()) == []
 
@@ -73,31 +90,17 @@ def test_sigterm_to_the_app_server_while_it_draws_kills_dot_and_cleans_up(tmp_pa
     from browser import launch, server
     from playwright.sync_api import sync_playwright
 
-    tools, temporary = tmp_path / "bin", tmp_path / "tmp"
-    for folder in (tools, temporary):
-        folder.mkdir()
-    pid_file = tmp_path / "dot.pid"
-    (tools / "dot").write_text(SLOW_DOT.format(pid_file=pid_file))
-    (tools / "dot").chmod(0o755)
-    env = {**os.environ, "PATH": f"{tools}:{os.environ['PATH']}", "TMPDIR": str(temporary)}
+    env, pid_file, temporary = stand_in_dot(tmp_path)
     with server(ROOT / "app.py", env=env) as (process, url), sync_playwright() as playwright:
         browser = launch(playwright)
         try:
             page = browser.new_page()
             page.goto(url, wait_until="commit")  # the first run draws the first case study's diagram
-            for _ in range(2400):  # until the stand-in dot has started (a poll, not a timed assertion)
-                if pid_file.exists() and pid_file.read_text().strip():
-                    break
-                time.sleep(0.05)
-            dot = int(pid_file.read_text())
+            dot = started_dot(pid_file, 2400)
             assert alive(dot)
             process.send_signal(signal.SIGTERM)
             process.wait(timeout=60)
         finally:
             browser.close()
-    for _ in range(200):
-        if not alive(dot):
-            break
-        time.sleep(0.05)
-    assert not alive(dot)
+    assert ended(dot)
     assert list(temporary.iterdir()) == []
