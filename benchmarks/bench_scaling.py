@@ -2,7 +2,8 @@
 whole `envelope` processes on the largest file the loader accepts.
 
 Each stage runs on generated scenarios (benchmarks/scaling.py: merge keys make 1,000 datasets a
-30 KB file) of 10, 100 and 1,000 datasets, serving stages, models or added components. The
+30 KB file) of 10, 100 and 1,000 datasets, models or added components, and 10, 100 and 200
+serving stages (their cap: a stage costs twice a dataset, and a real funnel has a handful). The
 figure is the time per item at the larger size against the time per item at the next smaller
 one, measured in the same run: near 1× is linear, 10× would be quadratic.
 
@@ -13,7 +14,8 @@ one, measured in the same run: near 1× is linear, 10× would be quadratic.
 
 Then each command runs as a whole process (``validate``, ``estimate`` as JSON and as a table,
 ``report``, ``diagram``) on the largest accepted file of each kind: every list at its cap
-(estimator/scenario/limits.py), the most components a diagram draws, and a file of
+(estimator/scenario/limits.py), stages and datasets filling the total cap together, the most
+components a diagram draws, and a file of
 source.MAX_BYTES that is mostly long text. A row per command gives the slowest of them against
 the goal of 3 s, with the floor process of bench_cli_cold_start (the libraries and unit
 registry, no Envelope) as the baseline; a refusal with exit status 2 (sampling over its budget,
@@ -30,7 +32,7 @@ from pathlib import Path
 
 from bench_cli_cold_start import FLOOR_CODE
 from harness import Row, median, run_process
-from scaling import KINDS, padded_text, scenario_text
+from scaling import KINDS, mixed_text, padded_text, scenario_text
 
 GOAL = "≤ 2× per item"
 WHOLE_GOAL = "< 3 s"
@@ -54,7 +56,22 @@ def _timed(function, repeats: int) -> float:  # type: ignore[no-untyped-def]
 def _per_item_rows(quick: bool) -> list[Row]:
     repeats = 1 if quick else 3
     sizes, diagram_sizes = (SIZES[:2], DIAGRAM_SIZES[:2]) if quick else (SIZES, DIAGRAM_SIZES)
-    return [row for kind in KINDS for row in _kind_rows(kind, sizes, diagram_sizes, repeats)]
+    return [row for kind in KINDS
+            for row in _kind_rows(kind, _within(sizes, kind), _within(diagram_sizes, kind), repeats)]
+
+
+def _within(sizes: tuple[int, ...], kind: str) -> tuple[int, ...]:
+    """``sizes`` up to the kind's cap, the cap itself last when it cuts them (serving stages: 10, 100, 200)."""
+    cap = caps()[kind]
+    return tuple(n for n in sizes if n < cap) + (min(cap, sizes[-1]),)
+
+
+def caps() -> dict[str, int]:
+    """The most items of each kind a scenario may hold (estimator/scenario/limits.py)."""
+    from estimator.scenario import limits
+
+    return {"datasets": limits.MAX_DATASETS, "stages": limits.MAX_STAGES, "models": limits.MAX_MODELS,
+            "components": limits.MAX_COMPONENTS}
 
 
 def _kind_rows(kind: str, sizes: tuple[int, ...], diagram_sizes: tuple[int, ...], repeats: int) -> list[Row]:
@@ -100,12 +117,12 @@ def _kind_rows(kind: str, sizes: tuple[int, ...], diagram_sizes: tuple[int, ...]
 def largest_files(folder: Path, quick: bool) -> dict[str, Path]:
     """The largest accepted file of each kind, written into ``folder``; by name."""
     from diagrams_lib.render import MAX_COMPONENTS
-    from estimator.scenario import limits
+    from estimator.scenario.limits import MAX_ESTIMATED
     from estimator.scenario.source import MAX_BYTES
 
-    caps = {"datasets": limits.MAX_DATASETS, "stages": limits.MAX_STAGES, "models": limits.MAX_MODELS,
-            "components": limits.MAX_COMPONENTS}
-    texts = {f"{cap:,} {kind}": scenario_text(cap, kind) for kind, cap in caps.items()}
+    texts = {f"{cap:,} {kind}": scenario_text(cap, kind) for kind, cap in caps().items()}
+    stages = caps()["stages"]
+    texts[f"{stages:,} stages + {MAX_ESTIMATED - stages:,} datasets"] = mixed_text(stages, MAX_ESTIMATED - stages)
     texts[f"{MAX_BYTES:,} bytes of text"] = padded_text(MAX_BYTES)
     # The most components a diagram draws: the archetype's own and one per added component.
     texts[f"{MAX_COMPONENTS:,} components drawn"] = scenario_text(MAX_COMPONENTS - _archetype_nodes(), "components")

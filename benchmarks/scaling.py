@@ -9,7 +9,7 @@ device and priced; a component is drawn in a cluster with a flow to the serving 
 
 from __future__ import annotations
 
-__all__ = ["KINDS", "padded_text", "scenario_text"]
+__all__ = ["KINDS", "mixed_text", "padded_text", "scenario_text"]
 
 _HEAD = ["name: Scaling", "traffic:",
          "  daily_active_users: {low: 1 million user, high: 4 million user}",
@@ -67,3 +67,15 @@ def padded_text(size: int, datasets: int = 10) -> str:
     comment = "# " + "a comment line of a long upload " * 5 + "\n"
     lines = (size - len(body.encode())) // len(comment.encode())
     return comment * lines + body
+
+
+def mixed_text(stages: int, datasets: int) -> str:
+    """A valid scenario with ``stages`` serving stages and ``datasets`` datasets: lists that fill the
+    total cap together (estimator/scenario/limits.MAX_ESTIMATED) rather than one list its own.
+
+    >>> text = mixed_text(3, 4)
+    >>> text.count(", name: s"), text.count(", name: d")
+    (2, 3)
+    """
+    data = scenario_text(datasets).split("data:", 1)[1].replace("&common", "&dataset").replace("*common", "*dataset")
+    return scenario_text(stages, "stages") + "data:" + data

@@ -237,5 +237,22 @@ def test_the_benchmark_measures_1000_of_each_kind_within_the_caps():
     sys.path.insert(0, str(ROOT / "benchmarks"))
     import bench_scaling
 
-    assert bench_scaling.SIZES[-1] == 1_000 <= min(limits.MAX_DATASETS, limits.MAX_STAGES, limits.MAX_MODELS,
-                                                   limits.MAX_COMPONENTS)
+    assert bench_scaling.SIZES[-1] == 1_000 <= min(limits.MAX_DATASETS, limits.MAX_MODELS, limits.MAX_COMPONENTS,
+                                                   limits.MAX_ESTIMATED)
+    assert bench_scaling._within(bench_scaling.SIZES, "stages") == (10, 100, limits.MAX_STAGES) == (10, 100, 200)
+    assert bench_scaling._within(bench_scaling.SIZES, "datasets") == (10, 100, 1_000)
+
+
+def test_lists_that_together_pass_the_total_cap_are_one_problem_at_the_longest():
+    from estimator.errors import ScenarioError
+
+    from scaling import mixed_text
+
+    text = mixed_text(200, 801)
+    with pytest.raises(ScenarioError) as raised:
+        load_scenario_text(text, "s.yaml")
+    assert str(raised.value) == (
+        "s.yaml:211:3: data: too many entries in all: given 1,001 entries (801 in data, 200 in serving.stages), "
+        "expected at most 1,000 entries together, in every list the estimate works through (Envelope's cap: "
+        "every command stays quick)")
+    load_scenario_text(text.rsplit("\n  - {<<: *dataset, name: d800}", 1)[0] + "\n", "s.yaml")  # one fewer: accepted

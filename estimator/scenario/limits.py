@@ -19,17 +19,22 @@ from typing import Any
 from pydantic import BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
-__all__ = ["capped", "MAX_COMPONENTS", "MAX_DATASETS", "MAX_DERIVED", "MAX_ENTRIES", "MAX_FLOWS", "MAX_LINES", "MAX_MODELS",
+__all__ = ["capped", "estimated_lists", "MAX_COMPONENTS", "MAX_ESTIMATED", "MAX_DATASETS", "MAX_DERIVED", "MAX_ENTRIES", "MAX_FLOWS", "MAX_LINES", "MAX_MODELS",
            "MAX_STAGES"]
 
 MAX_DATASETS = 1_000     # data: each is stored, priced, summed and drawn
 MAX_MODELS = 1_000       # models: each is sized on its device, priced and drawn
-MAX_STAGES = 1_000       # serving.stages: each is timed, sized under load and priced
+MAX_STAGES = 200         # serving.stages: each is timed, sized under load (Erlang C) and priced, twice the
+                         # cost of a dataset; a real funnel has a handful
 MAX_COMPONENTS = 1_000   # components.add, .remove, .relabel; an availability's components
 MAX_FLOWS = 1_000        # components.add_flows, .remove_flows
 MAX_DERIVED = 200        # derived: each is a parsed, unit-checked expression of up to 500 characters
 MAX_ENTRIES = 1_000      # any other list of named entries (indexes, trainings, feature groups, A/B tests ...)
 MAX_LINES = 100          # lists of text lines: framing metrics, a component's notes
+# Entries that are estimated (every list of entries outside `components` and `catalog`, counted
+# together): each list's own cap bounds one list, this bounds a file that fills several.
+MAX_ESTIMATED = 1_000
+_NOT_ESTIMATED = ("components", "catalog")  # the architecture (drawing is capped apart) and price entries
 
 
 def capped(limit: int, what: str) -> tuple[Any, Any]:
@@ -71,3 +76,50 @@ def capped(limit: int, what: str) -> tuple[Any, Any]:
         return value
 
     return BeforeValidator(check), Field(max_length=limit)
+
+
+def estimated_lists(model: Any, path: tuple[str | int, ...] = ()) -> list[tuple[tuple[str | int, ...], int]]:
+    """(path, length) of every non-empty list of entries the estimate works through, in field order.
+
+    A list of entries is a list of models (datasets, stages, A/B tests ...); lists nested in an
+    entry count too. ``MAX_ESTIMATED`` bounds their sum.
+
+    Parameters
+    ----------
+    model : pydantic.BaseModel
+        A validated scenario (or a section of one).
+    path : tuple
+        Where ``model`` sits in the scenario: the prefix of the paths returned.
+
+    Returns
+    -------
+    list of (tuple, int)
+        Each list's path in the scenario and its number of entries.
+
+    Examples
+    --------
+    >>> from pydantic import BaseModel
+    >>> class Stage(BaseModel):
+    ...     name: str
+    >>> class Serving(BaseModel):
+    ...     stages: list[Stage]
+    >>> class S(BaseModel):
+    ...     serving: Serving
+    ...     components: list[Stage] = []
+    >>> estimated_lists(S(serving=Serving(stages=[Stage(name="a"), Stage(name="b")]), components=[Stage(name="c")]))
+    [(('serving', 'stages'), 2)]
+    """
+    from pydantic import BaseModel
+
+    found: list[tuple[tuple[str | int, ...], int]] = []
+    for name in type(model).model_fields:
+        if not path and name in _NOT_ESTIMATED:
+            continue
+        value = getattr(model, name)
+        if isinstance(value, BaseModel):
+            found += estimated_lists(value, (*path, name))
+        elif isinstance(value, list) and value and all(isinstance(item, BaseModel) for item in value):
+            found.append(((*path, name), len(value)))
+            for index, item in enumerate(value):
+                found += estimated_lists(item, (*path, name, index))
+    return found
