@@ -168,12 +168,16 @@ def sample_estimate(scenario: Any, samples: int = DEFAULT_SAMPLES, seed: int = D
 
     resolve_ranges(scenario, draw)  # the draws only, in the order a single pass takes them
     point = estimate(scenario)
-    chunk = int(np.clip(CHUNK_BYTES // (8 * max(1, len(point.steps))), 1_000, samples))
+    # The first chunk assumes every result varies; once the first pass shows how many do (only
+    # they are arrays), later chunks are sized for those: a file of many results that ranges do not
+    # reach takes two passes, not one per CHUNK_BYTES of results that never vary.
+    chunk = _chunk(len(point.steps), samples)
     draws: dict[str, pint.Quantity] = {}
     matrix = np.empty((0, 0))
     rows: dict[str, int] = {}
     order: list[str] = []
-    for start in range(0, samples, chunk):
+    start = 0
+    while start < samples:
         stop = min(start + chunk, samples)
         part = estimate(resolve_ranges(scenario, lambda path, _r, a=start, b=stop: inputs[path][a:b]))
         if start == 0:
@@ -187,8 +191,18 @@ def sample_estimate(scenario: Any, samples: int = DEFAULT_SAMPLES, seed: int = D
             matrix[index, start:stop] = np.broadcast_to(part[key].magnitude, (stop - start,))
             if start == 0:
                 draws[key] = Q_(matrix[index], part[key].units)
+        start, chunk = stop, _chunk(len(rows), samples)
     draws = {key: draws[key] for key in order}
     return Spread(point, samples, seed, percentiles(draws), draws)
+
+
+def _chunk(arrays: int, samples: int) -> int:
+    """Samples per estimate pass when ``arrays`` results are arrays: ``CHUNK_BYTES`` of them, within [1,000, samples].
+
+    >>> _chunk(120, 10_000), _chunk(8_000, 10_000), _chunk(0, 10_000), _chunk(8_000, 500)
+    (10000, 1048, 10000, 500)
+    """
+    return int(np.clip(CHUNK_BYTES // (8 * max(1, arrays)), min(1_000, samples), samples))
 
 
 def _check_budget(results: int, samples: int, option: str = "samples") -> None:

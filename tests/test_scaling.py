@@ -256,3 +256,22 @@ def test_lists_that_together_pass_the_total_cap_are_one_problem_at_the_longest()
         "expected at most 1,000 entries together, in every list the estimate works through (Envelope's cap: "
         "every command stays quick)")
     load_scenario_text(text.rsplit("\n  - {<<: *dataset, name: d800}", 1)[0] + "\n", "s.yaml")  # one fewer: accepted
+
+
+def test_sampling_many_results_no_range_reaches_takes_two_passes_not_one_per_chunk(monkeypatch):
+    """1,000 training jobs are ~8,000 results and none varies with the ranged users: after the first
+    pass, chunks are sized for the results that vary, so 10,000 samples take the point estimate and
+    two sampled passes (it was ten: one per 64 MiB of results that never vary)."""
+    import estimator.uncertainty as uncertainty
+
+    text = (scenario_text(1).split("data:")[0] + "trainings:\n  - &job {name: t0, parameters: 7 billion parameter, "
+            "tokens: 2 trillion token, accelerator: A100-80GB, precision: bf16, accelerator_hours: 184320 GPU*hour}\n"
+            + "".join(f"  - {{<<: *job, name: t{n}}}\n" for n in range(1, 1_000)))
+    scenario = load_scenario_text(text, "t.yaml")
+    passes = []
+    real = uncertainty.estimate
+    monkeypatch.setattr(uncertainty, "estimate", lambda s: passes.append(1) or real(s))
+    spread = uncertainty.sample_estimate(scenario, 10_000)
+    assert len(passes) == 3
+    assert len(spread.point.steps) > 8_000
+    assert spread.draws["traffic.peak_qps"].magnitude.shape == (10_000,)
