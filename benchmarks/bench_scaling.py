@@ -117,12 +117,13 @@ def _kind_rows(kind: str, sizes: tuple[int, ...], diagram_sizes: tuple[int, ...]
 def largest_files(folder: Path, quick: bool) -> dict[str, Path]:
     """The largest accepted file of each kind, written into ``folder``; by name."""
     from diagrams_lib.render import MAX_COMPONENTS
-    from estimator.scenario.limits import MAX_ESTIMATED
+    from estimator.scenario.limits import MAX_ESTIMATED, weight
     from estimator.scenario.source import MAX_BYTES
 
     texts = {f"{cap:,} {kind}": scenario_text(cap, kind) for kind, cap in caps().items()}
     stages = caps()["stages"]
-    texts[f"{stages:,} stages + {MAX_ESTIMATED - stages:,} datasets"] = mixed_text(stages, MAX_ESTIMATED - stages)
+    datasets = MAX_ESTIMATED - stages * weight(("serving", "stages"))
+    texts[f"{stages:,} stages + {datasets:,} datasets"] = mixed_text(stages, datasets)
     texts[f"{MAX_BYTES:,} bytes of text"] = padded_text(MAX_BYTES)
     # The most components a diagram draws: the archetype's own and one per added component.
     texts[f"{MAX_COMPONENTS:,} components drawn"] = scenario_text(MAX_COMPONENTS - _archetype_nodes(), "components")

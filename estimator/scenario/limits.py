@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
-__all__ = ["capped", "estimated_lists", "MAX_COMPONENTS", "MAX_ESTIMATED", "MAX_DATASETS", "MAX_DERIVED", "MAX_ENTRIES", "MAX_FLOWS", "MAX_LINES", "MAX_MODELS",
+__all__ = ["capped", "estimated_lists", "weight", "MAX_COMPONENTS", "MAX_ESTIMATED", "WEIGHTS", "MAX_DATASETS", "MAX_DERIVED", "MAX_ENTRIES", "MAX_FLOWS", "MAX_LINES", "MAX_MODELS",
            "MAX_STAGES"]
 
 MAX_DATASETS = 1_000     # data: each is stored, priced, summed and drawn
@@ -34,6 +34,9 @@ MAX_LINES = 100          # lists of text lines: framing metrics, a component's n
 # Entries that are estimated (every list of entries outside `components` and `catalog`, counted
 # together): each list's own cap bounds one list, this bounds a file that fills several.
 MAX_ESTIMATED = 1_000
+# An entry's share of that total: a serving stage (sized under load with Erlang C, on every sample)
+# costs about three datasets' time (benchmarks/bench_scaling.py); every other entry counts 1.
+WEIGHTS = {"stages": 3}
 _NOT_ESTIMATED = ("components", "catalog")  # the architecture (drawing is capped apart) and price entries
 
 
@@ -123,3 +126,12 @@ def estimated_lists(model: Any, path: tuple[str | int, ...] = ()) -> list[tuple[
             for index, item in enumerate(value):
                 found += estimated_lists(item, (*path, name, index))
     return found
+
+
+def weight(path: tuple[str | int, ...]) -> int:
+    """What one entry of the list at ``path`` counts toward ``MAX_ESTIMATED``.
+
+    >>> weight(("serving", "stages")), weight(("data",))
+    (3, 1)
+    """
+    return WEIGHTS.get(str(path[-1]), 1)

@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from estimator.errors import Problem, ScenarioError, did_you_mean
-from estimator.scenario.limits import MAX_ESTIMATED, estimated_lists
+from estimator.scenario.limits import MAX_ESTIMATED, estimated_lists, weight
 from estimator.scenario.llm_config import fill_llm_from_config
 from estimator.scenario.catalog import Catalog, layered
 from estimator.scenario.models import Scenario
@@ -126,16 +126,21 @@ def apply_overrides(data: dict[str, Any], overrides: typing.Sequence[str], file:
 def _check_estimated_entries(scenario: Scenario, document: YamlDocument) -> None:
     """Refuse a file whose lists of entries together exceed ``limits.MAX_ESTIMATED``, at its longest list."""
     lists = estimated_lists(scenario)
-    total = sum(length for _, length in lists)
+    total = sum(length * weight(path) for path, length in lists)
     if total <= MAX_ESTIMATED:
         return
-    longest = max(lists, key=lambda item: item[1])[0]
-    named = ", ".join(f"{length:,} in {'.'.join(str(part) for part in path)}" for path, length in lists[:5])
+    longest = max(lists, key=lambda item: item[1] * weight(item[0]))[0]
+
+    def named(path: tuple[str | int, ...], length: int) -> str:
+        counting = f" counting {weight(path)} each" if weight(path) != 1 else ""
+        return f"{length:,} in {'.'.join(str(part) for part in path)}{counting}"
+
+    shown = ", ".join(named(path, length) for path, length in lists[:5])
     more = f" and {len(lists) - 5:,} more lists" if len(lists) > 5 else ""
-    raise ScenarioError([document.problem(longest, "too many entries in all", given=f"{total:,} entries ({named}{more})",
-                                          expected=f"at most {MAX_ESTIMATED:,} entries together, in every list "
-                                                   "the estimate works through (Envelope's cap: every command "
-                                                   "stays quick)")])
+    raise ScenarioError([document.problem(longest, "too many entries in all", given=f"{total:,} ({shown}{more})",
+                                          expected=f"at most {MAX_ESTIMATED:,} together, in every list the "
+                                                   "estimate works through (Envelope's cap: every command stays "
+                                                   "quick)")])
 
 
 def _check_accelerators(scenario: Scenario, document: YamlDocument) -> None:
