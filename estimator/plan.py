@@ -41,6 +41,7 @@ One stage on a T4 (fp16), searched over the T4 and L4 (6 devices × 5 batch size
 
 from __future__ import annotations
 
+import math
 import itertools
 from dataclasses import dataclass, field
 from typing import Any, Sequence
@@ -175,7 +176,18 @@ def design_space(scenario: Any, accelerators: Sequence[str] | None = None) -> tu
 
 
 def _size(axes: Sequence[Axis]) -> int:
-    return int(np.prod([len(a.options) for a in axes], dtype=float))
+    """Configurations in the space: the product of the axes' option counts, exact (a Python int:
+    200 device axes of 3 options each overflow a float)."""
+    return math.prod(len(a.options) for a in axes)
+
+
+def _count_text(size: int) -> str:
+    """A configuration count for a message: in full up to 10^15, else as a power of ten.
+
+    >>> _count_text(10_368), _count_text(3**200)
+    ('10,368', 'about 10^95')
+    """
+    return f"{size:,}" if size < 10**15 else f"about 10^{len(str(size)) - 1}"
 
 
 # ------------------------------------------------------------------------------ evaluation
@@ -289,8 +301,9 @@ def plan(scenario: Any, accelerators: Sequence[str] | None = None, axes: Sequenc
     axes = tuple(axes) if axes is not None else design_space(scenario, accelerators)
     size = _size(axes)
     if size > MAX_CONFIGURATIONS:
-        raise UsageError(f"plan: {size:,} configurations, more than {MAX_CONFIGURATIONS:,}; narrow the space "
-                         "with --accelerator or fewer {choose: [...]} options")
+        raise UsageError(f"plan: {_count_text(size)} configurations over {len(axes):,} axes, more than "
+                         f"{MAX_CONFIGURATIONS:,}; narrow the space with --accelerator or fewer {{choose: [...]}} "
+                         "options, or plan a scenario with fewer models and serving stages")
     shape = [len(a.options) for a in axes]
     choice = np.stack(np.unravel_index(np.arange(size), shape), axis=1) if axes else np.zeros((1, 0), dtype=int)
     cost, latency, meets = np.empty(len(choice)), np.empty(len(choice)), np.empty(len(choice), dtype=bool)

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from conftest import run_cli
+from estimator.errors import UsageError
 from estimator.plan import Axis, brute_force, design_space, evaluate, plan, plan_json
 from estimator.scenario import load_scenario, load_scenario_text
 
@@ -219,3 +220,17 @@ serving:
     result = plan(scenario, ["T4", "L4"])
     assert [a.path for a in result.axes] == ["serving.stages.score.device"] and result.searched == 6
     assert result.describe(result.best) == {"serving.stages.score.device": "L4 fp8"}
+
+
+def test_a_space_too_large_for_a_float_is_refused_with_its_size_not_an_internal_error():
+    # 300 models each with a device axis: the product of their option counts overflows a float.
+    models = "".join(f"  - {{<<: *m, name: m{n}}}\n" for n in range(1, 300))
+    text = ("name: Many models\ntraffic:\n  daily_active_users: 100 million user\n"
+            "  requests_per_user_per_day: 10 request/user/day\nmodels:\n"
+            "  - &m {name: m0, flops_per_inference: 10 MFLOP/inference, inferences_per_request: 1 inference/request, "
+            "accelerator: T4, precision: fp16}\n" + models)
+    scenario = load_scenario_text(text, "m.yaml")
+    with pytest.raises(UsageError) as raised:
+        plan(scenario)
+    message = str(raised.value)
+    assert message.startswith("plan: about 10^") and " configurations over 300 axes, more than 1,000,000; " in message
