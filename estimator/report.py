@@ -249,15 +249,18 @@ def intervals_table(estimate: Estimate, spread: Spread) -> Any:
 
 
 def terminal_text(text: str) -> str:
-    """Text from a file as a rich cell shows it literally: control and bidi characters escaped, and
-    rich's own markup (``[bold]``, ``[link=...]``) escaped.
+    """Text from a file as a rich cell shows it literally: control and bidi characters escaped (a
+    newline too: a name's line break would forge a row), and rich's own markup (``[bold]``,
+    ``[link=...]``) escaped.
 
     >>> terminal_text("[link=http://x]\\x1b[2Jhi")
     '\\\\[link=http://x]\\\\x1b[2Jhi'
+    >>> terminal_text("line1\\nok: forged")
+    'line1\\\\nok: forged'
     """
     from rich.markup import escape
 
-    return "\n".join(escape(printable(line)) for line in text.split("\n"))  # a cell's own line breaks stay
+    return escape(printable(text))
 
 
 def subject_label(result: Step) -> str:

@@ -83,3 +83,13 @@ def test_lookalike_letters_are_named_where_a_key_or_unit_is_not_found(tmp_path):
         f"{path}:3:3: traffic.daily_\u0430ctive_users: unknown key; did you mean 'daily_active_users'?; "
         "'\u0430' is U+0430 CYRILLIC SMALL LETTER A, not 'a'\n")
     assert lookalikes("plain ascii") is None
+
+
+def test_a_newline_in_a_name_cannot_forge_a_table_line(tmp_path):
+    path = tmp_path / "nl.yaml"
+    path.write_text('name: "line1\\nok: forged"\ntraffic: {daily_active_users: 1 million user, '
+                    'requests_per_user_per_day: 1 request/user/day}\n', encoding="utf-8")
+    result = invoke("estimate", path, "-f", "table")
+    assert result.exit_code == 0, result.output
+    assert "line1\\nok: forged" in result.output
+    assert not any(line.strip().startswith("ok: forged") for line in result.output.splitlines())
