@@ -158,6 +158,10 @@ def estimate(
                                  DEFAULT_SEED if seed is None else seed)
         result = spread.point
     else:
+        if seed is not None:  # checked even when nothing is sampled: a wrong option is never silently ignored
+            from estimator.uncertainty import check_seed
+
+            check_seed(seed)
         result = run_estimate(scenario)
     if format is Format.json:
         sys.stdout.write(report.to_json(result, spread))

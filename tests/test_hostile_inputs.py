@@ -81,8 +81,9 @@ def run(*args: str | bytes, env: dict[str, str] | None = None) -> subprocess.Com
     return subprocess.run([*ENVELOPE, *args], capture_output=True, cwd=ROOT, timeout=120, env=env or ENVIRONMENT)
 
 
-def test_a_negative_seed_is_refused():
-    result = invoke("estimate", ROOT / "scenarios" / "ad_click_prediction.yaml", "--seed", "-1", "--samples", "10")
+@pytest.mark.parametrize("samples", [("--samples", "10"), ("--samples", "0")])  # refused even when nothing is sampled
+def test_a_negative_seed_is_refused(samples):
+    result = invoke("estimate", ROOT / "scenarios" / "ad_click_prediction.yaml", "--seed", "-1", *samples)
     assert result.exit_code == 2
     assert result.output == "--seed: given -1, expected a whole number from 0 to 18,446,744,073,709,551,615\n"
 
