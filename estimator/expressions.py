@@ -118,7 +118,7 @@ def evaluate(expr: str, values: Mapping[str, pint.Quantity]) -> pint.Quantity:
             text = text[:start] + placeholder + text[end:]
     try:
         with np.errstate(all="ignore"):  # a division by zero in sampled arrays is refused below, located
-            result = bounded_parse(text, **placeholders)
+            result = bounded_parse(text, len(text) - len(expr), **placeholders)
             result = drop_scale_words(result) if isinstance(result, pint.Quantity) else Q_(float(result), "")
     except CostlyExpression as error:
         raise ExpressionProblem(_costly(error)) from None

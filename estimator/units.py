@@ -147,7 +147,7 @@ class CostlyExpression(ValueError):
     """Text refused before evaluation: too long, not one line, or arithmetic that could explode."""
 
 
-def bounded_parse(text: str, **values: Any) -> Any:
+def bounded_parse(text: str, /, extra_length: int = 0, **values: Any) -> Any:
     """``ureg.parse_expression(text, **values)`` with its cost bounded before evaluation.
 
     pint's own preprocessing (``^``, ``squared``, ``×`` ...) runs first so the check sees the
@@ -165,7 +165,7 @@ def bounded_parse(text: str, **values: Any) -> Any:
     ...
     OverflowError: (34, 'Numerical result out of range')
     """
-    tokens, text = bounded_tokens(text)
+    tokens, text = bounded_tokens(text, extra_length)
     check_unit_names(token.string for token in tokens if token.type == tokenize.NAME and token.string not in values)
     for token in reversed(tokens):
         if token.type == tokenize.NUMBER:
@@ -174,15 +174,20 @@ def bounded_parse(text: str, **values: Any) -> Any:
     return ureg.parse_expression(text, **values)
 
 
-def check_length(text: str) -> None:
-    """Refuse text longer than any real quantity or expression (``CostlyExpression``)."""
-    if len(text) > MAX_EXPRESSION_LENGTH:
+def check_length(text: str, extra_length: int = 0) -> None:
+    """Refuse text longer than any real quantity or expression (``CostlyExpression``).
+
+    ``extra_length`` is what a caller's own rewriting added (longer placeholders for names): the
+    bound, and the message, stay those of the text as written.
+    """
+    if len(text) - extra_length > MAX_EXPRESSION_LENGTH:
         raise CostlyExpression(f"longer than {MAX_EXPRESSION_LENGTH} characters")
 
 
-def bounded_tokens(text: str) -> tuple[list[tokenize.TokenInfo], str]:
-    """The tokens of ``text`` after pint's preprocessing, and that text; refuse costly text."""
-    check_length(text)
+def bounded_tokens(text: str, extra_length: int = 0) -> tuple[list[tokenize.TokenInfo], str]:
+    """The tokens of ``text`` after pint's preprocessing, and that text; refuse costly text
+    (``extra_length``: see ``check_length``)."""
+    check_length(text, extra_length)
     if "\n" in text or "\r" in text:
         raise CostlyExpression("spans several lines")
     on_number = _SUPERSCRIPT_ON_NUMBER.search(text)

@@ -10,6 +10,8 @@ what an explosion costs.
 
 from __future__ import annotations
 
+import pytest
+
 import json
 import subprocess
 import sys
@@ -145,3 +147,17 @@ def test_samples_are_capped_with_a_clear_message():
         result = run_cli("estimate", scenario, "--samples", given)
         assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
         assert "--samples" in result.stderr
+
+
+def test_an_expression_is_bounded_by_its_length_as_written_not_after_names_are_replaced():
+    from estimator.expressions import ExpressionProblem, evaluate
+    from estimator.units import MAX_EXPRESSION_LENGTH, Q_
+
+    values = {"derived.a": Q_(2.0, "request/s")}
+    written = " + ".join(["derived.a"] * 40)  # 480 characters; each name becomes a longer placeholder inside
+    assert len(written) <= MAX_EXPRESSION_LENGTH
+    assert evaluate(written, values).to("request/s").magnitude == 80.0
+    longer = written + " + derived.a + derived.a"
+    with pytest.raises(ExpressionProblem) as raised:
+        evaluate(longer, values)
+    assert "longer than 500 characters" in str(raised.value)
