@@ -154,7 +154,10 @@ def write_output(path: Path, data: bytes, *, force: bool) -> None:
     path = Path(path)
     check_writable(path, force=force)
     try:
-        descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        # The temporary name adds ~14 characters: a name near the file system's limit (255 bytes)
+        # that is itself writable keeps only a short prefix in it.
+        prefix = f".{path.name}." if len(os.fsencode(path.name)) <= 200 else ".envelope-output."
+        descriptor, temporary = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=path.parent)
     except OSError as error:
         raise OutputError(f"{_name(path)}: cannot write: {error.strerror}") from None
     try:

@@ -95,3 +95,16 @@ def test_an_output_name_with_a_newline_is_shown_escaped(tmp_path):
     result = invoke("new", "x", "-o", tmp_path / "a\nb.yaml")
     assert result.exit_code == 0
     assert result.output == f"wrote {tmp_path}/a\\nb.yaml\n"
+
+
+def test_a_name_near_the_file_system_limit_is_written(tmp_path):
+    target = tmp_path / ("d" * 251 + ".svg")  # 255 bytes: the longest name ext4 takes
+    write_output(target, b"<svg/>", force=False)
+    assert target.read_bytes() == b"<svg/>"
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]  # no temporary file left
+
+
+def test_a_name_over_the_file_system_limit_is_a_clear_error(tmp_path):
+    with pytest.raises(OutputError) as raised:
+        write_output(tmp_path / ("d" * 256), b"x", force=False)
+    assert str(raised.value).endswith(": cannot write: File name too long")
