@@ -554,8 +554,8 @@ def too_large(graph: nx.DiGraph) -> str | None:
     """Why ``graph`` is too large to draw, or None (see ``MAX_COMPONENTS``)."""
     if graph.number_of_nodes() <= MAX_COMPONENTS:
         return None
-    return (f"the architecture has {graph.number_of_nodes():,} components (one per dataset and model, plus the "
-            f"archetype's own); a diagram draws at most {MAX_COMPONENTS:,}, beyond which it is neither legible "
+    return (f"the architecture has {graph.number_of_nodes():,} components (the archetype's own, one per dataset "
+            f"and model, and those the scenario adds); a diagram draws at most {MAX_COMPONENTS:,}, beyond which it is neither legible "
             "nor quick to lay out; the estimate covers every one")
 
 

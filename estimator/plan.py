@@ -57,7 +57,7 @@ from estimator.ranges import Range, highest, iter_ranges
 from estimator.units import Q_, format_quantity
 from estimator.walk import map_values
 
-__all__ = ["BATCH_SIZES", "LLM_BATCH_SIZES", "TENSOR_PARALLEL", "CHUNK", "MAX_CONFIGURATIONS", "Axis", "Plan", "Candidate", "design_space",
+__all__ = ["searched_text", "BATCH_SIZES", "LLM_BATCH_SIZES", "TENSOR_PARALLEL", "CHUNK", "MAX_CONFIGURATIONS", "Axis", "Plan", "Candidate", "design_space",
            "evaluate", "plan", "plan_json", "plan_csv", "plan_tables", "plan_edits", "chart_points", "frontier_rows",
            "brute_force"]
 
@@ -416,6 +416,11 @@ def plan_csv(result: Plan) -> str:
     return buffer.getvalue()
 
 
+def searched_text(result: Plan) -> str:
+    """How many configurations the search tried, in words: ``1 configuration searched``, ``10,368 configurations searched``."""
+    return f"{result.searched:,} configuration{'' if result.searched == 1 else 's'} searched"
+
+
 def plan_tables(result: Plan, changes: int = 10) -> list[Any]:
     """Rich renderables for the terminal: the verdict, the frontier, the cheapest single changes."""
     from rich.table import Table
@@ -424,9 +429,10 @@ def plan_tables(result: Plan, changes: int = 10) -> list[Any]:
     out: list[Any] = []
     what = "latency at zero load" if result.latency_key == "serving.latency_total" else "latency under load"
     timed = bool(result.latency_key)
-    head = [f"{printable(result.scenario)}: {result.searched:,} configurations searched, {result.feasible:,} within the "
+    searched = searched_text(result)
+    head = [f"{printable(result.scenario)}: {searched}, {result.feasible:,} within the "
             f"{_ms(result.budget)} budget ({result.latency_key})." if timed else
-            f"{printable(result.scenario)}: {result.searched:,} configurations searched; no serving stages, so no latency "
+            f"{printable(result.scenario)}: {searched}; no serving stages, so no latency "
             "budget: the cheapest is chosen."]
 
     def at(c: Candidate) -> str:

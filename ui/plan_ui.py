@@ -8,7 +8,7 @@ import numpy as np
 import streamlit as st
 
 from estimator.errors import EnvelopeError
-from estimator.plan import Plan, chart_points, design_space, plan, plan_edits, plan_json
+from estimator.plan import Plan, chart_points, design_space, plan, plan_edits, plan_json, searched_text
 from estimator.scenario import load_scenario_text
 from ui.charts import LIMIT_COLOUR
 from ui.inputs import Source
@@ -59,7 +59,7 @@ def plan_tab_ui(view: View) -> None:
         st.caption(str(error))
         return
     document = plan_json(result)
-    st.caption(f"{result.searched:,} configurations searched, {result.feasible:,} within the budget "
+    st.caption(f"{searched_text(result)}, {result.feasible:,} within the budget "
                f"({result.latency_key}).")
     if result.best is None:
         st.warning("No configuration meets the latency budget.")
