@@ -47,7 +47,7 @@ def starter_name(name: str) -> str:
     >>> starter_name("a\x1b[2Jb")
     Traceback (most recent call last):
     ...
-    estimator.errors.UsageError: NAME: control characters are not allowed: given 'a\x1b[2Jb', expected printable text
+    estimator.errors.UsageError: NAME: control and bidi characters are not allowed: given 'a\x1b[2Jb', expected printable text
     """
     from estimator.errors import UsageError, printable
     from estimator.scenario.models import NAME_MAX
@@ -59,7 +59,7 @@ def starter_name(name: str) -> str:
     if len(one_line) > NAME_MAX:
         raise UsageError(f"NAME: too long: given {len(one_line):,} characters, expected at most {NAME_MAX}")
     if not one_line.isprintable():
-        raise UsageError(f"NAME: control characters are not allowed: given '{printable(one_line)}', "
+        raise UsageError(f"NAME: control and bidi characters are not allowed: given '{printable(one_line)}', "
                          "expected printable text")
     return one_line
 

@@ -110,8 +110,8 @@ def test_an_ascii_stdout_degrades_to_escapes():
     ("", "NAME: empty: given '', expected a name of 1 to 200 characters, e.g. 'Music recommendation'"),
     (" \t ", "NAME: empty: given ' \\t ', expected a name of 1 to 200 characters, e.g. 'Music recommendation'"),
     ("a" * 201, "NAME: too long: given 201 characters, expected at most 200"),
-    ("a\x1b[2Jb", "NAME: control characters are not allowed: given 'a\\x1b[2Jb', expected printable text"),
-    ("a\x00b", "NAME: control characters are not allowed: given 'a\\x00b', expected printable text"),
+    ("a\x1b[2Jb", "NAME: control and bidi characters are not allowed: given 'a\\x1b[2Jb', expected printable text"),
+    ("a\x00b", "NAME: control and bidi characters are not allowed: given 'a\\x00b', expected printable text"),
 ])
 def test_new_refuses_a_name_no_scenario_may_have(tmp_path, name, message):
     result = invoke("new", name, "-o", tmp_path / "s.yaml")
