@@ -403,7 +403,7 @@ def _number_type(kind: str, example: str, *, minimum: float, maximum: float | No
         if not math.isfinite(number):
             raise _fail("not_finite", value, expected)
         if abs(number) > MAX_MAGNITUDE:
-            raise _fail("too_large", value, expected)
+            raise _fail("too_large", value, f"a magnitude of at most {MAX_MAGNITUDE:g}, e.g. '{example}'")
         too_small = number <= minimum if exclusive_minimum else number < minimum
         if too_small or (maximum is not None and number > maximum):
             raise _fail("out_of_range", value, expected)
