@@ -489,7 +489,7 @@ def _print_table(rows: list[dict[str, str]], *, title: str, caption: str | None 
         table.add_column(name, justify="left" if name == fold else "right", no_wrap=no_wrap,
                          overflow="fold" if name == fold else "ellipsis")
     for row in rows:
-        table.add_row(*(terminal_text(str(value)) for value in row.values()))
+        table.add_row(*(terminal_text(str(value), lines=True) for value in row.values()))  # cells Envelope composed
     Console().print(table)
 
 

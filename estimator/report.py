@@ -248,10 +248,11 @@ def intervals_table(estimate: Estimate, spread: Spread) -> Any:
     return table
 
 
-def terminal_text(text: str) -> str:
+def terminal_text(text: str, *, lines: bool = False) -> str:
     """Text from a file as a rich cell shows it literally: control and bidi characters escaped (a
     newline too: a name's line break would forge a row), and rich's own markup (``[bold]``,
-    ``[link=...]``) escaped.
+    ``[link=...]``) escaped. ``lines=True`` keeps the line breaks of a cell Envelope composed
+    (an input's path over its range) and escapes each line.
 
     >>> terminal_text("[link=http://x]\\x1b[2Jhi")
     '\\\\[link=http://x]\\\\x1b[2Jhi'
@@ -260,6 +261,8 @@ def terminal_text(text: str) -> str:
     """
     from rich.markup import escape
 
+    if lines:
+        return "\n".join(escape(printable(line)) for line in text.split("\n"))
     return escape(printable(text))
 
 
