@@ -240,6 +240,11 @@ def quantity_validator(dimension: str, example: str, *, positive: bool = False,
     return _known_signature(validate)
 
 
+def _too_large(value: Any, example: str) -> PydanticCustomError:
+    """The error for a number beyond ``MAX_MAGNITUDE``, for plain numbers and quantities alike."""
+    return _fail("too_large", value, f"a magnitude of at most {MAX_MAGNITUDE:g}, e.g. '{example}'")
+
+
 def _check_bounds(quantity: pint.Quantity, value: Any, example: str, positive: bool,
                   maximum: float | None) -> None:
     magnitude = quantity.magnitude
@@ -248,7 +253,7 @@ def _check_bounds(quantity: pint.Quantity, value: Any, example: str, positive: b
     if not math.isfinite(magnitude):
         raise _fail("not_finite", value, f"a finite number, e.g. '{example}'")
     if abs(magnitude) > MAX_MAGNITUDE:
-        raise _fail("too_large", value, f"a magnitude of at most {MAX_MAGNITUDE:g}, e.g. '{example}'")
+        raise _too_large(value, example)
     if magnitude < 0:
         raise _fail("negative", value, f"0 or more, e.g. '{example}'")
     if positive and magnitude == 0:
@@ -403,7 +408,7 @@ def _number_type(kind: str, example: str, *, minimum: float, maximum: float | No
         if not math.isfinite(number):
             raise _fail("not_finite", value, expected)
         if abs(number) > MAX_MAGNITUDE:
-            raise _fail("too_large", value, f"a magnitude of at most {MAX_MAGNITUDE:g}, e.g. '{example}'")
+            raise _too_large(value, example)
         too_small = number <= minimum if exclusive_minimum else number < minimum
         if too_small or (maximum is not None and number > maximum):
             raise _fail("out_of_range", value, expected)
@@ -466,7 +471,7 @@ def _parse_any(value: Any, example: str, expected: str) -> pint.Quantity:
     except UnitSpelling as error:  # "2 mb": pint would read 2 millibit
         raise _fail("absurd_unit", value, expected, what=str(error)) from None
     except OverflowError:
-        raise _fail("too_large", value, f"a magnitude of at most {MAX_MAGNITUDE:g}, e.g. '{example}'") from None
+        raise _too_large(value, example) from None
     except Exception:  # pint's parser raises several types for garbage text
         raise _fail("not_a_quantity", value, expected) from None
     # Checked before the dimension: ".nan" is not a number missing its unit.

@@ -19,8 +19,10 @@ from typing import Any
 from pydantic import BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
-__all__ = ["capped", "estimated_lists", "weight", "MAX_COMPONENTS", "MAX_ESTIMATED", "WEIGHTS", "MAX_DATASETS", "MAX_DERIVED", "MAX_ENTRIES", "MAX_FLOWS", "MAX_LINES", "MAX_MODELS",
+__all__ = ["WHY", "capped", "estimated_lists", "weight", "MAX_COMPONENTS", "MAX_ESTIMATED", "WEIGHTS", "MAX_DATASETS", "MAX_DERIVED", "MAX_ENTRIES", "MAX_FLOWS", "MAX_LINES", "MAX_MODELS",
            "MAX_STAGES"]
+
+WHY = "Envelope's cap: every command stays quick"  # said by every cap's message
 
 MAX_DATASETS = 1_000     # data: each is stored, priced, summed and drawn
 MAX_MODELS = 1_000       # models: each is sized on its device, priced and drawn
@@ -75,7 +77,7 @@ def capped(limit: int, what: str) -> tuple[Any, Any]:
         if isinstance(value, (list, dict)) and len(value) > limit:
             raise PydanticCustomError("too_many", "{what}", {
                 "what": f"too many {what}", "given": f"{len(value):,} {what}",
-                "expected": f"at most {limit:,} {what} (Envelope's cap: every command stays quick)"})
+                "expected": f"at most {limit:,} {what} ({WHY})"})
         return value
 
     return BeforeValidator(check), Field(max_length=limit)

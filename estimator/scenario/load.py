@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from estimator.errors import Problem, ScenarioError, did_you_mean
-from estimator.scenario.limits import MAX_ESTIMATED, estimated_lists, weight
+from estimator.scenario.limits import MAX_ESTIMATED, WHY, estimated_lists, weight
 from estimator.scenario.llm_config import fill_llm_from_config
 from estimator.scenario.catalog import Catalog, layered
 from estimator.scenario.models import Scenario
@@ -139,8 +139,7 @@ def _check_estimated_entries(scenario: Scenario, document: YamlDocument) -> None
     more = f" and {len(lists) - 5:,} more lists" if len(lists) > 5 else ""
     raise ScenarioError([document.problem(longest, "too many entries in all", given=f"{total:,} ({shown}{more})",
                                           expected=f"at most {MAX_ESTIMATED:,} together, in every list the "
-                                                   "estimate works through (Envelope's cap: every command stays "
-                                                   "quick)")])
+                                                   f"estimate works through ({WHY})")])
 
 
 def _check_accelerators(scenario: Scenario, document: YamlDocument) -> None:
