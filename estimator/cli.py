@@ -90,9 +90,8 @@ def _check_text_options(function: Callable[..., None], values: dict[str, Any]) -
         for text in value if isinstance(value, list) else [value]:
             bad = next((char for char in text if "\udc80" <= char <= "\udcff"), None) if isinstance(text, str) else None
             if bad is not None:
-                raw = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
                 raise UsageError(f"{_option_label(function, name)}: not UTF-8 text: given byte "
-                                 f"0x{ord(bad) - 0xDC00:02x} in '{printable(raw)}', expected UTF-8 text")
+                                 f"0x{ord(bad) - 0xDC00:02x} in '{printable(text)}', expected UTF-8 text")
 
 
 def _option_label(function: Callable[..., None], name: str) -> str:
@@ -281,7 +280,7 @@ def diagram(
 
     fmt = format or output.suffix.lstrip(".").lower()
     if not fmt:
-        raise UsageError(f"{output}: no suffix to tell the format; add one (.png, .svg, .pdf, .dot, .mmd, .d2) or pass --format")
+        raise UsageError(f"{printable(str(output))}: no suffix to tell the format; add one (.png, .svg, .pdf, .dot, .mmd, .d2) or pass --format")
     check_writable(output, force=force)  # before the work, so a refusal is instant
     scenario, result = _load_estimate(file, set_ or [], catalog)
     write_output(output, _diagram_bytes(scenario, result, fmt, theme, direction), force=force)
@@ -321,7 +320,7 @@ def report(
         write_output(notes_path, to_notes(scenario, result, None if skipped else diagram_path.name).encode("utf-8"),
                      force=force)
     except OSError as error:
-        raise OutputError(f"{output}: cannot create directory: {error.strerror}") from None
+        raise OutputError(f"{printable(str(output))}: cannot create directory: {error.strerror}") from None
     _wrote(notes_path)
     if skipped:
         typer.echo(f"no diagram: {skipped}", err=True)

@@ -1,0 +1,56 @@
+"""The CLI's own text as a person meets it: streams that cannot take UTF-8, file names that are not
+UTF-8, and the --help of every command."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+# The console script of the environment running the tests (as `make setup` installs it).
+SCRIPT = Path(sys.executable).parent / "envelope"
+SCENARIO = ROOT / "scenarios" / "video_recommendation.yaml"
+BAD_KEY = "name: Café ☕\ntraffic:\n  daily_active_users: 1000 user\n  café: 3\n"
+
+
+def envelope(*args: str | bytes | Path, encoding: str = "utf-8") -> subprocess.CompletedProcess[bytes]:
+    """The installed console script in a real process whose stdout and stderr have ``encoding``."""
+    assert SCRIPT.exists(), f"no envelope script next to {sys.executable}: run make setup"
+    env = {**os.environ, "PYTHONIOENCODING": encoding, "COLUMNS": "80"}
+    return subprocess.run([SCRIPT, *args], capture_output=True, cwd=ROOT, env=env, timeout=120)
+
+
+# ---------------------------------------------------------------- file names that are not UTF-8
+
+def test_a_file_name_that_is_not_utf8_shows_its_byte(tmp_path):
+    good, bad = os.fsencode(tmp_path) + b"/ok\xff.yaml", os.fsencode(tmp_path) + b"/bad\xff.yaml"
+    Path(os.fsdecode(good)).write_bytes(SCENARIO.read_bytes())
+    Path(os.fsdecode(bad)).write_text(BAD_KEY, encoding="utf-8")
+    process = envelope("validate", good, bad)
+    assert process.returncode == 2
+    assert process.stdout == f"{tmp_path}/ok\\xff.yaml: ok\n".encode()
+    assert process.stderr == f"{tmp_path}/bad\\xff.yaml:4:3: traffic.caf\u00e9: unknown key\n".encode()
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("estimate", b"no\xff.yaml"), "no\\xff.yaml: cannot read file: No such file or directory\n"),
+    (("diagram", SCENARIO, "-o", b"out\xff"),
+     "out\\xff: no suffix to tell the format; add one (.png, .svg, .pdf, .dot, .mmd, .d2) or pass --format\n"),
+    (("diagram", SCENARIO, "-o", b"no\xff/d.mmd"), "no\\xff: no such directory\n"),
+    (("report", SCENARIO, "-o", b"/proc/no\xff"), "/proc/no\\xff: cannot create directory: No such file or directory\n"),
+])
+def test_every_message_shows_a_byte_of_a_file_name_as_that_byte(args, message):
+    process = envelope(*args)
+    assert (process.returncode, process.stderr) == (2, message.encode())
+
+
+def test_a_file_written_under_a_name_that_is_not_utf8_is_named_by_its_byte(tmp_path):
+    target = os.fsencode(tmp_path) + b"/new\xff.yaml"
+    process = envelope("new", "Music", "-o", target)
+    assert (process.returncode, process.stdout) == (0, f"wrote {tmp_path}/new\\xff.yaml\n".encode())
+    assert Path(os.fsdecode(target)).is_file()
