@@ -7,8 +7,10 @@ that are the user's to fix print one line per problem to stderr and exit with st
 # No `from __future__ import annotations` here: typer reads every command's annotations on each
 # run, and as strings it compiled and evaluated ~250 of them (3 ms of `envelope estimate`).
 import atexit
+import codecs
 import functools
 import gc
+import io
 import json
 import os
 import shutil
@@ -573,12 +575,52 @@ def schema() -> None:
     typer.echo(json.dumps(Scenario.model_json_schema(schema_generator=QuantityJsonSchema), indent=2))
 
 
+class _EscapingStream(io.TextIOBase):
+    """A standard stream that is not UTF-8, as every writer sees it: text goes to ``stream``,
+    which writes what its encoding cannot hold as ``\\xNN``/``\\uXXXX`` escapes.
+
+    It shows no binary ``buffer`` on purpose: typer's echo (click's, vendored) takes an ASCII
+    stream for a misconfigured locale, wraps that buffer as UTF-8 and writes bytes the terminal
+    cannot show; with no buffer to find it writes here, as ``print``, rich and
+    ``sys.stdout.write`` do.
+    """
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return str(self._stream.encoding)
+
+    @property
+    def errors(self) -> str:  # type: ignore[override]
+        return str(self._stream.errors)
+
+    def write(self, text: str) -> int:
+        return int(self._stream.write(text))
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+    def writable(self) -> bool:
+        return True
+
+    def isatty(self) -> bool:
+        return bool(self._stream.isatty())
+
+    def fileno(self) -> int:
+        return int(self._stream.fileno())
+
+
 def _degrade_to_ascii() -> None:
     """On a terminal or pipe that cannot take UTF-8 (``PYTHONIOENCODING=ascii``, a C locale),
-    write what it cannot show as ``\\uXXXX`` escapes instead of failing on the first arrow."""
-    for stream in (sys.stdout, sys.stderr):
-        if hasattr(stream, "reconfigure") and (stream.encoding or "").lower().replace("-", "") != "utf8":
+    write what it cannot show as ``\\uXXXX`` escapes instead of failing on the first arrow, or
+    writing UTF-8 it cannot show: stdout and stderr alike, whoever writes (see _EscapingStream)."""
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if hasattr(stream, "reconfigure") and codecs.lookup(stream.encoding or "ascii").name != "utf-8":
             stream.reconfigure(errors="backslashreplace")
+            setattr(sys, name, _EscapingStream(stream))
 
 
 def _exit_cleanly_on_signals() -> None:

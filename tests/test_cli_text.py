@@ -25,6 +25,36 @@ def envelope(*args: str | bytes | Path, encoding: str = "utf-8") -> subprocess.C
     return subprocess.run([SCRIPT, *args], capture_output=True, cwd=ROOT, env=env, timeout=120)
 
 
+# ---------------------------------------------------------------- a stream that cannot take UTF-8
+
+def test_errors_on_an_ascii_stderr_are_escaped_not_utf8(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text(BAD_KEY, encoding="utf-8")
+    process = envelope("validate", path, encoding="ascii")
+    assert (process.returncode, process.stdout) == (2, b"")
+    assert process.stderr == f"{path}:4:3: traffic.caf\\xe9: unknown key\n".encode("ascii")
+
+
+def test_typers_own_usage_errors_on_an_ascii_stderr_are_escaped():
+    process = envelope("estimate", SCENARIO, "--format", "café", encoding="ascii")
+    assert process.returncode == 2
+    process.stderr.decode("ascii")  # every byte ASCII: before, 'café' reached stderr as UTF-8
+    assert b"Invalid value for '--format'" in process.stderr and b"caf\\xe9" in process.stderr
+
+
+def test_what_is_echoed_to_an_ascii_stdout_is_escaped(tmp_path):
+    process = envelope("new", "Café", "-o", tmp_path / "café.yaml", encoding="ascii")
+    assert (process.returncode, process.stderr) == (0, b"")
+    assert process.stdout == f"wrote {tmp_path}/caf\\xe9.yaml\n".encode("ascii")
+
+
+def test_a_latin1_stream_keeps_what_it_can_hold_and_escapes_the_rest(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text(BAD_KEY.replace("café: 3", "café☕: 3"), encoding="utf-8")
+    process = envelope("validate", path, encoding="latin-1")
+    assert process.stderr == f"{path}:4:3: traffic.café\\u2615: unknown key\n".encode("latin-1")
+
+
 # ---------------------------------------------------------------- file names that are not UTF-8
 
 def test_a_file_name_that_is_not_utf8_shows_its_byte(tmp_path):
