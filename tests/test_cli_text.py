@@ -72,7 +72,8 @@ def test_a_file_name_that_is_not_utf8_shows_its_byte(tmp_path):
     (("diagram", SCENARIO, "-o", b"out\xff"),
      "out\\xff: no suffix to tell the format; add one (.png, .svg, .pdf, .dot, .mmd, .d2) or pass --format\n"),
     (("diagram", SCENARIO, "-o", b"no\xff/d.mmd"), "no\\xff: no such directory\n"),
-    (("report", SCENARIO, "-o", b"/proc/no\xff"), "/proc/no\\xff: cannot create directory: No such file or directory\n"),
+    (("report", SCENARIO, "-o", b"/proc/no\xff"),
+     "/proc/no\\xff: cannot create directory: No such file or directory\n"),
 ])
 def test_every_message_shows_a_byte_of_a_file_name_as_that_byte(args, message):
     process = envelope(*args)
@@ -84,3 +85,87 @@ def test_a_file_written_under_a_name_that_is_not_utf8_is_named_by_its_byte(tmp_p
     process = envelope("new", "Music", "-o", target)
     assert (process.returncode, process.stdout) == (0, f"wrote {tmp_path}/new\\xff.yaml\n".encode())
     assert Path(os.fsdecode(target)).is_file()
+
+
+# ---------------------------------------------------------------- --help
+
+def command_names() -> list[str]:
+    import typer.main
+
+    from estimator.cli import app
+
+    return list(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
+
+
+def help_of(*command: str) -> str:
+    result = envelope(*command, "--help")  # COLUMNS=80
+    assert (result.returncode, result.stderr) == (0, b"")
+    return result.stdout.decode()
+
+
+@pytest.mark.parametrize("command", ["", *command_names()])
+def test_help_is_plain_text_wrapped_to_80_columns(command):
+    import re
+
+    import typer.main
+
+    from estimator.cli import app
+
+    text = help_of(*([command] if command else []))
+    assert "``" not in text and "<list[" not in text and "<bool>" not in text and "<str>" not in text
+    assert not re.search(r"\{\w+\}", text.splitlines()[0]), "typer's {file} for an argument"
+    assert text.isascii() and not any(char in text for char in "│╭─")  # no markup, no panels
+    assert max(len(line) for line in text.splitlines()) <= 80
+    for line in text.splitlines():  # a metavar or a note is never cut at the end of a line
+        assert line.count("<") == line.count(">") and line.count("[") == line.count("]"), line
+    group = typer.main.get_command(app)
+    params = group.commands[command].params if command else []  # type: ignore[attr-defined]
+    for param in params:  # every option and argument is there, with the name of its value on the same line
+        shown = param.opts[0] if param.param_type_name == "option" else param.metavar
+        assert shown in text
+        if param.param_type_name == "option" and param.metavar:
+            assert f"{max(param.opts, key=len)} {param.metavar}" in text
+
+
+def test_the_command_list_gives_each_first_sentence_whole():
+    text = help_of()
+    commands = text[text.index("Commands:"):]
+    assert "..." not in commands  # click cut each to one line ("... feature store,...")
+    assert ("  estimate     Estimate a scenario: traffic, storage, feature store, serving\n"
+            "               and cost.\n") in text
+
+
+def test_validate_help_reads_as_written():
+    assert help_of("validate") == """\
+Usage: envelope validate [OPTIONS] FILES...
+
+  Check scenario files: exit 2 with the problems any other command would
+  refuse them for.
+
+  Loading checks the file, the point estimate checks the derived expressions,
+  and building the architecture (without networkx or Graphviz) checks the ids
+  in the components section.
+
+Arguments:
+  FILES...  Scenario files to check.  [required]
+
+Options:
+  --catalog FILE  A price book: YAML shaped like a scenario's catalog section
+                  (accelerators and prices), each entry with source and as_of.
+                  Its entries replace the bundled ones; the scenario's own
+                  entries win.
+  --help          Show this message and exit.
+"""
+
+
+def test_a_default_note_is_never_split_across_lines():
+    assert ("  --theme THEME          Icon set of the diagram: onprem, aws, gcp or azure.\n"
+            "                         [default: onprem]\n") in help_of("diagram")
+
+
+def test_a_usage_error_names_the_argument_as_the_usage_line_does():
+    result = envelope("validate")
+    assert result.returncode == 2
+    assert result.stderr == (b"Usage: envelope validate [OPTIONS] FILES...\n"
+                             b"Try 'envelope validate --help' for help.\n\n"
+                             b"Error: Missing argument 'FILES'.\n")
