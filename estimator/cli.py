@@ -7,8 +7,10 @@ that are the user's to fix print one line per problem to stderr and exit with st
 # No `from __future__ import annotations` here: typer reads every command's annotations on each
 # run, and as strings it compiled and evaluated ~250 of them (3 ms of `envelope estimate`).
 import atexit
+import codecs
 import functools
 import gc
+import io
 import json
 import os
 import shutil
@@ -19,8 +21,9 @@ from typing import Annotated, Any, Callable, NoReturn, Optional
 
 import typer
 
+from estimator.cli_help import PlainCommand, PlainGroup
 from estimator.errors import EnvelopeError, OptionError, printable
-from estimator.vocabulary import ARCHETYPES
+from estimator.vocabulary import ARCHETYPES, THEMES
 
 SCENARIOS_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 SCENARIO_SUFFIXES = (".yaml", ".yml")  # what `envelope new` reads as a file to write rather than a name
@@ -31,6 +34,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help, wrapped to the terminal, never read as markup (estimator/cli_help.py)
+    cls=PlainGroup,
 )
 
 
@@ -41,24 +46,28 @@ class Format(str, Enum):
     json = "json"
 
 
-ScenarioFile = Annotated[Path, typer.Argument(help="A scenario YAML file (see `envelope list` for examples).",
+ScenarioFile = Annotated[Path, typer.Argument(help="A scenario YAML file (see 'envelope list' for examples).",
                                               show_default=False)]
 SamplesOption = Annotated[Optional[int], typer.Option(
-    "--samples", help="Samples of the ranged inputs (default 10,000 when the scenario has ranges; 0: point only).",
+    "--samples", metavar="N",
+    help="Samples of the ranged inputs (default 10,000 when the scenario has ranges; 0: point only).",
     show_default=False)]
 SeedOption = Annotated[Optional[int], typer.Option(
-    "--seed", help="Seed of the sampler (default: Envelope's fixed seed): the same seed gives the same numbers.",
+    "--seed", metavar="N",
+    help="Seed of the sampler (default: Envelope's fixed seed): the same seed gives the same numbers.",
     show_default=False)]
-TargetOption = Annotated[str, typer.Option("--target", help="The result to study, e.g. cost.monthly_total.",
-                                           show_default=False)]
+TargetOption = Annotated[str, typer.Option("--target", metavar="RESULT",
+                                           help="The result to study, e.g. cost.monthly_total.", show_default=False)]
 SetOption = Annotated[Optional[list[str]], typer.Option(
-    "--set", help="Override a value: PATH=VALUE, e.g. --set traffic.daily_active_users='600 million user'. "
-                  "Repeatable.", show_default=False)]
+    "--set", metavar="PATH=VALUE",
+    help="Override a value, e.g. --set traffic.daily_active_users='600 million user'. Repeatable.",
+    show_default=False)]
 
 CatalogOption = Annotated[Optional[Path], typer.Option(
-    "--catalog", help="A price book: YAML shaped like a scenario's catalog: section (accelerators:, prices:), "
-                      "each entry with source and as_of. Replaces bundled entries; the scenario's own win.",
-                      show_default=False)]
+    "--catalog", metavar="FILE",
+    help="A price book: YAML shaped like a scenario's catalog section (accelerators and prices), each entry "
+         "with source and as_of. Its entries replace the bundled ones; the scenario's own entries win.",
+    show_default=False)]
 
 
 def _book(path: Path | None):  # type: ignore[no-untyped-def]
@@ -90,9 +99,8 @@ def _check_text_options(function: Callable[..., None], values: dict[str, Any]) -
         for text in value if isinstance(value, list) else [value]:
             bad = next((char for char in text if "\udc80" <= char <= "\udcff"), None) if isinstance(text, str) else None
             if bad is not None:
-                raw = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
                 raise UsageError(f"{_option_label(function, name)}: not UTF-8 text: given byte "
-                                 f"0x{ord(bad) - 0xDC00:02x} in '{printable(raw)}', expected UTF-8 text")
+                                 f"0x{ord(bad) - 0xDC00:02x} in '{printable(text)}', expected UTF-8 text")
 
 
 def _option_label(function: Callable[..., None], name: str) -> str:
@@ -125,7 +133,7 @@ def command(*args: Any, **kwargs: Any) -> Callable[[Callable[..., None]], Callab
             except EnvelopeError as error:
                 fail(error)
 
-        return app.command(*args, **kwargs)(run)
+        return app.command(*args, cls=PlainCommand, **kwargs)(run)
 
     return register
 
@@ -193,8 +201,8 @@ def validate(files: Annotated[list[Path], typer.Argument(help="Scenario files to
              catalog: CatalogOption = None) -> None:
     """Check scenario files: exit 2 with the problems any other command would refuse them for.
 
-    Loading checks the file; the point estimate checks the derived expressions; building the
-    architecture (without networkx or Graphviz) checks the ids in ``components:``.
+    Loading checks the file, the point estimate checks the derived expressions, and building the
+    architecture (without networkx or Graphviz) checks the ids in the components section.
     """
     from diagrams_lib.architecture import check_architecture
     from estimator.compose import estimate
@@ -225,6 +233,8 @@ def list_scenarios() -> None:
 
 
 ForceOption = Annotated[bool, typer.Option("--force", help="Overwrite existing output files.")]
+ThemeOption = Annotated[str, typer.Option(
+    "--theme", metavar="THEME", help=f"Icon set of the diagram: {', '.join(THEMES[:-1])} or {THEMES[-1]}.")]
 
 
 def _load_estimate(file: Path, overrides: list[str], catalog: Path | None = None):  # type: ignore[no-untyped-def]
@@ -261,27 +271,30 @@ def _diagram_bytes(scenario, result, fmt: str, theme: str, direction: str) -> by
 @command()
 def diagram(
     file: ScenarioFile,
-    output: Annotated[Path, typer.Option("--output", "-o", help="The file to write, e.g. diagram.png.",
-                                         show_default=False)],
-    theme: Annotated[str, typer.Option(help="Icon set: onprem, aws, gcp or azure.")] = "onprem",
+    output: Annotated[Path, typer.Option("--output", "-o", metavar="FILE",
+                                         help="The file to write, e.g. diagram.png.", show_default=False)],
+    theme: ThemeOption = "onprem",
     format: Annotated[Optional[str], typer.Option(
-        "--format", "-f", help="png, svg, pdf, dot, mmd (Mermaid) or d2 (default: from the output's suffix).",
+        "--format", "-f", metavar="FORMAT",
+        help="png, svg, pdf, dot, mmd (Mermaid) or d2 (default: from the output's suffix).",
         show_default=False)] = None,
-    direction: Annotated[str, typer.Option(help="LR (left to right) or TB (top to bottom).")] = "LR",
+    direction: Annotated[str, typer.Option("--direction", metavar="DIRECTION",
+                                           help="LR (left to right), TB (top to bottom), RL or BT.")] = "LR",
     force: ForceOption = False,
     set_: SetOption = None,
     catalog: CatalogOption = None,
 ) -> None:
     """Draw the scenario's architecture with the estimated numbers on it.
 
-    .mmd and .d2 write Mermaid and D2 source for design docs: the same components, stages,
-    flows and numbers as the picture, without icons."""
+    A .mmd or .d2 output is Mermaid or D2 source for design docs: the same components, stages,
+    flows and numbers as the picture, without icons.
+    """
     from estimator.errors import UsageError
     from estimator.output import check_writable, write_output
 
     fmt = format or output.suffix.lstrip(".").lower()
     if not fmt:
-        raise UsageError(f"{output}: no suffix to tell the format; add one (.png, .svg, .pdf, .dot, .mmd, .d2) or pass --format")
+        raise UsageError(f"{printable(str(output))}: no suffix to tell the format; add one (.png, .svg, .pdf, .dot, .mmd, .d2) or pass --format")
     check_writable(output, force=force)  # before the work, so a refusal is instant
     scenario, result = _load_estimate(file, set_ or [], catalog)
     write_output(output, _diagram_bytes(scenario, result, fmt, theme, direction), force=force)
@@ -291,14 +304,19 @@ def diagram(
 @command()
 def report(
     file: ScenarioFile,
-    output: Annotated[Path, typer.Option("--output", "-o", help="The directory to write into (created if missing).",
+    output: Annotated[Path, typer.Option("--output", "-o", metavar="DIR",
+                                         help="The directory to write into (created if missing).",
                                          show_default=False)],
-    theme: Annotated[str, typer.Option(help="Icon set of the diagram: onprem, aws, gcp or azure.")] = "onprem",
+    theme: ThemeOption = "onprem",
     force: ForceOption = False,
     set_: SetOption = None,
     catalog: CatalogOption = None,
 ) -> None:
-    """Write study notes: DIR/<scenario>.md (the 7 steps, numbers and working) and DIR/<scenario>.png."""
+    """Write study notes: the 7 steps with their numbers and working, and the diagram.
+
+    The notes go to DIR/NAME.md and the diagram to DIR/NAME.png, NAME being the scenario's name
+    as a file name.
+    """
     from estimator.errors import OutputError
     from estimator.notes import to_notes
     from estimator.output import check_directory, check_writable, slugify, write_output
@@ -321,7 +339,7 @@ def report(
         write_output(notes_path, to_notes(scenario, result, None if skipped else diagram_path.name).encode("utf-8"),
                      force=force)
     except OSError as error:
-        raise OutputError(f"{output}: cannot create directory: {error.strerror}") from None
+        raise OutputError(f"{printable(str(output))}: cannot create directory: {error.strerror}") from None
     _wrote(notes_path)
     if skipped:
         typer.echo(f"no diagram: {skipped}", err=True)
@@ -350,12 +368,15 @@ def sensitivity(file: ScenarioFile, target: TargetOption, set_: SetOption = None
 @command()
 def sweep(
     file: ScenarioFile,
-    param: Annotated[str, typer.Option("--param", help="PATH=LOW..HIGH, e.g. traffic.daily_active_users=100M..1B "
-                                                       "(k, M, B, T shorthands; a unit is optional).",
-                                       show_default=False)],
+    param: Annotated[str, typer.Option(
+        "--param", metavar="PATH=LOW..HIGH",
+        help="The input and its range, e.g. traffic.daily_active_users=100M..1B (k, M, B, T shorthands; "
+             "a unit is optional).", show_default=False)],
     target: TargetOption,
-    steps: Annotated[int, typer.Option("--steps", help="How many evenly spaced values, ends included.")] = 10,
-    csv_path: Annotated[Optional[Path], typer.Option("--csv", help="Also write the table as CSV to this file.",
+    steps: Annotated[int, typer.Option("--steps", metavar="N",
+                                       help="How many evenly spaced values, ends included.")] = 10,
+    csv_path: Annotated[Optional[Path], typer.Option("--csv", metavar="FILE",
+                                                     help="Also write the table as CSV to this file.",
                                                      show_default=False)] = None,
     set_: SetOption = None,
     force: ForceOption = False,
@@ -409,11 +430,12 @@ def plan(
     format: Annotated[PlanFormat, typer.Option("--format", "-f", help="Output format (csv: the frontier).")] = (
         PlanFormat.table),
     accelerator: Annotated[Optional[list[str]], typer.Option(
-        "--accelerator", help="Search only these catalog accelerators (repeatable); default: the whole catalog.",
+        "--accelerator", metavar="NAME",
+        help="Search only this catalog accelerator (repeatable); default: the whole catalog.",
         show_default=False)] = None,
     set_: SetOption = None,
 ) -> None:
-    """The cheapest configuration within the latency budget, the cost–latency frontier and what to change.
+    """The cheapest configuration within the latency budget, the frontier of cost against latency, and what to change.
 
     Searches accelerator, precision and batch size per model and stage, and every input written
     as {choose: [...]}; replicas are sized for the load as the scenario says (serving.size_by).
@@ -505,7 +527,7 @@ def new(
     archetype: Annotated[StarterArchetype, typer.Option("--archetype", "-a", help="The kind of system.")] = (
         StarterArchetype[ARCHETYPES[0]]),
     output: Annotated[Optional[Path], typer.Option(
-        "--output", "-o", help="The file to write (default: <name>.yaml in the current directory).",
+        "--output", "-o", metavar="FILE", help="The file to write (default: NAME.yaml in the current directory).",
         show_default=False)] = None,
     force: ForceOption = False,
 ) -> None:
@@ -530,10 +552,12 @@ def practice(
     file: Annotated[Optional[Path], typer.Argument(
         help="A scenario file (default: a bundled case study, picked by --seed).", show_default=False)] = None,
     seed: Annotated[Optional[int], typer.Option(
-        "--seed", help="Pick the scenario and questions reproducibly: the same seed asks the same questions.",
+        "--seed", metavar="N",
+        help="Pick the scenario and questions reproducibly: the same seed asks the same questions.",
         show_default=False)] = None,
     answers: Annotated[Optional[Path], typer.Option(
-        "--answers", help="Answer from a YAML file of question key: answer text (for scripts and tests).",
+        "--answers", metavar="FILE",
+        help="Answer from a YAML file that maps each question's key to the answer's text (for scripts and tests).",
         show_default=False)] = None,
     time_: Annotated[bool, typer.Option("--time", help="Time each answer and the session.")] = False,
     history: Annotated[bool, typer.Option("--history", help="Show past attempts: error per kind of question, "
@@ -574,12 +598,52 @@ def schema() -> None:
     typer.echo(json.dumps(Scenario.model_json_schema(schema_generator=QuantityJsonSchema), indent=2))
 
 
+class _EscapingStream(io.TextIOBase):
+    """A standard stream that is not UTF-8, as every writer sees it: text goes to ``stream``,
+    which writes what its encoding cannot hold as ``\\xNN``/``\\uXXXX`` escapes.
+
+    It shows no binary ``buffer`` on purpose: typer's echo (click's, vendored) takes an ASCII
+    stream for a misconfigured locale, wraps that buffer as UTF-8 and writes bytes the terminal
+    cannot show; with no buffer to find it writes here, as ``print``, rich and
+    ``sys.stdout.write`` do.
+    """
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return str(self._stream.encoding)
+
+    @property
+    def errors(self) -> str:  # type: ignore[override]
+        return str(self._stream.errors)
+
+    def write(self, text: str) -> int:
+        return int(self._stream.write(text))
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+    def writable(self) -> bool:
+        return True
+
+    def isatty(self) -> bool:
+        return bool(self._stream.isatty())
+
+    def fileno(self) -> int:
+        return int(self._stream.fileno())
+
+
 def _degrade_to_ascii() -> None:
     """On a terminal or pipe that cannot take UTF-8 (``PYTHONIOENCODING=ascii``, a C locale),
-    write what it cannot show as ``\\uXXXX`` escapes instead of failing on the first arrow."""
-    for stream in (sys.stdout, sys.stderr):
-        if hasattr(stream, "reconfigure") and (stream.encoding or "").lower().replace("-", "") != "utf8":
+    write what it cannot show as ``\\uXXXX`` escapes instead of failing on the first arrow, or
+    writing UTF-8 it cannot show: stdout and stderr alike, whoever writes (see _EscapingStream)."""
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if hasattr(stream, "reconfigure") and codecs.lookup(stream.encoding or "ascii").name != "utf-8":
             stream.reconfigure(errors="backslashreplace")
+            setattr(sys, name, _EscapingStream(stream))
 
 
 def _exit_cleanly_on_signals() -> None:

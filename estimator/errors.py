@@ -82,6 +82,11 @@ def printable(text: str) -> str:
     text after it. Each such character becomes its Python escape; other text (accents, CJK,
     spaces) is kept. This is the one helper for every place input text is shown.
 
+    A byte that is not UTF-8 in a file name or an argument reaches Python as a lone surrogate
+    U+DC80–U+DCFF (PEP 383's ``surrogateescape``: what ``os.fsdecode`` and ``sys.argv`` give); it
+    is shown as that byte, ``\xff``, as ``os.fsencode(name).decode("utf-8", "backslashreplace")``
+    shows it, never as a ``\udcff`` that no one typed.
+
     Parameters
     ----------
     text : str
@@ -90,7 +95,8 @@ def printable(text: str) -> str:
     Returns
     -------
     str
-        The same text with each unsafe character (``is_unsafe``) written as ``\xNN``/``\uNNNN``.
+        The same text with each unsafe character (``is_unsafe``) written as ``\xNN``/``\uNNNN``,
+        and each escaped byte as ``\xNN``.
 
     Examples
     --------
@@ -98,11 +104,21 @@ def printable(text: str) -> str:
     traffic.\rusers\x1e: unknown key
     >>> print(printable("\x1b[2J\x1b]0;owned\x07 caf\u00e9 \u202elive\u202c"))
     \x1b[2J\x1b]0;owned\x07 café \u202elive\u202c
+    >>> import os
+    >>> print(printable(os.fsdecode(b"/tmp/caf\xe9 \xff.yaml")))
+    /tmp/caf\xe9 \xff.yaml
     """
     if text.isprintable():  # the common case, fast: isprintable is False for every unsafe character
         return text
-    escapes: dict[int, str | int | None] = {ord(char): repr(char)[1:-1] for char in set(text) if is_unsafe(char)}
+    escapes: dict[int, str | int | None] = {ord(char): _escape(char) for char in set(text) if is_unsafe(char)}
     return text.translate(escapes)
+
+
+def _escape(char: str) -> str:
+    r"""One unsafe character as its escape: a byte kept by ``surrogateescape`` as ``\xNN``."""
+    if "\udc80" <= char <= "\udcff":
+        return f"\\x{ord(char) - 0xDC00:02x}"
+    return repr(char)[1:-1]
 
 
 def json_printable(document: str) -> str:
