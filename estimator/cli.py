@@ -154,23 +154,10 @@ def estimate(
     When inputs are ranges ({low: ..., high: ...}) every result also gets its p5/p50/p95.
     """
     from estimator import report
-    from estimator.compose import estimate as run_estimate
     from estimator.scenario import load_scenario
+    from estimator.uncertainty import estimate_as_asked
 
-    spread = None
-    scenario = load_scenario(file, set_ or [], _book(catalog))
-    if samples != 0 and (samples is not None or _has_ranges(scenario)):
-        from estimator.uncertainty import DEFAULT_SAMPLES, DEFAULT_SEED, sample_estimate
-
-        spread = sample_estimate(scenario, DEFAULT_SAMPLES if samples is None else samples,
-                                 DEFAULT_SEED if seed is None else seed)
-        result = spread.point
-    else:
-        if seed is not None:  # checked even when nothing is sampled: a wrong option is never silently ignored
-            from estimator.uncertainty import check_seed
-
-            check_seed(seed)
-        result = run_estimate(scenario)
+    result, spread = estimate_as_asked(load_scenario(file, set_ or [], _book(catalog)), samples, seed)
     if format is Format.json:
         sys.stdout.write(report.to_json(result, spread))
     elif format is Format.markdown:
@@ -190,30 +177,28 @@ def estimate(
         Console().print(table)
 
 
-def _has_ranges(scenario) -> bool:  # type: ignore[no-untyped-def]
-    from estimator.ranges import iter_ranges
-
-    return bool(iter_ranges(scenario))
-
-
 @command()
 def validate(files: Annotated[list[Path], typer.Argument(help="Scenario files to check.", show_default=False)],
              catalog: CatalogOption = None) -> None:
     """Check scenario files: exit 2 with the problems any other command would refuse them for.
 
-    Loading checks the file, the point estimate checks the derived expressions, and building the
-    architecture (without networkx or Graphviz) checks the ids in the components section.
+    Runs what 'envelope estimate FILE' runs: loading checks the file; the point estimate and,
+    when the file has ranges, the sampled estimate (estimate's default --samples and --seed)
+    check the derived expressions; building the architecture (without networkx or Graphviz)
+    checks the ids in the components section. Where the sampling budget holds fewer than the
+    default samples of a large file (estimate refuses the option there), the most that fit are
+    sampled.
     """
     from diagrams_lib.architecture import check_architecture
-    from estimator.compose import estimate
     from estimator.scenario import load_scenario
+    from estimator.uncertainty import estimate_as_asked
 
     failed = False
     book = _book(catalog)
     for file in files:
         try:
             scenario = load_scenario(file, (), book)
-            check_architecture(scenario, estimate(scenario))
+            check_architecture(scenario, estimate_as_asked(scenario, check=True)[0])
         except EnvelopeError as error:
             typer.echo(str(error), err=True)
             failed = True

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
 import numpy as np
 import pint
@@ -159,29 +159,15 @@ def sample_estimate(scenario: Any, samples: int = DEFAULT_SAMPLES, seed: int = D
         would not fit in ``SAMPLE_MEMORY_BUDGET`` (the message says how many samples fit).
     """
     check_samples(samples)
-    rng = np.random.default_rng(check_seed(seed))
-    inputs: dict[str, Any] = {}
-
-    def draw(path: str, r: Range) -> Any:
-        inputs[path] = r.sample(samples, rng)
-        return inputs[path]
-
-    resolve_ranges(scenario, draw)  # the draws only, in the order a single pass takes them
+    inputs = _draw(scenario, samples, check_seed(seed))
     point = estimate(scenario)
-    # The first chunk assumes every result varies; once the first pass shows how many do (only
-    # they are arrays), later chunks are sized for those: a file of many results that ranges do not
-    # reach takes two passes, not one per CHUNK_BYTES of results that never vary.
-    chunk = _chunk(len(point.steps), samples)
     draws: dict[str, pint.Quantity] = {}
     matrix = np.empty((0, 0))
     rows: dict[str, int] = {}
     order: list[str] = []
-    start = 0
-    while start < samples:
-        stop = min(start + chunk, samples)
-        part = estimate(resolve_ranges(scenario, lambda path, _r, a=start, b=stop: inputs[path][a:b]))
+    for start, stop, part in _passes(scenario, inputs, samples, len(point.steps)):
         if start == 0:
-            varying = [result.key for result in part if np.ndim(result.value.magnitude) > 0]
+            varying = _varying(part)
             _check_budget(len(varying), samples)
             rows = {key: index for index, key in enumerate(varying)}
             matrix = np.empty((len(varying), samples))
@@ -191,9 +177,46 @@ def sample_estimate(scenario: Any, samples: int = DEFAULT_SAMPLES, seed: int = D
             matrix[index, start:stop] = np.broadcast_to(part[key].magnitude, (stop - start,))
             if start == 0:
                 draws[key] = Q_(matrix[index], part[key].units)
-        start, chunk = stop, _chunk(len(rows), samples)
     draws = {key: draws[key] for key in order}
     return Spread(point, samples, seed, percentiles(draws), draws)
+
+
+def _draw(scenario: Any, samples: int, seed: int) -> dict[str, Any]:
+    """Every ranged input's ``samples`` draws from one generator seeded ``seed``, in file order."""
+    rng = np.random.default_rng(seed)
+    inputs: dict[str, Any] = {}
+
+    def draw(path: str, r: Range) -> Any:
+        inputs[path] = r.sample(samples, rng)
+        return inputs[path]
+
+    resolve_ranges(scenario, draw)  # the draws only, in the order a single pass takes them
+    return inputs
+
+
+def _passes(scenario: Any, inputs: Mapping[str, Any], samples: int, results: int,
+            first: Estimate | None = None) -> Iterator[tuple[int, int, Estimate]]:
+    """The estimate over consecutive chunks of the draws: ``(start, stop, estimate of draws[start:stop])``.
+
+    The first chunk assumes all ``results`` vary; once it shows how many do (only they are
+    arrays), later chunks are sized for those: a file of many results that ranges do not reach
+    takes two passes, not one per ``CHUNK_BYTES`` of results that never vary. ``first``, when
+    given, is that first chunk's estimate, already computed over the same draws.
+    """
+    start, chunk = 0, _chunk(results, samples)
+    while start < samples:
+        stop = min(start + chunk, samples)
+        part = first if start == 0 and first is not None else estimate(
+            resolve_ranges(scenario, lambda path, _r, a=start, b=stop: inputs[path][a:b]))
+        yield start, stop, part
+        if start == 0:
+            chunk = _chunk(len(_varying(part)), samples)
+        start = stop
+
+
+def _varying(part: Estimate) -> list[str]:
+    """The keys of the results a range reaches: those whose values are arrays."""
+    return [result.key for result in part if np.ndim(result.value.magnitude) > 0]
 
 
 def _chunk(arrays: int, samples: int) -> int:
@@ -203,6 +226,20 @@ def _chunk(arrays: int, samples: int) -> int:
     (10000, 1048, 10000, 500)
     """
     return int(np.clip(CHUNK_BYTES // (8 * max(1, arrays)), min(1_000, samples), samples))
+
+
+def samples_that_fit(results: int, samples: int) -> int:
+    """The most of ``samples`` whose draws of ``results`` varying results fit in ``SAMPLE_MEMORY_BUDGET``.
+
+    8 bytes per draw of each result (float64), as ``sample_estimate`` keeps them. At least 1:
+    the scenario caps keep results far below the 8.4 million that would not fit one sample.
+
+    >>> samples_that_fit(58, 10_000), samples_that_fit(8_019, 10_000), samples_that_fit(0, 10_000)
+    (10000, 1046, 10000)
+    """
+    if 8 * results * samples <= SAMPLE_MEMORY_BUDGET:
+        return samples
+    return max(1, SAMPLE_MEMORY_BUDGET // (8 * results))
 
 
 def _check_budget(results: int, samples: int, option: str = "samples") -> None:
@@ -217,15 +254,107 @@ def _check_budget(results: int, samples: int, option: str = "samples") -> None:
     estimator.errors.OptionError: samples: 10,000 samples of the 10,000 results the ranges reach need 763 MiB; \
 at most 838 fit in the 64 MiB sampling budget: ask for 838 or fewer (or range fewer inputs)
     """
-    needed = 8 * results * samples
-    if needed <= SAMPLE_MEMORY_BUDGET:
+    if 8 * results * samples <= SAMPLE_MEMORY_BUDGET:
         return
-    fit = SAMPLE_MEMORY_BUDGET // (8 * results)
+    fit = samples_that_fit(results, samples)
     reach = "the ranges reach" if option == "samples" else "in this scenario"
     raise OptionError(option, f"{samples:,} {option} of the {results:,} results {reach} need "
-                              f"{needed / 2**20:,.0f} MiB",
+                              f"{8 * results * samples / 2**20:,.0f} MiB",
                       hint=f"at most {fit:,} fit in the {SAMPLE_MEMORY_BUDGET // 2**20:,} MiB sampling budget: ask "
                            f"for {fit:,} or fewer" + (" (or range fewer inputs)" if option == "samples" else ""))
+
+
+def estimate_as_asked(scenario: Any, samples: int | None = None, seed: int | None = None, *,
+                      check: bool = False) -> tuple[Estimate, Spread | None]:
+    """The estimate ``envelope estimate`` shows: sampled when the scenario has ranges, else the point.
+
+    The one home of that decision: ``envelope estimate`` shows what it returns and ``envelope
+    validate`` runs it with ``check=True``, so the two commands cannot disagree about a file.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A loaded scenario.
+    samples : int or None
+        The samples asked for: None draws ``DEFAULT_SAMPLES`` when the scenario has ranges (none when it
+        has not), 0 gives the point estimate only.
+    seed : int or None
+        The seed asked for: None is ``DEFAULT_SEED``. Checked even when nothing is sampled, so a wrong
+        option is never silently ignored.
+    check : bool
+        Validate's use: run every pass the sampled estimate runs and return no Spread (no
+        percentiles). When ``SAMPLE_MEMORY_BUDGET`` refuses that many samples (a limit of the
+        option, not a fault of the file) sample the most that fit instead, so every derived
+        expression is still checked over sampled values.
+
+    Returns
+    -------
+    tuple of (Estimate, Spread or None)
+        The point estimate, and the sampled spread when there is one (None with ``check``).
+
+    Raises
+    ------
+    OptionError
+        ``samples`` or ``seed`` out of range, or (without ``check``) over the sampling budget.
+    ScenarioError
+        The file's fault, met in the point estimate or in a sampled pass (a derived expression
+        that divides by some draws' zero).
+
+    Examples
+    --------
+    >>> from estimator.scenario import load_scenario_text
+    >>> s = load_scenario_text("name: t\\ntraffic: {daily_active_users: {low: 1 user, high: 2 user}, "
+    ...                        "requests_per_user_per_day: 5 request/user/day}", "t.yaml")
+    >>> point, spread = estimate_as_asked(s)
+    >>> spread.samples, estimate_as_asked(s, samples=0)[1], estimate_as_asked(s, check=True)[1]
+    (10000, None, None)
+    """
+    if samples == 0 or (samples is None and not has_ranges(scenario)):
+        if seed is not None:
+            check_seed(seed)
+        return estimate(scenario), None
+    samples, seed = DEFAULT_SAMPLES if samples is None else samples, DEFAULT_SEED if seed is None else seed
+    if not check:
+        spread = sample_estimate(scenario, samples, seed)
+        return spread.point, spread
+    check_samples(samples)
+    check_seed(seed)
+    point = estimate(scenario)
+    _check_sampling(scenario, point, samples, seed)
+    return point, None
+
+
+def _check_sampling(scenario: Any, point: Estimate, samples: int, seed: int) -> int:
+    """Run every pass ``sample_estimate(scenario, samples, seed)`` runs, without keeping the draws.
+
+    When the results the ranges reach would not fit ``samples`` in ``SAMPLE_MEMORY_BUDGET``,
+    run instead every pass of ``sample_estimate(scenario, fit, seed)`` for the most that fit.
+    Either way a fault is raised exactly as that estimate raises it. The first pass, which
+    tells how many results vary, is not run twice when the smaller run would repeat it: the
+    same first chunk over the same draws (one ranged input draws the same first values
+    whatever the count).
+
+    Returns
+    -------
+    int
+        The samples drawn.
+    """
+    inputs = _draw(scenario, samples, seed)
+    passes = _passes(scenario, inputs, samples, len(point.steps))
+    _start, stop, first = next(passes)
+    fit = samples_that_fit(len(_varying(first)), samples)
+    if fit < samples:
+        fewer = _draw(scenario, fit, seed)
+        same = _chunk(len(point.steps), fit) == stop and all(
+            np.array_equal(_magnitude(fewer[path])[:stop], _magnitude(drawn)[:stop]) for path, drawn in inputs.items())
+        passes = _passes(scenario, fewer, fit, len(point.steps), first if same else None)
+    for _ in passes:
+        pass
+    return fit
+
+
+def _magnitude(value: Any) -> Any:
+    return value.magnitude if isinstance(value, pint.Quantity) else value
 
 
 def percentiles(values: Mapping[str, pint.Quantity]) -> dict[str, Interval]:

@@ -142,9 +142,13 @@ Usage: envelope validate [OPTIONS] FILES...
   Check scenario files: exit 2 with the problems any other command would
   refuse them for.
 
-  Loading checks the file, the point estimate checks the derived expressions,
-  and building the architecture (without networkx or Graphviz) checks the ids
-  in the components section.
+  Runs what 'envelope estimate FILE' runs: loading checks the file; the point
+  estimate and, when the file has ranges, the sampled estimate (estimate's
+  default --samples and --seed) check the derived expressions; building the
+  architecture (without networkx or Graphviz) checks the ids in the components
+  section. Where the sampling budget holds fewer than the default samples of a
+  large file (estimate refuses the option there), the most that fit are
+  sampled.
 
 Arguments:
   FILES...  Scenario files to check.  [required]
