@@ -34,16 +34,15 @@ def comparison_json(rows: list[ComparisonRow]) -> list[dict[str, Any]]:
     """Exact values for scripts: magnitudes in A's unit (B's when A lacks the result)."""
     from estimator.units import unit_text
 
-    out = []
-    for row in rows:
-        units = (row.a if row.a is not None else row.b).units  # type: ignore[union-attr]
-        change = row.change
-        out.append({"key": row.key, "label": row.label, "unit": unit_text(units), "per": row.per,
-                    "a": None if row.a is None else float(row.a.magnitude),
-                    "b": None if row.b is None else float(row.b.to(units).magnitude)
-                    if row.b.dimensionality == units.dimensionality else None,
-                    "change": None if change is None else float(change.magnitude), "relative": row.relative})
-    return out
+    def b_value(row: ComparisonRow) -> float | None:
+        b = row.b if row.a is None else row.b_in_a  # None when the units do not match
+        return None if b is None else float(b.magnitude)
+
+    return [{"key": row.key, "label": row.label,
+             "unit": unit_text((row.a if row.a is not None else row.b).units),  # type: ignore[union-attr]
+             "per": row.per, "a": None if row.a is None else float(row.a.magnitude), "b": b_value(row),
+             "change": None if row.change is None else float(row.change.magnitude), "relative": row.relative}
+            for row in rows]
 
 
 def comparison_summary(rows: list[ComparisonRow]) -> str:
