@@ -154,6 +154,9 @@ def estimate(
     if samples != 0 and (samples is not None or _has_ranges(scenario)):
         from estimator.uncertainty import DEFAULT_SAMPLES, DEFAULT_SEED, sample_estimate
 
+        if format is Format.table:  # too many results without their percentiles: refused before sampling
+            report.check_table_rows(report.table_rows(run_estimate(scenario)))
+
         spread = sample_estimate(scenario, DEFAULT_SAMPLES if samples is None else samples,
                                  DEFAULT_SEED if seed is None else seed)
         result = spread.point

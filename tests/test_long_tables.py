@@ -57,6 +57,13 @@ def test_the_percentile_rows_count_towards_the_cap(datasets):
     assert result.stderr == f"--format: table: 3,874 rows, more than a table lays out (at most 2,000); {INSTEAD}\n"
 
 
+def test_results_over_the_cap_are_refused_before_sampling(datasets):
+    # Sampled, 2,019 results would have their percentiles too: the rows counted are the results alone.
+    result = run_cli("estimate", str(datasets[250]), "--format", "table", "--samples", "100")
+    assert result.returncode == 2
+    assert result.stderr == f"--format: table: 2,019 rows, more than a table lays out (at most 2,000); {INSTEAD}\n"
+
+
 def test_a_comparison_table_over_the_cap_is_refused_in_one_line(datasets):
     result = run_cli("compare", str(datasets[250]), str(datasets[250]), "--format", "table")
     assert result.returncode == 2
