@@ -349,10 +349,9 @@ def sensitivity(file: ScenarioFile, target: TargetOption, set_: SetOption = None
 
     from estimator.compose import estimate as run_estimate
     from estimator.scenario import load_scenario
+    from estimator.report import MAX_TABLE_ROWS, over_table_rows
     from estimator.uncertainty import tornado
     from estimator.views.uncertainty import tornado_chart, tornado_table
-
-    from estimator.report import MAX_TABLE_ROWS, over_table_rows
 
     scenario = load_scenario(file, set_ or [], _book(catalog))
     chart = tornado_chart(tornado(scenario, target), run_estimate(scenario), target)
@@ -380,6 +379,7 @@ def sweep(
     catalog: CatalogOption = None,
 ) -> None:
     """Move one input from LOW to HIGH and show TARGET at each step (one vectorised pass)."""
+    from estimator.report import MAX_TABLE_ROWS, check_table_rows, over_table_rows
     from estimator.scenario import load_scenario
     from estimator.uncertainty import sweep as run_sweep
     from estimator.uncertainty import sweep_bounds
@@ -388,9 +388,7 @@ def sweep(
     book = _book(catalog)
     scenario = load_scenario(file, set_ or [], book)
     path, low, high = sweep_bounds(scenario, param, lambda more: load_scenario(file, [*(set_ or []), *more], book))
-    from estimator.report import MAX_TABLE_ROWS, check_table_rows, over_table_rows
-
-    swept = run_sweep(scenario, path, low, high, steps, target)
+    swept = run_sweep(scenario, path, low, high, steps, target)  # refuses steps out of range or over budget first
     too_many = over_table_rows(steps)
     if csv_path is None:
         check_table_rows(steps, option="steps",
