@@ -13,13 +13,15 @@ one, measured in the same run: near 1× is linear, 10× would be quadratic.
   diagrams_lib.render.MAX_COMPONENTS components, so its largest size is 250 items.
 
 Then each command runs as a whole process (``validate``, ``estimate`` as JSON and as a table,
-``report``, ``diagram``) on the largest accepted file of each kind: every list at its cap
+``report``, ``diagram``, ``compare`` of the file with itself as JSON and compact) on the largest
+accepted file of each kind: every list at its cap
 (estimator/scenario/limits.py), stages and datasets filling the total cap together, the most
 components a diagram draws, and a file of
 source.MAX_BYTES that is mostly long text. A row per command gives the slowest of them against
 the goal of 3 s, with the floor process of bench_cli_cold_start (the libraries and unit
 registry, no Envelope) as the baseline; a refusal with exit status 2 (sampling over its budget,
-a diagram over its drawing cap) is an answer too, and is timed like one.
+a diagram over its drawing cap, a table of more rows than report.MAX_TABLE_ROWS) is an answer
+too, and is timed like one.
 """
 
 from __future__ import annotations
@@ -38,10 +40,14 @@ GOAL = "≤ 2× per item"
 WHOLE_GOAL = "< 3 s"
 SIZES = (10, 100, 1_000)
 DIAGRAM_SIZES = (10, 100, 250)
-COMMANDS = {"validate": ["validate"], "estimate --format json": ["estimate", "--format", "json"],
-            "estimate --format table": ["estimate", "--format", "table"],
-            "report": ["report", "-o", "{out}/notes", "--force"],
-            "diagram": ["diagram", "-o", "{out}/diagram.png", "--force"]}
+# Each command's arguments: {file} is the largest file, {out} a temporary folder. compare reads
+# the file twice (A and B), the most results a comparison holds.
+COMMANDS = {"validate": ["validate", "{file}"], "estimate --format json": ["estimate", "{file}", "--format", "json"],
+            "estimate --format table": ["estimate", "{file}", "--format", "table"],
+            "report": ["report", "{file}", "-o", "{out}/notes", "--force"],
+            "diagram": ["diagram", "{file}", "-o", "{out}/diagram.png", "--force"],
+            "compare --format json": ["compare", "{file}", "{file}", "--format", "json"],
+            "compare --format compact": ["compare", "{file}", "{file}", "--format", "compact"]}
 
 
 def _timed(function, repeats: int) -> float:  # type: ignore[no-untyped-def]
@@ -158,7 +164,7 @@ def _whole_process_rows(quick: bool) -> list[Row]:
             seconds: dict[str, float] = {}
             memory: dict[str, float] = {}
             for name, path in files.items():
-                full = [*head, argv[0], str(path), *(part.format(out=folder) for part in argv[1:])]
+                full = [*head, *(part.format(file=path, out=folder) for part in argv)]
                 runs = [run_process(full, accept=(0, 2)) for _ in range(repeats)]
                 seconds[name], memory[name] = median([r[0] for r in runs]), max(r[1] for r in runs)
             slowest = max(seconds, key=seconds.__getitem__)

@@ -154,10 +154,15 @@ def estimate(
     When inputs are ranges ({low: ..., high: ...}) every result also gets its p5/p50/p95.
     """
     from estimator import report
+    from estimator.compose import estimate as run_estimate
     from estimator.scenario import load_scenario
-    from estimator.uncertainty import estimate_as_asked
+    from estimator.uncertainty import estimate_as_asked, will_sample
 
-    result, spread = estimate_as_asked(load_scenario(file, set_ or [], _book(catalog)), samples, seed)
+    scenario = load_scenario(file, set_ or [], _book(catalog))
+    if format is Format.table and will_sample(scenario, samples):
+        # Too many results even without their percentiles: refused before the samples are drawn.
+        report.check_table_rows(report.table_rows(run_estimate(scenario)))
+    result, spread = estimate_as_asked(scenario, samples, seed)
     if format is Format.json:
         sys.stdout.write(report.to_json(result, spread))
     elif format is Format.markdown:
@@ -165,16 +170,25 @@ def estimate(
     elif format is Format.compact:
         sys.stdout.write(report.to_compact(result, spread))
     else:
-        table = report.to_table(result, spread)
-        # Decided from the terminal itself: a pipe never consults COLUMNS, so its output never depends on it.
-        if format is None and report.choose_format(
-                sys.stdout.isatty(), shutil.get_terminal_size().columns if sys.stdout.isatty() else 0,
-                report.table_width(table)) == "compact":
+        rows = report.table_rows(result, spread)  # counted before rich builds anything
+        if format is Format.table:
+            report.check_table_rows(rows)
+        table = functools.cache(lambda: report.to_table(result, spread))
+        if format is None and _auto_format(lambda: report.table_width(table()), rows) == "compact":
             sys.stdout.write(report.to_compact(result, spread))
             return
         from rich.console import Console
 
-        Console().print(table)
+        Console().print(table())
+
+
+def _auto_format(needed: Callable[[], int], rows: int) -> str:
+    """The format when none is given: ``report.choose_format`` for standard output. Decided from
+    the terminal itself: a pipe never consults COLUMNS, so its output never depends on it."""
+    from estimator.report import choose_format
+
+    terminal = sys.stdout.isatty()
+    return choose_format(terminal, shutil.get_terminal_size().columns if terminal else 0, needed, rows)
 
 
 @command()
@@ -340,14 +354,19 @@ def sensitivity(file: ScenarioFile, target: TargetOption, set_: SetOption = None
 
     from estimator.compose import estimate as run_estimate
     from estimator.scenario import load_scenario
+    from estimator.report import MAX_TABLE_ROWS, over_table_rows
     from estimator.uncertainty import tornado
     from estimator.views.uncertainty import tornado_chart, tornado_table
 
     scenario = load_scenario(file, set_ or [], _book(catalog))
     chart = tornado_chart(tornado(scenario, target), run_estimate(scenario), target)
-    _print_table(tornado_table(chart), title=f"{target}: {chart.base_text} with every range at its median",
-                 caption="Each input from its low to its high, the others at their medians; largest swing first.",
-                 box=box.ROUNDED, fold="Input (low … high)")
+    rows = tornado_table(chart)
+    caption = "Each input from its low to its high, the others at their medians; largest swing first."
+    too_many = over_table_rows(len(rows))
+    if too_many:  # largest swing first: what is left out moves the target least
+        caption += f" {too_many}: the {len(rows) - MAX_TABLE_ROWS:,} smallest swings are left out."
+    _print_table(rows[:MAX_TABLE_ROWS], title=f"{target}: {chart.base_text} with every range at its median",
+                 caption=caption, box=box.ROUNDED, fold="Input (low … high)")
 
 
 @command()
@@ -368,6 +387,7 @@ def sweep(
     catalog: CatalogOption = None,
 ) -> None:
     """Move one input from LOW to HIGH and show TARGET at each step (one vectorised pass)."""
+    from estimator.report import MAX_TABLE_ROWS, check_table_rows, over_table_rows
     from estimator.scenario import load_scenario
     from estimator.uncertainty import sweep as run_sweep
     from estimator.uncertainty import sweep_bounds
@@ -376,10 +396,17 @@ def sweep(
     book = _book(catalog)
     scenario = load_scenario(file, set_ or [], book)
     path, low, high = sweep_bounds(scenario, param, lambda more: load_scenario(file, [*(set_ or []), *more], book))
-    swept = run_sweep(scenario, path, low, high, steps, target)
-    if csv_path is not None:
+    swept = run_sweep(scenario, path, low, high, steps, target)  # refuses steps out of range or over budget first
+    too_many = over_table_rows(steps)
+    if csv_path is None:
+        check_table_rows(steps, option="steps",
+                         instead=f"write every step with --csv FILE, or ask for at most {MAX_TABLE_ROWS:,} steps")
+    else:
         _write_sweep_csv(csv_path, swept, force)
-    _print_table(sweep_table(swept), title=f"{target} as {path} moves", no_wrap=True)
+    if too_many:
+        typer.echo(f"{too_many}: not shown; the CSV has every step")
+    else:
+        _print_table(sweep_table(swept), title=f"{target} as {path} moves", no_wrap=True)
     if csv_path is not None:
         _wrote(csv_path)
 
@@ -426,7 +453,7 @@ def plan(
     as {choose: [...]}; replicas are sized for the load as the scenario says (serving.size_by).
     """
     from estimator.plan import plan as run_plan
-    from estimator.plan import plan_csv, plan_json, plan_tables
+    from estimator.plan import plan_csv, plan_json, plan_table_rows, plan_tables
     from estimator.scenario import load_scenario
 
     scenario = load_scenario(file, set_ or [])
@@ -438,6 +465,10 @@ def plan(
             raise UsageError(f"--accelerator: no accelerator {unknown[0]!r} in the catalog; expected one of: "
                              + ", ".join(scenario.accelerators()))
     result = run_plan(scenario, accelerator or None)
+    if format is PlanFormat.table:
+        from estimator.report import check_table_rows
+
+        check_table_rows(plan_table_rows(result), instead="use --format json or csv")
     if format is PlanFormat.json:
         sys.stdout.write(json.dumps(plan_json(result), indent=2, allow_nan=False) + "\n")
     elif format is PlanFormat.csv:
@@ -454,38 +485,57 @@ def plan(
 def compare(
     a: Annotated[Path, typer.Argument(help="The first scenario file (A).", show_default=False)],
     b: Annotated[Path, typer.Argument(help="The second scenario file (B).", show_default=False)],
-    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    format: Annotated[Optional[Format], typer.Option(
+        "--format", "-f", help="Output format (default: table on a terminal wide enough for it, else compact: "
+                               "one line per result).", show_default=False)] = None,
     catalog: CatalogOption = None,
 ) -> None:
     """Every result of A and B side by side, with the change from A to B; headline results first."""
-    from rich import box
-
+    from estimator import report
     from estimator.compare import compare as run_compare
     from estimator.compose import estimate as run_estimate
     from estimator.scenario import load_scenario
-    from estimator.views.compare import COLUMNS, comparison_json, comparison_markdown, comparison_rows
+    from estimator.views.compare import (COLUMNS, comparison_compact, comparison_json, comparison_markdown,
+                                         comparison_rows)
 
     book = _book(catalog)
     first, second = run_estimate(load_scenario(a, (), book)), run_estimate(load_scenario(b, (), book))
     rows = run_compare(first, second)
     if format is Format.json:
-        from estimator.report import strict_json
-
-        sys.stdout.write(strict_json({"a": first.scenario, "b": second.scenario, "results": comparison_json(rows)}))
+        sys.stdout.write(report.strict_json({"a": first.scenario, "b": second.scenario,
+                                             "results": comparison_json(rows)}))
         return
+    if format is Format.table:
+        report.check_table_rows(len(rows))  # one row per result, refused before any is worded
     shown = comparison_rows(rows, binary=first.conventions.binary)
     if format is Format.markdown:
         sys.stdout.write(comparison_markdown(first.scenario, second.scenario, shown))
         return
-    table = [{"Result": r["key"], **{title: r[key] for title, key in COLUMNS.items()}} for r in shown]
-    _print_table(table, title=f"A: {first.scenario}  →  B: {second.scenario}", box=box.SIMPLE_HEAD,
-                 show_edge=False, fold="Result")
+
+    @functools.cache
+    def table() -> Any:
+        from rich import box
+
+        return _table([{"Result": r["key"], **{title: r[key] for title, key in COLUMNS.items()}} for r in shown],
+                      title=f"A: {first.scenario}  →  B: {second.scenario}", box=box.SIMPLE_HEAD, show_edge=False,
+                      fold="Result")
+
+    if format is Format.compact or (
+            format is None and _auto_format(lambda: report.table_width(table()), len(rows)) == "compact"):
+        sys.stdout.write(comparison_compact(first.scenario, second.scenario, shown))
+        return
+    _print(table())
 
 
 def _print_table(rows: list[dict[str, str]], *, title: str, caption: str | None = None, fold: str | None = None,
                  no_wrap: bool = False, **style: Any) -> None:
-    """Print plain rows (a view's) as a rich table: the first column left-aligned, numbers right."""
-    from rich.console import Console
+    """Print plain rows (a view's) as a rich table (``_table``)."""
+    _print(_table(rows, title=title, caption=caption, fold=fold, no_wrap=no_wrap, **style))
+
+
+def _table(rows: list[dict[str, str]], *, title: str, caption: str | None = None, fold: str | None = None,
+           no_wrap: bool = False, **style: Any) -> Any:
+    """Plain rows (a view's) as a rich table: the first column left-aligned, numbers right."""
     from rich.table import Table
 
     from estimator.report import terminal_text
@@ -497,7 +547,13 @@ def _print_table(rows: list[dict[str, str]], *, title: str, caption: str | None 
                          overflow="fold" if name == fold else "ellipsis")
     for row in rows:
         table.add_row(*(terminal_text(str(value), lines=True) for value in row.values()))  # cells Envelope composed
-    Console().print(table)
+    return table
+
+
+def _print(renderable: Any) -> None:
+    from rich.console import Console
+
+    Console().print(renderable)
 
 
 # typer offers the choices of an Enum; this one is built from the vocabulary, not written again.

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Mapping
 
 import pint
@@ -26,7 +27,11 @@ HEADLINE = tuple(headline.key for headline in HEADLINES)
 
 @dataclass(frozen=True)
 class ComparisonRow:
-    """One result in A and in B (None where only one estimate has it)."""
+    """One result in A and in B (None where only one estimate has it).
+
+    ``change`` and ``relative`` are worked out once per row: a view asks for each several times
+    (text, JSON, summary), and pint's arithmetic was most of the cost of comparing large files.
+    """
 
     key: str
     label: str
@@ -34,14 +39,28 @@ class ComparisonRow:
     a: pint.Quantity | None
     b: pint.Quantity | None
 
-    @property
+    @cached_property
+    def b_in_a(self) -> pint.Quantity | None:
+        """B in A's unit; None when one side is missing or the units do not match."""
+        if self.a is None or self.b is None:
+            return None
+        if self.b.units == self.a.units:  # most rows: nothing to convert
+            return self.b
+        if self.a.dimensionality != self.b.dimensionality:
+            return None
+        return self.b.to(self.a.units)
+
+    @cached_property
     def change(self) -> pint.Quantity | None:
         """B − A in A's unit; None when one side is missing or the units do not match."""
-        if self.a is None or self.b is None or self.a.dimensionality != self.b.dimensionality:
+        b, a = self.b_in_a, self.a
+        if b is None or a is None:
             return None
-        return self.b.to(self.a.units) - self.a
+        # What pint's ``b - a`` gives in one unit (Envelope's units are all multiplicative), at a
+        # fraction of its cost: its checks for offset units were most of a large comparison's time.
+        return type(a)(b.magnitude - a.magnitude, a.units)
 
-    @property
+    @cached_property
     def relative(self) -> float | None:
         """(B − A) / A; 0 when both are 0; None when A is 0 and B is not."""
         change = self.change
@@ -53,10 +72,13 @@ class ComparisonRow:
 
 
 def compare_steps(a: Mapping[str, Step], b: Mapping[str, Step]) -> list[ComparisonRow]:
-    """Rows for every key of either side: the headline keys first, then A's order, then B's extra keys."""
-    keys = [key for key in HEADLINE if key in a or key in b]
-    keys += [key for key in a if key not in keys]
-    keys += [key for key in b if key not in keys]
+    """Rows for every key of either side: the headline keys first, then A's order, then B's extra keys.
+
+    Linear in the number of results: the keys are gathered in a dict (ordered, constant-time lookups).
+    """
+    keys = dict.fromkeys(key for key in HEADLINE if key in a or key in b)
+    keys.update(dict.fromkeys(a))
+    keys.update(dict.fromkeys(b))
     rows = []
     for key in keys:
         either = a.get(key) or b[key]

@@ -58,7 +58,7 @@ from estimator.units import Q_, format_quantity
 from estimator.walk import map_values
 
 __all__ = ["searched_text", "BATCH_SIZES", "LLM_BATCH_SIZES", "TENSOR_PARALLEL", "CHUNK", "MAX_CONFIGURATIONS", "Axis", "Plan", "Candidate", "design_space",
-           "evaluate", "plan", "plan_json", "plan_csv", "plan_tables", "plan_edits", "chart_points", "frontier_rows",
+           "evaluate", "plan", "plan_json", "plan_csv", "plan_table_rows", "plan_tables", "CHANGES_SHOWN", "plan_edits", "chart_points", "frontier_rows",
            "brute_force"]
 
 # Batch sizes tried for a stage (each capped at the stage's items): powers of 4 from 1, the
@@ -421,7 +421,16 @@ def searched_text(result: Plan) -> str:
     return f"{result.searched:,} configuration{'' if result.searched == 1 else 's'} searched"
 
 
-def plan_tables(result: Plan, changes: int = 10) -> list[Any]:
+CHANGES_SHOWN = 10  # the cheapest single changes a terminal shows
+
+
+def plan_table_rows(result: Plan, changes: int = CHANGES_SHOWN) -> int:
+    """The rows ``plan_tables`` lays out (the chosen configuration, the frontier, the changes), counted
+    before rich builds anything."""
+    return (len(result.axes) if result.best is not None else 0) + len(result.frontier) + len(result.changes[:changes])
+
+
+def plan_tables(result: Plan, changes: int = CHANGES_SHOWN) -> list[Any]:
     """Rich renderables for the terminal: the verdict, the frontier, the cheapest single changes."""
     from rich.table import Table
     from rich.text import Text

@@ -9,12 +9,12 @@ from __future__ import annotations
 import io
 import json
 from itertools import groupby
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 import pint
 
 from estimator.display import show, show_input
-from estimator.errors import json_printable, printable
+from estimator.errors import OptionError, json_printable, printable
 from estimator.compose import Estimate
 from estimator.results import section_of, section_title
 from estimator.trace import Step
@@ -23,10 +23,12 @@ from estimator.units import format_quantity, in_words, unit_text
 if TYPE_CHECKING:
     from estimator.uncertainty import Interval, Spread
 
-__all__ = ["choose_format", "compact_line", "conventions_json", "conventions_text", "guardrails_markdown",
-           "interval_texts", "intervals_markdown", "intervals_table", "markdown_text", "quantity_json", "result_json",
-           "results_table", "section_key", "subject_label", "table_width", "terminal_text", "to_compact", "to_json",
-           "to_markdown", "to_table", "inputs_markdown", "unit_prices_markdown", "working"]
+__all__ = ["MAX_TABLE_ROWS", "check_table_rows", "choose_format", "compact_line", "conventions_json",
+           "conventions_text", "guardrails_markdown", "interval_texts", "intervals_markdown", "intervals_table",
+           "markdown_text", "over_table_rows", "quantity_json", "result_json", "results_table", "section_key",
+           "subject_label", "table_width", "table_rows", "terminal_text", "to_compact", "to_json", "to_markdown",
+           "to_table", "inputs_markdown", "unit_prices_markdown", "varied", "working"]
+
 
 def section_key(result: Step) -> str:
     """The section of a result (``traffic`` for ``traffic.peak_qps``), to group results by."""
@@ -242,10 +244,29 @@ def intervals_table(estimate: Estimate, spread: Spread) -> Any:
     table.add_column("Result")
     for name in ("p5", "p50", "p95"):
         table.add_column(name, justify="right", no_wrap=True, style="cyan" if name == "p50" else None)
-    for result in estimate:
-        if spread.varies(result.key):
-            table.add_row(terminal_text(subject_label(result)), *interval_texts(result, estimate, spread))
+    for result in varied(estimate, spread):
+        table.add_row(terminal_text(subject_label(result)), *interval_texts(result, estimate, spread))
     return table
+
+
+def varied(estimate: Estimate, spread: Spread) -> Iterator[Step]:
+    """The results a range reaches (their p5 and p95 differ), in the estimate's order: those whose
+    percentiles the table and the compact form show (the others would repeat their value three times)."""
+    return (result for result in estimate if spread.varies(result.key))
+
+
+def table_rows(estimate: Estimate, spread: Spread | None = None) -> int:
+    """The rows ``to_table`` lays out: a result, a guardrail, a percentile row each; counted without rich.
+
+    >>> from estimator.compose import Estimate
+    >>> from estimator.scenario import Conventions
+    >>> from estimator.trace import step
+    >>> e = Estimate("x", Conventions(), None, {"a.b": step("a.b", "B", "x", 1.0)}, guardrails=(("p99", "< 1 s"),))
+    >>> table_rows(e)
+    2
+    """
+    percentiles = sum(1 for _ in varied(estimate, spread)) if spread is not None else 0
+    return len(estimate.steps) + len(estimate.guardrails) + percentiles
 
 
 def terminal_text(text: str, *, lines: bool = False) -> str:
@@ -298,12 +319,63 @@ class _Discard(io.StringIO):
         pass
 
 
-def choose_format(is_terminal: bool, columns: int, needed: int) -> str:
-    """``"table"`` on a terminal at least ``needed`` columns wide, else ``"compact"``.
+# The most rows a terminal table (rich) lays out. rich measures and wraps every cell of every
+# row: ~200-280 µs a row on a 2-core machine, so the 16,000 rows of the largest accepted file
+# (1,000 datasets with their percentiles) took 6.6 s, and a table of thousands of rows is not
+# read on a terminal anyway. Past it, the compact form (one line per result) or Markdown or JSON.
+MAX_TABLE_ROWS = 2_000
+
+
+def over_table_rows(rows: int) -> str | None:
+    """What is wrong with a table of ``rows`` rows, or None when it is within ``MAX_TABLE_ROWS``.
+
+    >>> over_table_rows(2_000) is None, over_table_rows(16_038)
+    (True, 'table: 16,038 rows, more than a table lays out (at most 2,000)')
+    """
+    return f"table: {rows:,} rows, more than a table lays out (at most {MAX_TABLE_ROWS:,})" \
+        if rows > MAX_TABLE_ROWS else None
+
+
+def check_table_rows(rows: int, *, option: str = "format", instead: str = "use --format compact, markdown or json"
+                     ) -> None:
+    """Refuse a table of more than ``MAX_TABLE_ROWS`` rows (``--format table`` asked for explicitly).
+
+    Parameters
+    ----------
+    rows : int
+        The rows the table would lay out (``table_rows``, or one per compared result).
+    option : str
+        The option that asked for so many rows (``format``; ``steps`` for a sweep).
+    instead : str
+        What works instead, as the command's options say it.
+
+    Raises
+    ------
+    OptionError
+        On ``option``, when ``rows`` is over the cap.
+
+    Examples
+    --------
+    >>> check_table_rows(MAX_TABLE_ROWS)
+    >>> try:
+    ...     check_table_rows(16_038)
+    ... except OptionError as error:
+    ...     print(error)
+    format: table: 16,038 rows, more than a table lays out (at most 2,000); use --format compact, markdown or json
+    """
+    what = over_table_rows(rows)
+    if what is not None:
+        raise OptionError(option, what, hint=instead)
+
+
+def choose_format(is_terminal: bool, columns: int, needed: int | Callable[[], int], rows: int = 0) -> str:
+    """``"table"`` on a terminal at least ``needed`` columns wide, for at most ``MAX_TABLE_ROWS``
+    rows; else ``"compact"``.
 
     A pipe or a file gets the compact form whatever its (or COLUMNS') width: one line per
     result, which ``grep`` and ``diff`` work on; a narrow terminal gets it too, because the
-    table would wrap labels a word per line.
+    table would wrap labels a word per line; and so does a table of more rows than the cap
+    (rich lays each row out slowly, and thousands of rows are not read on a terminal).
 
     Parameters
     ----------
@@ -311,8 +383,11 @@ def choose_format(is_terminal: bool, columns: int, needed: int) -> str:
         Whether standard output is a terminal (``sys.stdout.isatty()``).
     columns : int
         The terminal's width in characters (``shutil.get_terminal_size().columns``).
-    needed : int
-        The width the table needs (``table_width``).
+    needed : int or callable
+        The width the table needs (``table_width``), or a function that measures it: called
+        only when the answer depends on it, since measuring lays the whole table out.
+    rows : int
+        The rows the table would lay out (``table_rows``).
 
     Returns
     -------
@@ -323,8 +398,16 @@ def choose_format(is_terminal: bool, columns: int, needed: int) -> str:
     --------
     >>> choose_format(True, 120, 100), choose_format(True, 80, 100), choose_format(False, 500, 100)
     ('table', 'compact', 'compact')
+    >>> choose_format(True, 120, 100, rows=MAX_TABLE_ROWS), choose_format(True, 120, 100, rows=MAX_TABLE_ROWS + 1)
+    ('table', 'compact')
+    >>> def unmeasured() -> int:
+    ...     raise AssertionError("measured a table that is not shown")
+    >>> choose_format(True, 120, unmeasured, rows=16_038), choose_format(False, 120, unmeasured)
+    ('compact', 'compact')
     """
-    return "table" if is_terminal and columns >= needed else "compact"
+    if not is_terminal or rows > MAX_TABLE_ROWS:
+        return "compact"
+    return "table" if columns >= (needed() if callable(needed) else needed) else "compact"
 
 
 def compact_line(key: str, value: str, label: str) -> str:
@@ -350,10 +433,9 @@ def to_compact(estimate: Estimate, spread: Spread | None = None) -> str:
     if spread is not None:
         lines.append(f"# Uncertainty: p5 / p50 / p95 over {spread.samples:,} samples (seed {spread.seed}); "
                      "the values above are the point estimate, every range at its median.")
-        for result in estimate:
-            if spread.varies(result.key):
-                p5, p50, p95 = interval_texts(result, estimate, spread)
-                lines.append(f"{result.key}: p5 {p5}, p50 {p50}, p95 {p95}")
+        for result in varied(estimate, spread):
+            p5, p50, p95 = interval_texts(result, estimate, spread)
+            lines.append(f"{result.key}: p5 {p5}, p50 {p50}, p95 {p95}")
     return _lines(lines) + "\n"
 
 

@@ -119,6 +119,12 @@ def has_ranges(scenario: Any) -> bool:
     return bool(iter_ranges(scenario))
 
 
+def will_sample(scenario: Any, samples: int | None) -> bool:
+    """Whether ``estimate_as_asked(scenario, samples)`` draws samples: ``samples`` asked for and not
+    0, or not asked for and the scenario has ranges."""
+    return samples != 0 and (samples is not None or has_ranges(scenario))
+
+
 # What sampling may hold: the draws of every result a range reaches, 8 bytes each, kept for the
 # percentiles and histograms. It bounds time as well as memory: every draw is computed and then
 # sorted for its percentiles, and issue 15's acceptance asks for any accepted file in under 3 s
@@ -309,7 +315,7 @@ def estimate_as_asked(scenario: Any, samples: int | None = None, seed: int | Non
     >>> spread.samples, estimate_as_asked(s, samples=0)[1], estimate_as_asked(s, check=True)[1]
     (10000, None, None)
     """
-    if samples == 0 or (samples is None and not has_ranges(scenario)):
+    if not will_sample(scenario, samples):
         if seed is not None:
             check_seed(seed)
         return estimate(scenario), None

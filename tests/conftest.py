@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
+import pty
+import struct
 import subprocess
 import sys
 import tempfile
+import termios
 from pathlib import Path
 
 import pytest
@@ -27,3 +32,25 @@ def run_cli(*args: str, cwd: Path = ROOT, stdin: str | None = None) -> subproces
 @pytest.fixture
 def cli():
     return run_cli
+
+
+def on_terminal(columns: int, *args: str) -> str:
+    """Run the CLI with stdout on a pseudo-terminal ``columns`` wide (COLUMNS unset) and return what it shows."""
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(Path.home()), "LANG": "C.UTF-8", "TERM": "dumb"}
+    process = subprocess.Popen([sys.executable, "-m", "estimator", *args], cwd=ROOT, stdout=follower,
+                               stderr=subprocess.PIPE, env=env)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal closed: the process has exited
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    assert process.wait(timeout=120) == 0, process.stderr.read() if process.stderr else ""
+    return b"".join(chunks).decode("utf-8").replace("\r\n", "\n")

@@ -6,18 +6,13 @@ of a chosen width shows when the rich table is kept.
 
 from __future__ import annotations
 
-import fcntl
-import os
-import pty
-import struct
 import subprocess
 import sys
-import termios
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, run_cli
+from conftest import ROOT, on_terminal, run_cli
 from estimator import report
 from estimator.scenario import load_scenario_text
 from estimator.uncertainty import sample_estimate
@@ -93,30 +88,8 @@ def test_table_can_be_forced_when_piped():
     assert "│ Traffic       │ Daily active users" in result.stdout
 
 
-def _on_terminal(columns: int, *args: str) -> str:
-    """Run the CLI with stdout on a pseudo-terminal ``columns`` wide (COLUMNS unset) and return what it shows."""
-    leader, follower = pty.openpty()
-    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(Path.home()), "LANG": "C.UTF-8", "TERM": "dumb"}
-    process = subprocess.Popen([sys.executable, "-m", "estimator", *args], cwd=ROOT, stdout=follower,
-                               stderr=subprocess.PIPE, env=env)
-    os.close(follower)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:  # the terminal closed: the process has exited
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(leader)
-    assert process.wait(timeout=120) == 0, process.stderr.read() if process.stderr else ""
-    return b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
-
-
 @pytest.mark.parametrize("columns, table", [(200, True), (120, False)])
 def test_a_terminal_gets_the_table_only_when_it_is_wide_enough(columns, table):
-    shown = _on_terminal(columns, "estimate", VIDEO, "--samples", "0")
+    shown = on_terminal(columns, "estimate", VIDEO, "--samples", "0")
     assert ("│ Traffic       │ Daily active users" in shown) is table
     assert ("traffic.peak_qps = 116 k request/s  # Peak QPS" in shown) is not table

@@ -1,4 +1,5 @@
-"""What a comparison of two estimates shows: text rows, a summary line, Markdown, and JSON for scripts.
+"""What a comparison of two estimates shows: text rows, a summary line, Markdown, one line per result, and
+JSON for scripts.
 
 The rows come from ``estimator.compare``; this module words them (``estimator.display``) for
 the app's Compare tab and ``envelope compare``.
@@ -14,7 +15,8 @@ from estimator.compare import ComparisonRow
 from estimator.display import relative_text, signed
 from estimator.units import Q_, format_quantity  # noqa: F401 - Q_ used by doctests
 
-__all__ = ["COLUMNS", "comparison_json", "comparison_markdown", "comparison_rows", "comparison_summary"]
+__all__ = ["COLUMNS", "comparison_compact", "comparison_json", "comparison_markdown", "comparison_rows",
+           "comparison_summary"]
 
 # The columns of a comparison table, after the result: its title -> the key of comparison_rows.
 COLUMNS = {"A": "a", "B": "b", "Change": "change", "Relative": "relative"}
@@ -34,16 +36,15 @@ def comparison_json(rows: list[ComparisonRow]) -> list[dict[str, Any]]:
     """Exact values for scripts: magnitudes in A's unit (B's when A lacks the result)."""
     from estimator.units import unit_text
 
-    out = []
-    for row in rows:
-        units = (row.a if row.a is not None else row.b).units  # type: ignore[union-attr]
-        change = row.change
-        out.append({"key": row.key, "label": row.label, "unit": unit_text(units), "per": row.per,
-                    "a": None if row.a is None else float(row.a.magnitude),
-                    "b": None if row.b is None else float(row.b.to(units).magnitude)
-                    if row.b.dimensionality == units.dimensionality else None,
-                    "change": None if change is None else float(change.magnitude), "relative": row.relative})
-    return out
+    def b_value(row: ComparisonRow) -> float | None:
+        b = row.b if row.a is None else row.b_in_a  # None when the units do not match
+        return None if b is None else float(b.magnitude)
+
+    return [{"key": row.key, "label": row.label,
+             "unit": unit_text((row.a if row.a is not None else row.b).units),  # type: ignore[union-attr]
+             "per": row.per, "a": None if row.a is None else float(row.a.magnitude), "b": b_value(row),
+             "change": None if row.change is None else float(row.change.magnitude), "relative": row.relative}
+            for row in rows]
 
 
 def comparison_summary(rows: list[ComparisonRow]) -> str:
@@ -86,3 +87,24 @@ def comparison_markdown(a_name: str, b_name: str, shown: list[dict[str, str]]) -
     lines += [f"| {markdown_text(r['result'])} (`{r['key']}`) | " + " | ".join(r[k] for k in COLUMNS.values()) + " |"
               for r in shown]
     return "\n".join(lines) + "\n"
+
+
+def comparison_compact(a_name: str, b_name: str, shown: list[dict[str, str]]) -> str:
+    """``comparison_rows`` one unwrapped line per result, as ``estimate``'s compact form writes a result
+    (``report.compact_line``): ``key = A → B (change, relative)  # label``, for pipes, ``grep`` and ``diff``.
+
+    The first line, starting with ``#``, names the two scenarios. Text from the files is shown
+    with its control and bidi characters escaped (``errors.printable``): it cannot forge a line.
+
+    >>> print(comparison_compact("A1", "B1", [{"key": "k", "result": "K", "a": "1 B", "b": "2 B", "change": "+1 B",
+    ...                                        "relative": "+100 %"}]), end="")
+    # A1 (A) → B1 (B)
+    k = 1 B → 2 B (+1 B, +100 %)  # K
+    """
+    from estimator.errors import printable
+    from estimator.report import compact_line
+
+    lines = [f"# {a_name} (A) → {b_name} (B)"]
+    lines += [compact_line(r["key"], f"{r['a']} → {r['b']} ({r['change']}, {r['relative']})", r["result"])
+              for r in shown]
+    return "".join(printable(line) + "\n" for line in lines)
