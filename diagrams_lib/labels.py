@@ -109,7 +109,7 @@ def label_lines(text: object, width: int = LABEL_WIDTH) -> list[str]:
 
 # --- fonts: which characters could no installed font draw? -----------------------------
 
-_RANGE = re.compile(r"([0-9a-f]+)(?:-([0-9a-f]+))?")
+_RANGE = re.compile(r"([0-9a-f]+)(?:-([0-9a-f]+))?", re.IGNORECASE)
 
 
 def parse_charset(text: str) -> frozenset[tuple[int, int]]:
@@ -117,10 +117,11 @@ def parse_charset(text: str) -> frozenset[tuple[int, int]]:
 
     Examples
     --------
-    >>> sorted(parse_charset("20-7e a0 4e00-9fff"))
+    >>> sorted(parse_charset("20-7e a0 4e00-9FFF 20-7e"))
     [(32, 126), (160, 160), (19968, 40959)]
     """
-    return frozenset((int(a, 16), int(b or a, 16)) for a, b in _RANGE.findall(text.lower()))
+    # fc-list lists each font's ranges: ~65,000 of them, ~2,800 distinct, each converted once.
+    return frozenset((int(a, 16), int(b or a, 16)) for a, b in set(_RANGE.findall(text)))
 
 
 @functools.cache

@@ -301,3 +301,17 @@ def test_the_font_coverage_is_prepared_once_per_diagram_not_once_per_label(monke
     assert warnings[10] == warnings[300] == [
         "no installed font draws 用 (U+7528), 户 (U+6237) in the label '用户': they show as boxes; install a font "
         "that covers them (Debian: fonts-noto-cjk for Chinese, Japanese and Korean, fonts-noto-core)"]
+
+
+def test_report_builds_the_architecture_graph_once(monkeypatch, tmp_path):
+    """The drawing cap's check and the picture share one graph (it was built twice)."""
+    from typer.testing import CliRunner
+
+    from diagrams_lib import graph
+    from estimator.cli import app
+
+    builds = _counted_calls(monkeypatch, graph, "build_graph", lambda: CliRunner().invoke(
+        app, ["report", str(ROOT / "scenarios" / "video_recommendation.yaml"), "-o", str(tmp_path / "notes")]))
+    assert builds == 1
+    assert sorted(path.name for path in (tmp_path / "notes").iterdir()) == ["video-recommendation.md",
+                                                                            "video-recommendation.png"]
