@@ -292,26 +292,61 @@ def graphviz_output(source: str, fmt: str) -> bytes:
     RuntimeError
         When `dot` is not installed, fails, or the program is exiting.
     """
-    with _LIVE_LOCK:
-        _refuse_when_exiting()
-        try:
-            child = subprocess.Popen(["dot", "-Kdot", f"-T{fmt}", *_FORMAT_ARGS.get(fmt, ())], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, start_new_session=True)
-        except FileNotFoundError as error:
-            raise RuntimeError(NOT_INSTALLED) from error
-        _live_children.add(child)
+    command = ["dot", "-Kdot", f"-T{fmt}", *_FORMAT_ARGS.get(fmt, ())]
+    child: subprocess.Popen[bytes] | None = None
     try:
+        # A signal's exception waits until the child is listed (and so reached by every way out).
+        with _LIVE_LOCK, _signals_held():
+            _refuse_when_exiting()
+            try:
+                child = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                         stderr=subprocess.PIPE, start_new_session=True)
+            except FileNotFoundError as error:
+                raise RuntimeError(NOT_INSTALLED) from error
+            _live_children.add(child)
         output, errors = child.communicate(source.encode("utf-8"))
     except BaseException:
-        _kill(child)
+        if child is not None:
+            _kill(child)
         raise
     finally:
-        with _LIVE_LOCK:
-            _live_children.discard(child)
+        if child is not None:
+            with _LIVE_LOCK:
+                _live_children.discard(child)
     if child.returncode != 0:
         said = errors.decode("utf-8", errors="replace").strip()[-500:]
         raise RuntimeError(f"Graphviz's dot failed (exit status {child.returncode}): {said}")
     return output
+
+
+_HELD_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Run the block with the Python handlers of SIGINT, SIGTERM and SIGHUP held back; a signal that
+    arrives meanwhile is handled (its exception raised) when the block ends.
+
+    A handler raises (the CLI turns SIGTERM into SystemExit) in the main thread wherever it is: inside
+    ``subprocess.Popen``, after the child started but before it is listed, it left `dot` running
+    with parent 1 (about one SIGTERM in 40 on a busy machine). Other threads never run Python
+    handlers, so only the main thread holds them.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    arrived: list[int] = []
+    handlers = {signum: signal.getsignal(signum) for signum in _HELD_SIGNALS}
+    held = {signum: handler for signum, handler in handlers.items() if callable(handler)}
+    for signum in held:
+        signal.signal(signum, lambda signum, _frame: arrived.append(signum))
+    try:
+        yield
+    finally:
+        for signum, handler in held.items():
+            signal.signal(signum, handler)
+        if arrived:
+            held[arrived[0]](arrived[0], None)
 
 
 def _kill(child: subprocess.Popen[bytes]) -> None:
