@@ -113,15 +113,17 @@ _RANGE = re.compile(r"([0-9a-f]+)(?:-([0-9a-f]+))?", re.IGNORECASE)
 
 
 def parse_charset(text: str) -> frozenset[tuple[int, int]]:
-    """fontconfig's charset notation (``20-7e a0-17f 2014``) as (first, last) code point pairs.
+    r"""fontconfig's charset notation (``20-7e a0-17f 2014``) as (first, last) code point pairs.
 
     Examples
     --------
-    >>> sorted(parse_charset("20-7e a0 4e00-9FFF 20-7e"))
+    >>> sorted(parse_charset("20-7e a0 4e00-9FFF\n20-7e a0\n20-7e a0 4e00-9FFF"))
     [(32, 126), (160, 160), (19968, 40959)]
     """
-    # fc-list lists each font's ranges: ~65,000 of them, ~2,800 distinct, each converted once.
-    return frozenset((int(a, 16), int(b or a, 16)) for a, b in set(_RANGE.findall(text)))
+    # fc-list gives a line per font: with Debian's Noto CJK, 52 lines (467 KB) of which 16 differ
+    # (the styles of a family share a charset), 65,000 ranges of which 2,800 differ. Each is read once.
+    lines = "\n".join(set(text.splitlines()))
+    return frozenset((int(a, 16), int(b or a, 16)) for a, b in set(_RANGE.findall(lines)))
 
 
 @functools.cache
