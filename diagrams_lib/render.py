@@ -255,8 +255,22 @@ def _scratch() -> Iterator[str]:
             _live_dirs.discard(path)
 
 
+# A PNG costs Graphviz per pixel, mostly to compress it (libpng's row filters and zlib were 70% of
+# `dot -Tpng` for a diagram at MAX_COMPONENTS; the layout itself took 0.06 s of its 1.1 s, whatever
+# the splines, nslimit or mclimit). Graphviz draws a bitmap at 96 dpi and shrinks it to 32,767 px a
+# side at most: the ~300 components of one stage stand in one column, 1,011 × 32,767 px. Bounding
+# the longer side at 24,000 px draws that same picture smaller (its 11 pt annotations ~8 px tall) in
+# about half the time and memory. `size` only ever shrinks, and only a drawing over 250 in a side,
+# so every smaller diagram (the bundled ones are under 40 in) is the same file, byte for byte; the
+# DOT source, SVG and PDF (drawn as vectors, quickly) do not carry it.
+PNG_MAX_SIDE_PX = 24_000
+_BITMAP_DPI = 96  # Graphviz's resolution for PNG
+_FORMAT_ARGS = {"png": (f"-Gsize={PNG_MAX_SIDE_PX / _BITMAP_DPI:g},{PNG_MAX_SIDE_PX / _BITMAP_DPI:g}",)}
+
+
 def graphviz_output(source: str, fmt: str) -> bytes:
-    """Lay out and draw DOT ``source`` with Graphviz's ``dot -Kdot -T<fmt>`` (as `diagrams` runs it).
+    """Lay out and draw DOT ``source`` with Graphviz's ``dot -Kdot -T<fmt>`` (as `diagrams` runs it);
+    a PNG's longer side is at most `PNG_MAX_SIDE_PX`.
 
     The child runs in a process group of its own and is killed (with anything it started) on every
     way out: an exception here, or the interpreter's exit while this thread waits.
@@ -278,26 +292,61 @@ def graphviz_output(source: str, fmt: str) -> bytes:
     RuntimeError
         When `dot` is not installed, fails, or the program is exiting.
     """
-    with _LIVE_LOCK:
-        _refuse_when_exiting()
-        try:
-            child = subprocess.Popen(["dot", "-Kdot", f"-T{fmt}"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, start_new_session=True)
-        except FileNotFoundError as error:
-            raise RuntimeError(NOT_INSTALLED) from error
-        _live_children.add(child)
+    command = ["dot", "-Kdot", f"-T{fmt}", *_FORMAT_ARGS.get(fmt, ())]
+    child: subprocess.Popen[bytes] | None = None
     try:
+        # A signal's exception waits until the child is listed (and so reached by every way out).
+        with _LIVE_LOCK, _signals_held():
+            _refuse_when_exiting()
+            try:
+                child = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                         stderr=subprocess.PIPE, start_new_session=True)
+            except FileNotFoundError as error:
+                raise RuntimeError(NOT_INSTALLED) from error
+            _live_children.add(child)
         output, errors = child.communicate(source.encode("utf-8"))
     except BaseException:
-        _kill(child)
+        if child is not None:
+            _kill(child)
         raise
     finally:
-        with _LIVE_LOCK:
-            _live_children.discard(child)
+        if child is not None:
+            with _LIVE_LOCK:
+                _live_children.discard(child)
     if child.returncode != 0:
         said = errors.decode("utf-8", errors="replace").strip()[-500:]
         raise RuntimeError(f"Graphviz's dot failed (exit status {child.returncode}): {said}")
     return output
+
+
+_HELD_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Run the block with the Python handlers of SIGINT, SIGTERM and SIGHUP held back; a signal that
+    arrives meanwhile is handled (its exception raised) when the block ends.
+
+    A handler raises (the CLI turns SIGTERM into SystemExit) in the main thread wherever it is: inside
+    ``subprocess.Popen``, after the child started but before it is listed, it left `dot` running
+    with parent 1 (about one SIGTERM in 40 on a busy machine). Other threads never run Python
+    handlers, so only the main thread holds them.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    arrived: list[int] = []
+    handlers = {signum: signal.getsignal(signum) for signum in _HELD_SIGNALS}
+    held = {signum: handler for signum, handler in handlers.items() if callable(handler)}
+    for signum in held:
+        signal.signal(signum, lambda signum, _frame: arrived.append(signum))
+    try:
+        yield
+    finally:
+        for signum, handler in held.items():
+            signal.signal(signum, handler)
+        if arrived:
+            held[arrived[0]](arrived[0], None)
 
 
 def _kill(child: subprocess.Popen[bytes]) -> None:
@@ -545,8 +594,9 @@ def _choose(what: str, given: str, choices: tuple[str, ...]) -> str:
     raise ValueError(f"unknown {what} {given!r}; choose one of: {', '.join(sorted(choices))}")
 
 
-# Graphviz lays out a few hundred nodes in about a second and thousands in minutes (its layout
-# is superlinear); no page shows more than a couple of hundred boxes legibly either.
+# A PNG of a few hundred components takes Graphviz about a second, most of it the bitmap (see
+# PNG_MAX_SIDE_PX); its layout grows faster than the components (one column of 300: 0.06 s, of
+# 1,000: 0.3 s), and no page shows more than a couple of hundred boxes legibly either.
 MAX_COMPONENTS = 300
 
 

@@ -245,15 +245,13 @@ def _load_estimate(file: Path, overrides: list[str], catalog: Path | None = None
     return scenario, run_estimate(scenario)
 
 
-def _diagram_bytes(scenario, result, fmt: str, theme: str, direction: str) -> bytes:  # type: ignore[no-untyped-def]
-    """Build and draw the architecture graph; a bad theme, format or direction is the user's (exit 2),
+def _diagram_bytes(graph, fmt: str, theme: str, direction: str) -> bytes:  # type: ignore[no-untyped-def]
+    """Draw the architecture graph; a bad theme, format or direction is the user's (exit 2),
     a missing Graphviz is the machine's (exit 1)."""
-    from diagrams_lib.graph import build_graph
     from diagrams_lib.labels import font_warnings
     from diagrams_lib.render import RASTER_FORMATS, render
     from estimator.errors import UsageError
 
-    graph = build_graph(scenario, result)
     try:
         picture = render(graph, fmt=fmt, theme=theme, direction=direction)
     except ValueError as error:  # an unknown theme, format or direction, named with the choices
@@ -288,6 +286,7 @@ def diagram(
     A .mmd or .d2 output is Mermaid or D2 source for design docs: the same components, stages,
     flows and numbers as the picture, without icons.
     """
+    from diagrams_lib.graph import build_graph
     from estimator.errors import UsageError
     from estimator.output import check_writable, write_output
 
@@ -296,7 +295,7 @@ def diagram(
         raise UsageError(f"{printable(str(output))}: no suffix to tell the format; add one (.png, .svg, .pdf, .dot, .mmd, .d2) or pass --format")
     check_writable(output, force=force)  # before the work, so a refusal is instant
     scenario, result = _load_estimate(file, set_ or [], catalog)
-    write_output(output, _diagram_bytes(scenario, result, fmt, theme, direction), force=force)
+    write_output(output, _diagram_bytes(build_graph(scenario, result), fmt, theme, direction), force=force)
     _wrote(output)
 
 
@@ -329,8 +328,9 @@ def report(
     from diagrams_lib.graph import build_graph
     from diagrams_lib.render import too_large
 
-    skipped = too_large(build_graph(scenario, result))
-    picture = None if skipped else _diagram_bytes(scenario, result, "png", theme, "LR")
+    graph = build_graph(scenario, result)  # once: the cap's check and the picture share it
+    skipped = too_large(graph)
+    picture = None if skipped else _diagram_bytes(graph, "png", theme, "LR")
     try:
         output.mkdir(parents=True, exist_ok=True)
         if picture is not None:

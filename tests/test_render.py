@@ -214,6 +214,25 @@ def test_png_is_a_sensible_non_blank_image():
     assert len(set(pixels)) > 50  # icons, text and colours, not one flat fill
 
 
+def test_a_png_over_the_size_bound_is_drawn_smaller_and_a_usual_one_as_graphviz_draws_it():
+    """A PNG's cost is its pixels: a drawing taller than PNG_MAX_SIDE_PX is scaled to it (a column
+    of 200 components is ~30,000 px at 96 dpi); a usual diagram is Graphviz's own file, byte for byte."""
+    column = nx.DiGraph(title="Column")
+    for index in range(200):
+        column.add_node(f"c{index}", kind="service", label=f"C{index}", annotations=[], cluster=None)
+
+    def plain_dot(graph: nx.DiGraph) -> bytes:
+        return subprocess.run(["dot", "-Kdot", "-Tpng"], input=to_dot(graph).encode("utf-8"),
+                              capture_output=True, check=True).stdout
+
+    unbounded_width, unbounded_height = png_size(plain_dot(column))
+    width, height = png_size(render(column, "png"))
+    assert unbounded_height > height == render_module.PNG_MAX_SIDE_PX == 24_000
+    assert width == pytest.approx(unbounded_width * height / unbounded_height, abs=2)  # the same shape
+    usual = two_stage_recommender()
+    assert render(usual, "png") == plain_dot(usual)
+
+
 def test_pdf_is_a_pdf():
     assert render(two_stage_recommender(), "pdf").startswith(b"%PDF-")
 

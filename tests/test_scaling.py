@@ -273,3 +273,45 @@ def test_sampling_many_results_no_range_reaches_takes_two_passes_not_one_per_chu
     assert len(passes) == 3
     assert len(spread.point.steps) > 8_000
     assert spread.draws["traffic.peak_qps"].magnitude.shape == (10_000,)
+
+
+def test_the_font_coverage_is_prepared_once_per_diagram_not_once_per_label(monkeypatch):
+    """Each label was checked by sorting the installed charset's few thousand ranges again: a diagram
+    at the drawing cap spent ~0.4 s there. The charset is prepared once, and every label looked up in it."""
+    import networkx as nx
+
+    from diagrams_lib import labels
+
+    charset = labels.parse_charset("20-7e a0-ff")
+    preparations, sorted_once, warnings = {}, {}, {}
+    for n in (10, 300):
+        graph = nx.DiGraph(title="T")
+        for i in range(n):
+            graph.add_node(f"c{i}", kind="service", label=f"C{i}", annotations=[f"{i} request/s"], cluster=None)
+        graph.add_node("x", kind="service", label="用户", annotations=[], cluster=None)
+        labels.coverage.cache_clear()
+
+        def check(graph=graph, n=n):
+            warnings[n] = labels.font_warnings(graph, charset)
+
+        preparations[n] = _counted_calls(monkeypatch, labels, "coverage", check)
+        sorted_once[n] = labels.coverage.cache_info().misses
+    # 2 × n + 3 labels (title, subtitle, each name and annotation), one preparation whatever n is.
+    assert preparations == sorted_once == {10: 1, 300: 1}
+    assert warnings[10] == warnings[300] == [
+        "no installed font draws 用 (U+7528), 户 (U+6237) in the label '用户': they show as boxes; install a font "
+        "that covers them (Debian: fonts-noto-cjk for Chinese, Japanese and Korean, fonts-noto-core)"]
+
+
+def test_report_builds_the_architecture_graph_once(monkeypatch, tmp_path):
+    """The drawing cap's check and the picture share one graph (it was built twice)."""
+    from typer.testing import CliRunner
+
+    from diagrams_lib import graph
+    from estimator.cli import app
+
+    builds = _counted_calls(monkeypatch, graph, "build_graph", lambda: CliRunner().invoke(
+        app, ["report", str(ROOT / "scenarios" / "video_recommendation.yaml"), "-o", str(tmp_path / "notes")]))
+    assert builds == 1
+    assert sorted(path.name for path in (tmp_path / "notes").iterdir()) == ["video-recommendation.md",
+                                                                            "video-recommendation.png"]
