@@ -179,7 +179,9 @@ def main() -> None:
         original = cached.loaded(source.text, source.file, book)
         baseline = cached.estimated(source.text, source.file, book)
     except EnvelopeError as error:
-        problem_ui(str(error), f"{source.file} cannot be estimated:")
+        # A price book's mistake is located in the book (each line names its file): the title names both.
+        with_book = f" with the price book {uploaded[1]}" if uploaded else ""
+        problem_ui(str(error), f"{source.file} cannot be estimated{with_book}:")
         return
     # The cards depend on the sidebar's ~70 fields. On a first visit to a scenario (no edits yet) they
     # are drawn at once with the file's own values, before the fields, and again once the fields are read.

@@ -153,6 +153,18 @@ def test_a_broken_upload_shows_the_clis_message(tmp_path):
     assert not app.metric
 
 
+def test_a_wrong_price_book_is_named_in_the_error_with_the_scenario():
+    app = started("ad_click_prediction.yaml")
+    book = b"name: not a book\n"
+    [uploader] = [u for u in app.sidebar.file_uploader if u.label == "Price book (optional)"]
+    uploader.set_value(("prices.yaml", book, "application/x-yaml")).run()
+    assert not app.exception
+    assert [e.value for e in app.error] == [
+        "ad\\_click\\_prediction.yaml cannot be estimated with the price book prices.yaml:"]
+    assert [c.value for c in app.code] == ["prices.yaml:1:1: name: unknown key"]
+    assert not app.metric
+
+
 def test_an_uploaded_scenario_is_estimated():
     text = SCENARIOS[-1].read_bytes()
     app = started()
