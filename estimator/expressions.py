@@ -136,8 +136,9 @@ def evaluate(expr: str, values: Mapping[str, pint.Quantity]) -> pint.Quantity:
         if np.ndim(finite) > 0 and np.any(finite):  # some draws only: a range's samples reach 0 or overflow
             raise ExpressionProblem(
                 f"the expression divides by zero or overflows for {int(np.size(finite) - np.count_nonzero(finite)):,} "
-                f"of {np.size(finite):,} sampled values (a range's draws are clipped at its field's floor, 0 for "
-                "an amount); give that range a low above 0 or dist: lognormal")
+                f"of {np.size(finite):,} values of the ranged inputs (draws stop at a field's floor, 0 for an "
+                "amount, and a normal range's draws reach past its low); move the range away from 0 (a higher "
+                "low) or use dist: lognormal")
         raise ExpressionProblem("the expression divides by zero or overflows")
     return result
 

@@ -62,7 +62,7 @@ def check_writable(path: Path, *, force: bool) -> None:
 
     Only a regular file is ever replaced, and only with ``force``: renaming over a device,
     FIFO or socket would replace the node itself (``/dev/null`` turned into a plain file).
-    A symbolic link is judged by what it points at.
+    A symbolic link is judged by what it points at; a link to nothing is refused.
 
     Parameters
     ----------
@@ -90,6 +90,9 @@ def check_writable(path: Path, *, force: bool) -> None:
         mode = os.stat(path).st_mode
     except FileNotFoundError:
         mode = None
+        if os.path.islink(path):  # a link to nothing is still something at that name: never replaced
+            raise OutputError(f"{_name(path)}: is a symbolic link to a missing file, not a regular file; Envelope "
+                              "only replaces regular files, even with --force") from None
     except OSError as error:  # a name too long, a loop of links, a parent that is a file
         raise OutputError(f"{_name(path)}: cannot write: {error.strerror}") from None
     if mode is not None and stat.S_ISDIR(mode):

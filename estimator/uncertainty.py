@@ -315,6 +315,9 @@ def estimate_as_asked(scenario: Any, samples: int | None = None, seed: int | Non
     >>> spread.samples, estimate_as_asked(s, samples=0)[1], estimate_as_asked(s, check=True)[1]
     (10000, None, None)
     """
+    if samples is not None and not 0 <= samples <= MAX_SAMPLES:  # the option's 0 is the point estimate alone
+        raise OptionError("samples", given=str(samples),
+                          expected=f"0 (the point estimate alone) or a whole number from 1 to {MAX_SAMPLES:,}")
     if not will_sample(scenario, samples):
         if seed is not None:
             check_seed(seed)

@@ -185,9 +185,9 @@ def test_a_normal_range_reaching_zero_under_a_division_fails_located_when_sample
     result = invoke("estimate", path, "--samples", "1000", "--seed", "1", "-f", "compact")
     assert result.exit_code == 2
     assert result.output == (
-        f"{path}:8:11: derived[0].expr: the expression divides by zero or overflows for 51 of 1,000 sampled "
-        "values (a range's draws are clipped at its field's floor, 0 for an amount); give that range a low "
-        "above 0 or dist: lognormal\n")
+        f"{path}:8:11: derived[0].expr: the expression divides by zero or overflows for 51 of 1,000 values of "
+        "the ranged inputs (draws stop at a field's floor, 0 for an amount, and a normal range's draws reach "
+        "past its low); move the range away from 0 (a higher low) or use dist: lognormal\n")
 
 
 @pytest.mark.parametrize(("conventions", "message"), [

@@ -64,6 +64,17 @@ def test_write_output_refuses_a_socket_and_a_link_to_a_fifo(tmp_path):
     assert (tmp_path / "link.csv").is_symlink()
 
 
+@pytest.mark.parametrize("force", [False, True])
+def test_a_link_to_nothing_is_never_replaced(tmp_path, force):
+    link = tmp_path / "out.dot"
+    link.symlink_to(tmp_path / "missing.dot")
+    result = invoke("diagram", SCENARIO, "-o", link, *(["--force"] if force else []))
+    assert result.exit_code == 2
+    assert result.output == (f"{link}: is a symbolic link to a missing file, not a regular file; Envelope only "
+                             "replaces regular files, even with --force\n")
+    assert link.is_symlink() and not (tmp_path / "missing.dot").exists()
+
+
 def test_force_still_replaces_a_regular_file(tmp_path):
     target = tmp_path / "out.txt"
     target.write_bytes(b"old")

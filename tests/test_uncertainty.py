@@ -255,10 +255,12 @@ def test_markdown_and_table_show_the_percentiles():
     assert "traffic.peak_qps: p5 " in compact and "traffic.write_qps: p5" not in compact
 
 
-def test_too_many_samples_is_a_usage_error():
-    result = run_cli("estimate", "scenarios/ad_click_prediction.yaml", "--samples", "2000000")
+@pytest.mark.parametrize("samples", ["2000000", "-1"])
+def test_samples_out_of_range_is_a_usage_error_that_names_the_point_estimate_option(samples):
+    result = run_cli("estimate", "scenarios/ad_click_prediction.yaml", "--samples", samples)
     assert result.returncode == 2 and "Traceback" not in result.stderr
-    assert result.stderr.strip() == "--samples: given 2000000, expected a whole number from 1 to 1,000,000"
+    assert result.stderr.strip() == (f"--samples: given {samples}, expected 0 (the point estimate alone) or a whole "
+                                     "number from 1 to 1,000,000")
 
 
 def test_sweep_command_writes_its_csv(tmp_path):

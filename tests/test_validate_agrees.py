@@ -67,9 +67,9 @@ derived:
   - name: per_byte
     expr: traffic.peak_qps / traffic.request_size
 """
-DIVIDES = ("{file}:8:11: derived[0].expr: the expression divides by zero or overflows for {bad} of {of} sampled "
-           "values (a range's draws are clipped at its field's floor, 0 for an amount); give that range a low "
-           "above 0 or dist: lognormal\n")
+DIVIDES = ("{file}:8:11: derived[0].expr: the expression divides by zero or overflows for {bad} of {of} values "
+           "of the ranged inputs (draws stop at a field's floor, 0 for an amount, and a normal range's draws "
+           "reach past its low); move the range away from 0 (a higher low) or use dist: lognormal\n")
 
 
 def test_validate_refuses_a_derived_expression_that_fails_for_some_samples(tmp_path: Path):

@@ -136,7 +136,7 @@ def _check_estimated_entries(scenario: Scenario, document: YamlDocument) -> None
         return f"{length:,} in {'.'.join(str(part) for part in path)}{counting}"
 
     shown = ", ".join(named(path, length) for path, length in lists[:5])
-    more = f" and {len(lists) - 5:,} more lists" if len(lists) > 5 else ""
+    more = f" and {len(lists) - 5:,} more {'list' if len(lists) == 6 else 'lists'}" if len(lists) > 5 else ""
     raise ScenarioError([document.problem(longest, "too many entries in all", given=f"{total:,} ({shown}{more})",
                                           expected=f"at most {MAX_ESTIMATED:,} together, in every list the "
                                                    f"estimate works through ({WHY})")])
