@@ -69,7 +69,7 @@ def _per_item_rows(quick: bool) -> list[Row]:
 def _within(sizes: tuple[int, ...], kind: str) -> tuple[int, ...]:
     """``sizes`` up to the kind's cap, the cap itself last when it cuts them (serving stages: 10, 100, 200)."""
     cap = caps()[kind]
-    return tuple(n for n in sizes if n < cap) + (min(cap, sizes[-1]),)
+    return tuple(dict.fromkeys([*(n for n in sizes if n < cap), min(cap, sizes[-1])]))  # each size once
 
 
 def caps() -> dict[str, int]:
