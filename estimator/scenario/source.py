@@ -220,8 +220,8 @@ def _decoded(text: str | bytes, file: str) -> str:
 def _walk(node: yaml.Node, path: Path_, document: YamlDocument, count: list[int], depth: int) -> None:
     count[0] += 1
     if count[0] > MAX_NODES:
-        raise ScenarioError([document.problem(path, "too many values (YAML aliases expand to more than "
-                                                    f"{MAX_NODES:,} nodes)")])
+        raise ScenarioError([document.problem(path, f"too many values: more than {MAX_NODES:,} YAML nodes, an "
+                                                    "alias counting as the values it repeats")])
     if depth > MAX_DEPTH:
         raise ScenarioError([document.problem(path, f"nested deeper than {MAX_DEPTH} levels")])
     document.positions.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
