@@ -385,3 +385,15 @@ def test_a_peak_factor_above_the_fields_usual_bound_is_shown_as_the_file_writes_
     assert peak.value == 150.0
     assert not app.main.warning, "showing the value does not change it"
 
+
+def test_a_diagram_that_cannot_be_drawn_is_worded_like_the_clis_messages():
+    from ui import diagram
+
+    scenario = load_scenario_text(VIDEO.read_bytes(), "x.yaml")
+    result = estimate(scenario)
+    drawn, problem = diagram.pictures(lambda: diagram.graph_json(scenario, result), "nosuchtheme", "LR")
+    assert drawn == {}
+    assert problem == ("The diagram could not be drawn: unknown theme 'nosuchtheme'; "
+                       "choose one of: aws, azure, gcp, onprem.")
+    assert diagram.diagram_problem(KeyError("edges")) == (
+        "The diagram could not be drawn: 'edges'. This is a bug in Envelope, not in your input.")
