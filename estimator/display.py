@@ -30,7 +30,8 @@ if TYPE_CHECKING:
     from estimator.compose import Estimate
     from estimator.trace import Step
 
-__all__ = ["MINUS", "axis_scale", "number_words", "relative_text", "show", "show_input", "signed", "signed_change"]
+__all__ = ["MINUS", "axis_scale", "file_range_text", "number_words", "relative_text", "show", "show_input", "signed",
+           "signed_change"]
 
 # The minus of a decrease: the ASCII hyphen-minus, as format_quantity writes negative numbers, so a
 # change reads the same in its absolute and its relative part and pastes back as a number.
@@ -85,6 +86,34 @@ def show_input(quantity: pint.Quantity, estimate: Estimate) -> str:
             if abs(magnitude * seconds.magnitude) >= 0.01 or period == "month":
                 return format_quantity(quantity * seconds, binary=binary, per=period)
     return format_quantity(quantity, binary=binary)
+
+
+def file_range_text(value: Any) -> str:
+    """What a setting the app shows but cannot edit holds: a range or a choice written in the file,
+    and the value the estimate takes from it (as ``estimator.compose.estimate`` does, for every caller).
+
+    Parameters
+    ----------
+    value : estimator.ranges.Range
+        A range (``{low, high, dist}``) or a choice (``{choose: [...]}``, ``estimator.choices.Choice``).
+
+    Returns
+    -------
+    str
+        One sentence, ending with how to change it.
+
+    >>> from estimator.choices import Choice
+    >>> from estimator.ranges import Range
+    >>> file_range_text(Range(low=1.5, high=3.0, floor=1.0))
+    'A range in the file: 1.50 … 3 (lognormal); the estimate uses its median, 2.12. Edit the file to change it.'
+    >>> file_range_text(Choice.of([2.0, 3.0], floor=1.0))
+    'A choice in the file (choose: 2 | 3); the estimate uses its first option, 2. Edit the file to change it.'
+    """
+    if getattr(value, "options", ()):  # a design choice: the first option is the design as written
+        used = f"A choice in the file ({value.text()}); the estimate uses its first option"
+    else:
+        used = f"A range in the file: {value.text()}; the estimate uses its median"
+    return f"{used}, {format_quantity(value.median())}. Edit the file to change it."
 
 
 def signed(change: pint.Quantity, text: str) -> str:

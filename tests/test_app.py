@@ -313,3 +313,87 @@ def test_the_svg_is_drawn_only_when_asked_for(monkeypatch):
     pictures, problem = diagram.pictures(lambda: diagram.graph_json(scenario, result), "onprem", "LR")
     assert problem is None and drawn_formats == ["png"]
     assert pictures["svg"]().startswith(b"<?xml") and drawn_formats == ["png", "svg"]
+
+
+# ------------------------------------------------------- a convention written as a range or a choice
+
+VIDEO = ROOT / "scenarios" / "video_recommendation.yaml"
+PEAK_LINE = re.compile(rb"^  peak_factor: 2 .*$", re.MULTILINE)
+
+
+def with_peak_factor(flow: str) -> bytes:
+    """The video case study with ``conventions.peak_factor`` written as ``flow``."""
+    text, replaced = PEAK_LINE.subn(b"  peak_factor: " + flow.encode(), VIDEO.read_bytes())
+    assert replaced == 1
+    return text
+
+
+def uploaded(name: str, text: bytes) -> AppTest:
+    app = started()
+    app.sidebar.radio[0].set_value("Upload a YAML file").run()
+    app.sidebar.file_uploader[0].set_value((name, text, "application/x-yaml")).run()
+    return app
+
+
+@pytest.mark.parametrize(("flow", "shown", "peak_qps"), [
+    ("{low: 1.5, high: 3}", "{low: 1.5, high: 3, dist: lognormal}", "123 k request/s"),
+    ("{choose: [2, 3]}", "{choose: [2, 3]}", "116 k request/s"),
+])
+def test_a_peak_factor_written_as_a_range_or_a_choice_is_shown_and_estimated_as_the_cli_does(
+        tmp_path, flow, shown, peak_qps):
+    import json
+
+    from estimator.display import file_range_text
+    from estimator.report import markdown_text
+    from estimator.units import Q_
+    from estimator.views import headline_metrics
+
+    text = with_peak_factor(flow)
+    (tmp_path / "peak.yaml").write_bytes(text)
+    cli = run_cli("estimate", "peak.yaml", "--format", "json", cwd=tmp_path)
+    assert cli.returncode == 0, cli.stderr
+    app = uploaded("peak.yaml", text)
+    assert not app.exception, [e.message for e in app.exception]
+    assert not app.error and not app.warning
+    scenario = load_scenario_text(text, "peak.yaml")
+    expected = estimate(scenario)
+    cards = headline_metrics(expected, expected, scenario.archetype)
+    assert {label: value for label, (value, _) in metrics(app).items()} == {m.label: m.value for m in cards}
+    assert metrics(app)["Peak QPS"] == (peak_qps, None)
+    # ... and each card's number is the CLI's for the same file.
+    values = {row["key"]: Q_(row["value"], row["unit"]) for row in json.loads(cli.stdout)["results"]}
+    for card in cards:
+        assert values[card.key].to(expected.steps[card.key].value.units).magnitude == pytest.approx(
+            expected.steps[card.key].value.magnitude, rel=1e-12)
+    # The sidebar shows the file's range as written, read-only, and says what the estimate takes from it.
+    [peak] = [w for w in app.sidebar.text_input if w.label.startswith("Peak factor")]
+    assert (peak.value, peak.disabled) == (shown, True)
+    assert not [w for w in app.sidebar.number_input if w.label.startswith("Peak factor")]
+    assert markdown_text(file_range_text(scenario.conventions.peak_factor)) in [c.value for c in app.sidebar.caption]
+    # Another convention changes the estimate and leaves the range as the file writes it.
+    [storage] = [r for r in app.sidebar.radio if r.label == "Storage units"]
+    storage.set_value("binary").run()
+    assert not app.exception and not app.main.warning
+    assert metrics(app)["Peak QPS"] == (peak_qps, None)
+    assert "PiB" in metrics(app)["Total storage"][0]
+
+
+def test_a_peak_factor_above_the_fields_usual_bound_is_shown_as_the_file_writes_it():
+    app = uploaded("peak.yaml", with_peak_factor("150"))
+    assert not app.exception, [e.message for e in app.exception]
+    [peak] = [w for w in app.sidebar.number_input if w.label.startswith("Peak factor")]
+    assert peak.value == 150.0
+    assert not app.main.warning, "showing the value does not change it"
+
+
+def test_a_diagram_that_cannot_be_drawn_is_worded_like_the_clis_messages():
+    from ui import diagram
+
+    scenario = load_scenario_text(VIDEO.read_bytes(), "x.yaml")
+    result = estimate(scenario)
+    drawn, problem = diagram.pictures(lambda: diagram.graph_json(scenario, result), "nosuchtheme", "LR")
+    assert drawn == {}
+    assert problem == ("The diagram could not be drawn: unknown theme 'nosuchtheme'; "
+                       "choose one of: aws, azure, gcp, onprem.")
+    assert diagram.diagram_problem(KeyError("edges")) == (
+        "The diagram could not be drawn: 'edges'. This is a bug in Envelope, not in your input.")

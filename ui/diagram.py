@@ -14,6 +14,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from estimator.compose import Estimate
+from estimator.errors import EnvelopeError
 from estimator.report import markdown_text
 from estimator.scenario import Scenario
 
@@ -77,7 +78,27 @@ def pictures(graph_of: Callable[[], str], theme: str, direction: str) -> tuple[d
         return {"png": render_cached(graph, "png", theme, direction),
                 "svg": functools.partial(_render, graph, "svg", theme, direction)}, None
     except Exception as error:  # noqa: BLE001 - shown to the person, never swallowed silently
-        return {}, f"The diagram could not be drawn: {type(error).__name__}: {error}"
+        return {}, diagram_problem(error)
+
+
+# What drawing raises for a reason a person can act on: a graph too large or a bad option
+# (ValueError), Graphviz missing or failing (RuntimeError), a file or program not found (OSError),
+# the scenario (EnvelopeError). The CLI says these as they are (estimator.cli._diagram_bytes).
+_EXPECTED = (ValueError, RuntimeError, OSError, EnvelopeError)
+
+
+def diagram_problem(error: Exception) -> str:
+    """Why there is no diagram, worded as the CLI words it: the cause's own text, no exception class name.
+
+    Anything else is a bug in Envelope, and the text says so, as the CLI's "internal error" does.
+
+    >>> diagram_problem(ValueError("the architecture has 301 components"))
+    'The diagram could not be drawn: the architecture has 301 components.'
+    >>> diagram_problem(KeyError("edges"))
+    "The diagram could not be drawn: 'edges'. This is a bug in Envelope, not in your input."
+    """
+    text = f"The diagram could not be drawn: {str(error).rstrip('.') or 'no reason given'}."
+    return text if isinstance(error, _EXPECTED) else f"{text} This is a bug in Envelope, not in your input."
 
 
 def _render(graph: str, fmt: str, theme: str, direction: str) -> bytes:

@@ -13,8 +13,10 @@ from typing import Any
 
 import streamlit as st
 
-from estimator.edits import MAX_TEXT, Input
+from estimator.display import file_range_text
+from estimator.edits import MAX_TEXT, Input, range_text
 from estimator.library import LibraryEntry
+from estimator.ranges import Range
 from estimator.results import section_title
 from estimator.scenario import Conventions, Scenario
 from estimator.report import markdown_text
@@ -93,7 +95,12 @@ def price_book_ui() -> tuple[bytes, str] | None:
 
 
 def conventions_ui(scenario: Scenario) -> dict[str, Any]:
-    """Conventions that differ from the scenario's: ``{field: value}`` as the file would write it."""
+    """Conventions that differ from the scenario's: ``{field: value}`` as the file would write it.
+
+    Of the conventions only the peak factor may be written as a range or a choice (the others
+    are ``ranged=False`` or a word; see ``estimator.scenario.Conventions``): such a value is
+    shown as the file writes it, not edited here (``_number_ui``).
+    """
     current = scenario.conventions
     with st.sidebar.expander("Conventions", expanded=False):
         day = _period_ui("Seconds in a day", DAY_CHOICES, current.day, "day")
@@ -101,12 +108,29 @@ def conventions_ui(scenario: Scenario) -> dict[str, Any]:
         storage = st.radio("Storage units", ("decimal", "binary"), horizontal=True,
                            index=("decimal", "binary").index(current.storage_display),
                            help="decimal: 1 GB = 10^9 B; binary: 1 GiB = 2^30 B")
-        peak = st.number_input("Peak factor (peak ÷ average QPS)", min_value=1.0, max_value=100.0,
-                               value=float(current.peak_factor), step=0.5)
+        peak = _number_ui("Peak factor (peak ÷ average QPS)", current.peak_factor, lowest=1.0, highest=100.0,
+                          step=0.5)
     chosen = {"day": day, "month": month, "storage_display": storage, "peak_factor": peak}
-    original = {"day": None, "month": None, "storage_display": current.storage_display,
-                "peak_factor": float(current.peak_factor)}
+    original = {"day": None, "month": None, "storage_display": current.storage_display, "peak_factor": None}
     return {key: value for key, value in chosen.items() if value != original[key]}
+
+
+def _number_ui(label: str, current: Any, *, lowest: float, highest: float, step: float) -> float | None:
+    """A number setting; None while it is the scenario's own.
+
+    A value the file writes as a range (``{low, high, dist}``) or a choice (``{choose: [...]}``)
+    is shown as written, with what the estimate takes from it, and left as it is: the estimate
+    then uses it exactly as the CLI does. A number field could show only one of its values.
+    """
+    if isinstance(current, Range):  # a Choice is a Range too
+        st.text_input(label, range_text(current), disabled=True, help="Edit the file to change it.")
+        st.caption(markdown_text(file_range_text(current)))  # text from a file is shown, never rendered
+        return None
+    number = float(current)
+    # The bounds widen to the file's own value: Streamlit refuses a value outside them (a traceback).
+    value = st.number_input(label, min_value=min(lowest, number), max_value=max(highest, number), value=number,
+                            step=step)
+    return None if value == number else float(value)
 
 
 def _period_ui(label: str, choices: dict[str, str], current: Any, name: str) -> str | None:
