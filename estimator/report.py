@@ -186,9 +186,10 @@ def results_table(results: list[Step], estimate: Estimate) -> list[str]:
 # cited title, is text). Source: CommonMark 0.31.2, sections 2.4, 6.1, 6.2, 6.3, 6.4, 4.7;
 # GitHub Flavored Markdown spec 0.29, section 4.10 (tables).
 _MARKDOWN_SYNTAX = re.compile(r"[\\`*#|]|_(?![^\W_])|(?<![^\W_])_|(?<=!)\[|\](?=[(\[:])")
+_BRACKETED = re.compile(_MARKDOWN_SYNTAX.pattern + r"|[\[\]]")
 
 
-def markdown_text(text: str) -> str:
+def markdown_text(text: str, *, bracketed: bool = False) -> str:
     """Text from a file as Markdown shows it literally: the one way such text enters Markdown.
 
     Markdown and HTML syntax is escaped (``&``, ``<`` and ``>`` as entities, so no tag, autolink
@@ -203,6 +204,9 @@ def markdown_text(text: str) -> str:
     text : str
         A name, summary, framing text, label, metric, threshold or source from a scenario file or
         a catalog, or a line Envelope composed from such text (a working).
+    bracketed : bool
+        The text goes between the brackets of Envelope's own image or link (an image's alt
+        text): every bracket is escaped, as one left unmatched would move where the link starts.
 
     Returns
     -------
@@ -217,23 +221,28 @@ def markdown_text(text: str) -> str:
     '!\\\\[pixel\\\\](http://t.example/p.png)\\\\u202e'
     >>> markdown_text("Bytes per vector (ivf_pq) | _x_ [2026 cheat sheet]")
     'Bytes per vector (ivf_pq) \\\\| \\\\_x\\\\_ [2026 cheat sheet]'
+    >>> markdown_text("a [b", bracketed=True)
+    'a \\\\[b'
     """
     text = " ".join(text.split()).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return printable(_MARKDOWN_SYNTAX.sub(lambda match: "\\" + match.group(0), text))
+    syntax = _BRACKETED if bracketed else _MARKDOWN_SYNTAX
+    return printable(syntax.sub(lambda match: "\\" + match.group(0), text))
 
 
 def markdown_code(text: str) -> str:
-    """A key or a path as Markdown code (`` `traffic.peak_qps` ``); text a code span cannot hold
-    literally (a backtick ends it, a pipe ends a table cell) is shown as ``markdown_text`` instead.
+    """A key or a path as Markdown code (`` `traffic.peak_qps` ``) when it is one (ASCII letters,
+    digits, ``_``, ``.``, ``-``, brackets); any other text (a catalog key from a file may hold
+    anything) is shown as ``markdown_text``.
 
     >>> markdown_code("storage.watch_events.footprint")
     '`storage.watch_events.footprint`'
-    >>> markdown_code("prices.x`![p](http://e/p.png)")
-    'prices.x\\\\`!\\\\[p\\\\](http://e/p.png)'
+    >>> markdown_code("storage.x`![p](http://e/p.png)")
+    'storage.x\\\\`!\\\\[p\\\\](http://e/p.png)'
     """
-    if "`" in text or "|" in text:
-        return markdown_text(text)
-    return f"`{printable(' '.join(text.split()))}`"
+    return f"`{text}`" if _CODE.fullmatch(text) else markdown_text(text)
+
+
+_CODE = re.compile(r"[\w.\-\[\]]+", re.ASCII)
 
 
 # ------------------------------------------------------------------------------- terminal
