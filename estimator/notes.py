@@ -26,7 +26,7 @@ def to_notes(scenario: Scenario, estimate: Estimate, diagram: str | None = None)
         REQUIREMENTS: [_line("Goal", framing.goal)],
         FRAMING: [_line("Task", framing.task), _line("Objective", framing.objective), _line("Labels", framing.labels)],
         EVALUATION: [_line("Offline metrics", ", ".join(framing.offline_metrics))],
-        SERVING: [f"![Architecture of {_text(scenario.name)}]({diagram})"] if diagram else [],
+        SERVING: [f"![Architecture of {_text(scenario.name, bracketed=True)}]({diagram})"] if diagram else [],
         MONITORING: [_line("Online metrics", ", ".join(framing.online_metrics))],
     }
     from estimator.practice.questions import framework  # the interviewer's questions per step, as data

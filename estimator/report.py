@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from itertools import groupby
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 
 __all__ = ["MAX_TABLE_ROWS", "check_table_rows", "choose_format", "compact_line", "conventions_json",
            "conventions_text", "guardrails_markdown", "interval_texts", "intervals_markdown", "intervals_table",
-           "markdown_text", "over_table_rows", "quantity_json", "result_json", "results_table", "section_key",
+           "markdown_code", "markdown_text", "over_table_rows", "quantity_json", "result_json", "results_table", "section_key",
            "subject_label", "table_width", "table_rows", "terminal_text", "to_compact", "to_json", "to_markdown",
            "to_table", "inputs_markdown", "unit_prices_markdown", "varied", "working"]
 
@@ -131,7 +132,8 @@ def unit_prices_markdown(estimate: Estimate) -> list[str]:
     if not estimate.unit_prices:
         return []
     return ["## Unit prices", "", "| Item | Price | Source | As of |", "| --- | --- | --- | --- |",
-            *[f"| {_cell(p.name)} (`{p.item}`) | {format_quantity(p.price)} | {_cell(p.source)} | {p.as_of} |"
+            *[f"| {markdown_text(p.name)} ({markdown_code(p.item)}) | {format_quantity(p.price)} | "
+              f"{markdown_text(p.source)} | {markdown_text(p.as_of)} |"
               for p in estimate.unit_prices], ""]
 
 
@@ -142,7 +144,7 @@ def inputs_markdown(estimate: Estimate) -> list[str]:
     return ["## Inputs as read", "", "Every unit spelled out; a day, month and year are those of the conventions above, and a range is read "
             "as its median.", "",
             "| Input | Read as |", "| --- | --- |",
-            *[f"| `{path}` | {_cell(in_words(quantity))} |" for path, quantity in estimate.inputs], ""]
+            *[f"| {markdown_code(path)} | {markdown_text(in_words(quantity))} |" for path, quantity in estimate.inputs], ""]
 
 
 def guardrails_markdown(estimate: Estimate) -> list[str]:
@@ -150,7 +152,7 @@ def guardrails_markdown(estimate: Estimate) -> list[str]:
     if not estimate.guardrails:
         return []
     return ["## Guardrails", "", "| Metric | Threshold |", "| --- | --- |",
-            *[f"| {_cell(metric)} | {_cell(threshold)} |" for metric, threshold in estimate.guardrails], ""]
+            *[f"| {markdown_text(metric)} | {markdown_text(threshold)} |" for metric, threshold in estimate.guardrails], ""]
 
 
 def intervals_markdown(estimate: Estimate, spread: Spread) -> list[str]:
@@ -158,7 +160,8 @@ def intervals_markdown(estimate: Estimate, spread: Spread) -> list[str]:
     lines = ["## Uncertainty", "", f"Percentiles over {spread.samples:,} samples of the ranged inputs "
              f"(seed {spread.seed}); the values above are the point estimate, every range at its median.", "",
              "| Result | p5 | p50 | p95 |", "| --- | --- | --- | --- |"]
-    return lines + [f"| {r.label} (`{r.key}`) | " + " | ".join(interval_texts(r, estimate, spread)) + " |"
+    return lines + [f"| {markdown_text(r.label)} ({markdown_code(r.key)}) | "
+                    + " | ".join(interval_texts(r, estimate, spread)) + " |"
                     for r in estimate] + [""]
 
 
@@ -170,40 +173,76 @@ def interval_texts(result: Step, estimate: Estimate, spread: Spread) -> list[str
 def results_table(results: list[Step], estimate: Estimate) -> list[str]:
     """A Markdown table of results: label and key, value, and the working."""
     lines = ["| Result | Value | Working |", "| --- | --- | --- |"]
-    return lines + [f"| {r.label} (`{r.key}`) | {show(r, estimate)} | {_cell(working(r, estimate))} |"
+    return lines + [f"| {markdown_text(r.label)} ({markdown_code(r.key)}) | {show(r, estimate)} | "
+                    f"{markdown_text(working(r, estimate))} |"
                     for r in results]
 
 
-def _cell(text: str) -> str:
-    """A table cell's text: pipes escaped; no image or raw HTML from a file's text can load anything."""
-    return text.replace("|", "\\|").replace("<", "&lt;").replace("![", "!\\[")
+# What Markdown would read as syntax in text from a file, each escaped with a backslash: a
+# backslash (it would cancel an escape), a backtick (code), a star (emphasis), ``#`` (a heading),
+# a pipe (a table cell), an underscore that is not inside a word (emphasis: CommonMark never
+# reads ``ivf_pq``'s as one), ``[`` after ``!`` (an image), and ``]`` before ``(``, ``[`` or
+# ``:`` (an inline link, a reference or a reference's definition; a bracket on its own, as in a
+# cited title, is text). Source: CommonMark 0.31.2, sections 2.4, 6.1, 6.2, 6.3, 6.4, 4.7;
+# GitHub Flavored Markdown spec 0.29, section 4.10 (tables).
+_MARKDOWN_SYNTAX = re.compile(r"[\\`*#|]|_(?![^\W_])|(?<![^\W_])_|(?<=!)\[|\](?=[(\[:])")
+_BRACKETED = re.compile(_MARKDOWN_SYNTAX.pattern + r"|[\[\]]")
 
 
-def markdown_text(text: str) -> str:
-    """Scenario text shown literally in Markdown: Markdown and HTML characters escaped, on one line,
-    control and bidi characters escaped (``errors.printable``), so it cannot fetch an image or act.
+def markdown_text(text: str, *, bracketed: bool = False) -> str:
+    """Text from a file as Markdown shows it literally: the one way such text enters Markdown.
+
+    Markdown and HTML syntax is escaped (``&``, ``<`` and ``>`` as entities, so no tag, autolink
+    or entity; see ``_MARKDOWN_SYNTAX`` for the backslash escapes), the text is put on one line
+    (a newline would end a table row or start a block), and control and bidi characters are
+    escaped (``errors.printable``): it cannot load an image, make a link, or act on a terminal.
+    Text with none of these characters (a label such as ``Bytes per vector (ivf_pq)``, a cited
+    title in brackets) is unchanged.
 
     Parameters
     ----------
     text : str
-        A name, summary or framing text from a scenario file.
+        A name, summary, framing text, label, metric, threshold or source from a scenario file or
+        a catalog, or a line Envelope composed from such text (a working).
+    bracketed : bool
+        The text goes between the brackets of Envelope's own image or link (an image's alt
+        text): every bracket is escaped, as one left unmatched would move where the link starts.
 
     Returns
     -------
     str
-        Markdown that shows ``text`` as written.
+        One line of Markdown that shows ``text`` as written.
 
     Examples
     --------
     >>> markdown_text("<b>*bold*</b> [x](y)")
-    '&lt;b&gt;\\\\*bold\\\\*&lt;/b&gt; \\\\[x\\\\](y)'
+    '&lt;b&gt;\\\\*bold\\\\*&lt;/b&gt; [x\\\\](y)'
     >>> markdown_text("![pixel](http://t.example/p.png)\u202e")
     '!\\\\[pixel\\\\](http://t.example/p.png)\\\\u202e'
+    >>> markdown_text("Bytes per vector (ivf_pq) | _x_ [2026 cheat sheet]")
+    'Bytes per vector (ivf_pq) \\\\| \\\\_x\\\\_ [2026 cheat sheet]'
+    >>> markdown_text("a [b", bracketed=True)
+    'a \\\\[b'
     """
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    for character in "\\`*_[]#|":
-        text = text.replace(character, "\\" + character)
-    return printable(" ".join(text.split()))
+    text = " ".join(text.split()).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    syntax = _BRACKETED if bracketed else _MARKDOWN_SYNTAX
+    return printable(syntax.sub(lambda match: "\\" + match.group(0), text))
+
+
+def markdown_code(text: str) -> str:
+    """A key or a path as Markdown code (`` `traffic.peak_qps` ``) when it is one (ASCII letters,
+    digits, ``_``, ``.``, ``-``, brackets); any other text (a catalog key from a file may hold
+    anything) is shown as ``markdown_text``.
+
+    >>> markdown_code("storage.watch_events.footprint")
+    '`storage.watch_events.footprint`'
+    >>> markdown_code("storage.x`![p](http://e/p.png)")
+    'storage.x\\\\`!\\\\[p\\\\](http://e/p.png)'
+    """
+    return f"`{text}`" if _CODE.fullmatch(text) else markdown_text(text)
+
+
+_CODE = re.compile(r"[\w.\-\[\]]+", re.ASCII)
 
 
 # ------------------------------------------------------------------------------- terminal

@@ -53,7 +53,8 @@ def test_every_estimate_format_shows_the_name_escaped(tmp_path):
 
 def test_markdown_from_a_file_loads_no_image_and_no_html(tmp_path):
     title = invoke("estimate", write(tmp_path), "-f", "markdown").output.splitlines()[0]
-    assert title == ("# Evil \\x1b\\[2J\\x1b\\]0;owned\\x07 \\u202eevil\\u202c !\\[px\\](http://t.example/p.png) "
+    # A bracket that starts no link or image is text: only "![" and "](" are escaped.
+    assert title == ("# Evil \\x1b[2J\\x1b]0;owned\\x07 \\u202eevil\\u202c !\\[px\\](http://t.example/p.png) "
                      "&lt;img src=x&gt;")
     assert markdown_text("![a](http://x/y.png)") == "!\\[a\\](http://x/y.png)"
 

@@ -15,6 +15,7 @@ from estimator.practice import history
 from estimator.practice.answers import AnswerError, GivenAnswer, parse_answer
 from estimator.practice.grading import ACCEPTABLE_FACTOR, GOOD_FACTOR
 from estimator.practice.questions import Question, available_questions, framework_markdown
+from estimator.report import markdown_text
 from estimator.practice.session import (Attempt, attempt, derivation_markdown, given_assumptions, problem_statement,
                                         score_line)
 from ui.view import View
@@ -29,7 +30,7 @@ def practice_tab_ui(view: View) -> None:
                "Envelope's answer and working. Answers are graded by |log10(estimate / answer)|. "
                "The cards at the top of the page show some answers: look away from them.")
     for name, text in problem_statement(view.scenario):
-        st.markdown(f"**{name}:** {text}")
+        st.markdown(f"**{name}:** {markdown_text(text)}")  # the scenario's own text, shown literally
     with st.expander("Given (the scenario's inputs)"):
         st.dataframe([{"Given": path, "Value": value} for path, value in given_assumptions(view.scenario,
                                                                                              view.estimate)],

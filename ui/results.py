@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import streamlit as st
 
+from estimator.report import markdown_text
 from estimator.views.results import Metric, Working
 
 # Cards take the width their text needs and wrap onto a second row rather than cut it: at
@@ -45,7 +46,7 @@ def working_ui(sections: list[tuple[str, list[Working]]]) -> None:
     for title, items in sections:
         st.markdown(f"#### {title}")
         for item in items:
-            with st.expander(f"{item.label} = {item.value}"):
+            with st.expander(f"{markdown_text(item.label)} = {item.value}"):  # a label renders Markdown
                 st.markdown(f"`{item.key}`")
                 st.code(item.line, language=None, wrap_lines=True)
                 if item.inputs:
