@@ -283,7 +283,7 @@ def graphviz_output(source: str, fmt: str) -> bytes:
     A PNG is laid out first (``dot -Tjson0``, a few hundredths of a second even at MAX_COMPONENTS)
     to learn its size; one over either bound is drawn scaled down whole, with its shape kept (see
     ``png_scale``). At the bounds a huge diagram's text is too small to read in the PNG (a 300-
-    component drawing 240 x 524 in at 96 dpi comes out 2,706 x 5,911 px, its 11 pt annotations under
+    component drawing 240 x 525 in at 96 dpi comes out 2,705 x 5,908 px, its 11 pt annotations under
     2 px tall); its SVG and PDF are not bounded and keep every word legible when zoomed.
     The child runs in a process group of its own and is killed (with anything it started) on every
     way out: an exception here, or the interpreter's exit while this thread waits.
