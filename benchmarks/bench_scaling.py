@@ -13,10 +13,12 @@ one, measured in the same run: near 1× is linear, 10× would be quadratic.
   diagrams_lib.render.MAX_COMPONENTS components, so its largest size is 250 items.
 
 Then each command runs as a whole process (``validate``, ``estimate`` as JSON and as a table,
-``report``, ``diagram``, ``compare`` of the file with itself as JSON and compact) on the largest
+``report``, ``diagram`` left to right and top to bottom, ``compare`` of the file with itself as JSON
+and compact) on the largest
 accepted file of each kind: every list at its cap
 (estimator/scenario/limits.py), stages and datasets filling the total cap together, the most
-components a diagram draws, and a file of
+components a diagram draws (once in a column, once wide and tall: long labels, chained flows,
+every serving stage, the drawing whose PNG is bounded by its area), and a file of
 source.MAX_BYTES that is mostly long text. A row per command gives the slowest of them against
 the goal of 3 s, with the floor process of bench_cli_cold_start (the libraries and unit
 registry, no Envelope) as the baseline; a refusal with exit status 2 (sampling over its budget,
@@ -34,7 +36,7 @@ from pathlib import Path
 
 from bench_cli_cold_start import FLOOR_CODE
 from harness import Row, median, run_process
-from scaling import KINDS, mixed_text, padded_text, scenario_text
+from scaling import KINDS, drawing_text, mixed_text, padded_text, scenario_text
 
 GOAL = "≤ 2× per item"
 WHOLE_GOAL = "< 3 s"
@@ -46,6 +48,7 @@ COMMANDS = {"validate": ["validate", "{file}"], "estimate --format json": ["esti
             "estimate --format table": ["estimate", "{file}", "--format", "table"],
             "report": ["report", "{file}", "-o", "{out}/notes", "--force"],
             "diagram": ["diagram", "{file}", "-o", "{out}/diagram.png", "--force"],
+            "diagram --direction TB": ["diagram", "{file}", "-o", "{out}/diagram.png", "--direction", "TB", "--force"],
             "compare --format json": ["compare", "{file}", "{file}", "--format", "json"],
             "compare --format compact": ["compare", "{file}", "{file}", "--format", "compact"]}
 
@@ -132,7 +135,13 @@ def largest_files(folder: Path, quick: bool) -> dict[str, Path]:
     texts[f"{stages:,} stages + {datasets:,} datasets"] = mixed_text(stages, datasets)
     texts[f"{MAX_BYTES:,} bytes of text"] = padded_text(MAX_BYTES)
     # The most components a diagram draws: the archetype's own and one per added component.
-    texts[f"{MAX_COMPONENTS:,} components drawn"] = scenario_text(MAX_COMPONENTS - _archetype_nodes(), "components")
+    texts[f"{MAX_COMPONENTS:,} components drawn"] = scenario_text(
+        MAX_COMPONENTS - _archetype_nodes(scenario_text(1, "components")), "components")
+    # As many drawn, wide and tall: long labels, chained flows, every serving stage beside them (its
+    # PNG, bounded by the longer side alone, was a 264 Mpx bitmap: 8.7 s and 1 GB top to bottom).
+    beside = {"stages": stages, "datasets": 50, "models": 50}
+    drawn = MAX_COMPONENTS - _archetype_nodes(drawing_text(1, **beside))
+    texts[f"{MAX_COMPONENTS:,} components drawn with long labels + {stages:,} stages"] = drawing_text(drawn, **beside)
     if quick:
         texts = {name: text for name, text in texts.items() if "datasets" in name or "bytes" in name}
     paths = {}
@@ -142,12 +151,13 @@ def largest_files(folder: Path, quick: bool) -> dict[str, Path]:
     return paths
 
 
-def _archetype_nodes() -> int:
+def _archetype_nodes(text_of_one: str) -> int:
+    """The components drawn for a scenario besides those it adds: ``text_of_one`` adds one."""
     from diagrams_lib.graph import build_graph
     from estimator.compose import estimate
     from estimator.scenario import load_scenario_text
 
-    scenario = load_scenario_text(scenario_text(1, "components"), "one.yaml")
+    scenario = load_scenario_text(text_of_one, "one.yaml")
     return build_graph(scenario, estimate(scenario)).number_of_nodes() - 1
 
 

@@ -9,7 +9,7 @@ device and priced; a component is drawn in a cluster with a flow to the serving 
 
 from __future__ import annotations
 
-__all__ = ["KINDS", "mixed_text", "padded_text", "scenario_text"]
+__all__ = ["KINDS", "drawing_text", "mixed_text", "padded_text", "scenario_text"]
 
 _HEAD = ["name: Scaling", "traffic:",
          "  daily_active_users: {low: 1 million user, high: 4 million user}",
@@ -79,3 +79,28 @@ def mixed_text(stages: int, datasets: int) -> str:
     """
     data = scenario_text(datasets).split("data:", 1)[1].replace("&common", "&dataset").replace("*common", "*dataset")
     return scenario_text(stages, "stages") + "data:" + data
+
+
+def drawing_text(components: int, stages: int, datasets: int, models: int, label_chars: int = 150) -> str:
+    """A valid scenario whose diagram is both wide and tall: ``components`` added components with
+    labels of ``label_chars`` characters, chained by flows, next to ``stages`` serving stages,
+    ``datasets`` datasets and ``models`` models (each drawn or written on the drawing).
+
+    At the drawing cap (diagrams_lib.render.MAX_COMPONENTS) this is the file whose PNG, bounded
+    by its longer side alone, was a 264 Mpx bitmap (issue 15).
+
+    >>> text = drawing_text(3, 2, 2, 2, label_chars=5)
+    >>> text.count("label: 'LLLLL'"), text.count("flow: queries"), text.count(", name: s")
+    (1, 2, 1)
+    """
+    text = mixed_text(stages, datasets)
+    models_part = (scenario_text(models, "models").split("models:", 1)[1]
+                   .replace("&common", "&model").replace("*common", "*model"))
+    lines = ["components:", "  add:",
+             "    - &component {id: c0, kind: service, cluster: serving, label: '" + "L" * label_chars
+             + "', notes: [one note]}"]
+    lines += [f"    - {{<<: *component, id: c{index}}}" for index in range(1, components)]
+    if components > 1:
+        lines += ["  add_flows:"] + [f"    - {{source: c{index - 1}, target: c{index}, flow: queries}}"
+                                      for index in range(1, components)]
+    return text + "models:" + models_part + "\n".join(lines) + "\n"

@@ -25,6 +25,8 @@ import contextlib
 import functools
 import html
 import importlib
+import json
+import math
 import os
 import re
 import shutil
@@ -257,21 +259,32 @@ def _scratch() -> Iterator[str]:
 
 # A PNG costs Graphviz per pixel, mostly to compress it (libpng's row filters and zlib were 70% of
 # `dot -Tpng` for a diagram at MAX_COMPONENTS; the layout itself took 0.06 s of its 1.1 s, whatever
-# the splines, nslimit or mclimit). Graphviz draws a bitmap at 96 dpi and shrinks it to 32,767 px a
-# side at most: the ~300 components of one stage stand in one column, 1,011 × 32,767 px. Bounding
-# the longer side at 24,000 px draws that same picture smaller (its 11 pt annotations ~8 px tall) in
-# about half the time and memory. `size` only ever shrinks, and only a drawing over 250 in a side,
-# so every smaller diagram (the bundled ones are under 40 in) is the same file, byte for byte; the
-# DOT source, SVG and PDF (drawn as vectors, quickly) do not carry it.
+# the splines, nslimit or mclimit), and memory per pixel: cairo holds the whole bitmap, 4 bytes
+# (RGBA) a pixel, before libpng writes a row. Graphviz draws at 96 dpi and shrinks a bitmap to
+# 32,767 px a side at most, but not its area: 300 components with long labels laid out top to
+# bottom are 23,000 x 50,400 px at 96 dpi, 10,990 x 24,000 px (264 Mpx, 1 GB, 8.7 s) at the longer
+# side's bound alone. So a PNG is bounded twice: its longer side at PNG_MAX_SIDE_PX (a column of
+# ~300 components, 1,011 x 32,767 px at 96 dpi, is drawn smaller, its 11 pt annotations ~8 px tall)
+# and its area at PNG_MAX_PIXELS (a 64 MB bitmap, ~0.5 s of `dot`; a wide-and-tall drawing is
+# scaled down whole, its shape kept, until it fits). Both only ever shrink, and only a drawing over
+# them, so every smaller diagram (the bundled ones are under 40 in a side) is the same file, byte
+# for byte; the DOT source, SVG and PDF (drawn as vectors, quickly) carry neither.
 PNG_MAX_SIDE_PX = 24_000
-_BITMAP_DPI = 96  # Graphviz's resolution for PNG
-_FORMAT_ARGS = {"png": (f"-Gsize={PNG_MAX_SIDE_PX / _BITMAP_DPI:g},{PNG_MAX_SIDE_PX / _BITMAP_DPI:g}",)}
+PNG_MAX_PIXELS = 16_000_000
+_BITMAP_DPI = 96  # Graphviz's resolution for PNG (our sources set no `dpi`)
+_SIDE_BOUND = f"-Gsize={PNG_MAX_SIDE_PX / _BITMAP_DPI:g},{PNG_MAX_SIDE_PX / _BITMAP_DPI:g}"
+_GRAPHVIZ_PAD_IN = 4 / 72  # Graphviz's default `pad`, 4 points
 
 
 def graphviz_output(source: str, fmt: str) -> bytes:
     """Lay out and draw DOT ``source`` with Graphviz's ``dot -Kdot -T<fmt>`` (as `diagrams` runs it);
-    a PNG's longer side is at most `PNG_MAX_SIDE_PX`.
+    a PNG's longer side is at most `PNG_MAX_SIDE_PX` and its area at most `PNG_MAX_PIXELS`.
 
+    A PNG is laid out first (``dot -Tjson0``, a few hundredths of a second even at MAX_COMPONENTS)
+    to learn its size; one over either bound is drawn scaled down whole, with its shape kept (see
+    ``png_scale``). At the bounds a huge diagram's text is too small to read in the PNG (a 300-
+    component drawing 240 x 525 in at 96 dpi comes out 2,705 x 5,908 px, its 11 pt annotations under
+    2 px tall); its SVG and PDF are not bounded and keep every word legible when zoomed.
     The child runs in a process group of its own and is killed (with anything it started) on every
     way out: an exception here, or the interpreter's exit while this thread waits.
 
@@ -292,7 +305,80 @@ def graphviz_output(source: str, fmt: str) -> bytes:
     RuntimeError
         When `dot` is not installed, fails, or the program is exiting.
     """
-    command = ["dot", "-Kdot", f"-T{fmt}", *_FORMAT_ARGS.get(fmt, ())]
+    bound = (_png_bound(source),) if fmt == "png" else ()
+    return _run_dot(source, (f"-T{fmt}", *bound))
+
+
+def _png_bound(source: str) -> str:
+    """The ``-Gsize`` that keeps the PNG of ``source`` within both bounds (Graphviz keeps the shape:
+    it scales by the smaller of the two ratios). A drawing within the area bound gets the side bound
+    alone, the argument every PNG had before the area bound, so its file does not change."""
+    width_in, height_in = drawing_inches(json.loads(_run_dot(source, ("-Tjson0",))))
+    if width_in * height_in * _BITMAP_DPI**2 <= PNG_MAX_PIXELS:
+        return _SIDE_BOUND
+    scale = png_scale(width_in, height_in)
+    # One pixel less a side than the exact scale: Graphviz rounds the bitmap's size to whole pixels.
+    width_px = max(1, math.floor(width_in * _BITMAP_DPI * scale) - 1)
+    height_px = max(1, math.floor(height_in * _BITMAP_DPI * scale) - 1)
+    return f"-Gsize={width_px / _BITMAP_DPI:.6f},{height_px / _BITMAP_DPI:.6f}"
+
+
+def drawing_inches(layout: dict[str, Any]) -> tuple[float, float]:
+    """The size in inches of a drawing Graphviz laid out, its margin (``pad``) included.
+
+    Parameters
+    ----------
+    layout : dict
+        ``dot -Tjson0`` output, parsed: the graph's ``bb`` ("llx,lly,urx,ury", points) and
+        ``pad`` ("x" or "x,y", inches; Graphviz's default 4 pt when absent).
+
+    Returns
+    -------
+    tuple of float
+        Width and height, inches (72 points an inch: Graphviz's units).
+
+    >>> drawing_inches({"bb": "0,0,720,144", "pad": "0.5"})
+    (11.0, 3.0)
+    >>> drawing_inches({"bb": "0,0,72,72", "pad": "0,1"})
+    (1.0, 3.0)
+    """
+    left, bottom, right, top = (float(value) for value in layout["bb"].split(","))
+    pads = [float(value) for value in str(layout.get("pad", _GRAPHVIZ_PAD_IN)).split(",")]
+    pad_x, pad_y = pads[0], pads[-1]
+    return (right - left) / 72 + 2 * pad_x, (top - bottom) / 72 + 2 * pad_y
+
+
+def png_scale(width_in: float, height_in: float) -> float:
+    """The factor (at most 1) by which a drawing is shrunk to be drawn as PNG within both bounds.
+
+    Parameters
+    ----------
+    width_in, height_in : float
+        The drawing's size, inches, margin included (``drawing_inches``).
+
+    Returns
+    -------
+    float
+        min(1, PNG_MAX_SIDE_PX / longer side, sqrt(PNG_MAX_PIXELS / area)), sides in pixels at
+        Graphviz's 96 dpi: the largest scale that keeps the bitmap's longer side and its area
+        within their bounds (area grows with the square of the scale).
+
+    >>> png_scale(10, 5)  # 960 x 480 px: within both bounds
+    1.0
+    >>> png_scale(500, 10)  # 48,000 px long: the side bound halves it
+    0.5
+    >>> round(png_scale(200, 200), 4)  # 19,200 px square, 369 Mpx: the area bound
+    0.2083
+    """
+    width_px, height_px = width_in * _BITMAP_DPI, height_in * _BITMAP_DPI
+    area = width_px * height_px
+    side = PNG_MAX_SIDE_PX / max(width_px, height_px, PNG_MAX_SIDE_PX)
+    return min(side, math.sqrt(PNG_MAX_PIXELS / max(area, PNG_MAX_PIXELS)))
+
+
+def _run_dot(source: str, args: tuple[str, ...]) -> bytes:
+    """Run ``dot -Kdot *args`` on ``source`` and return its output; see ``graphviz_output``."""
+    command = ["dot", "-Kdot", *args]
     child: subprocess.Popen[bytes] | None = None
     try:
         # A signal's exception waits until the child is listed (and so reached by every way out).
@@ -595,8 +681,8 @@ def _choose(what: str, given: str, choices: tuple[str, ...]) -> str:
 
 
 # A PNG of a few hundred components takes Graphviz about a second, most of it the bitmap (see
-# PNG_MAX_SIDE_PX); its layout grows faster than the components (one column of 300: 0.06 s, of
-# 1,000: 0.3 s), and no page shows more than a couple of hundred boxes legibly either.
+# PNG_MAX_SIDE_PX and PNG_MAX_PIXELS); its layout grows faster than the components (one column of
+# 300: 0.06 s, of 1,000: 0.3 s), and no page shows more than a couple of hundred boxes legibly either.
 MAX_COMPONENTS = 300
 
 

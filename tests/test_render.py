@@ -233,6 +233,36 @@ def test_a_png_over_the_size_bound_is_drawn_smaller_and_a_usual_one_as_graphviz_
     assert render(usual, "png") == plain_dot(usual)
 
 
+def test_a_wide_and_tall_png_is_drawn_within_the_area_bound_with_its_shape_kept():
+    """Bounding the longer side alone left a wide-and-tall drawing (300 long-labelled components, in
+    rows) a bitmap of hundreds of megapixels; the area bound scales it down whole."""
+    grid = nx.DiGraph(title="Grid")
+    for row in range(12):
+        for column in range(25):
+            grid.add_node(f"n{row}_{column}", kind="service", label=f"Component {row}.{column} " + "x" * 40,
+                          annotations=["1.00 k request/s"], cluster=None)
+            if column:
+                grid.add_edge(f"n{row}_{column - 1}", f"n{row}_{column}", flow="requests", label="")
+    layout = json.loads(render_module._run_dot(to_dot(grid), ("-Tjson0",)))
+    width_in, height_in = render_module.drawing_inches(layout)
+    dpi = 96
+    # Within the side bound, over the area bound: only the new bound acts.
+    assert max(width_in, height_in) * dpi < render_module.PNG_MAX_SIDE_PX
+    assert width_in * height_in * dpi**2 > 1.4 * render_module.PNG_MAX_PIXELS == 22_400_000
+
+    width, height = png_size(render(grid, "png"))
+    assert width * height <= render_module.PNG_MAX_PIXELS == 16_000_000
+    assert width * height > 0.99 * render_module.PNG_MAX_PIXELS  # no smaller than it must be
+    assert width / height == pytest.approx(width_in / height_in, rel=1e-3)  # the same shape
+
+
+def test_png_scale_keeps_the_longer_side_and_the_area_within_their_bounds():
+    assert render_module.png_scale(10, 5) == 1.0
+    assert render_module.png_scale(500, 10) == 0.5  # 48,000 x 960 px: the side bound
+    square = render_module.png_scale(200, 200)  # 19,200 px a side: the area bound
+    assert (200 * 96 * square) ** 2 == pytest.approx(16_000_000)
+
+
 def test_pdf_is_a_pdf():
     assert render(two_stage_recommender(), "pdf").startswith(b"%PDF-")
 

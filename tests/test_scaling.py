@@ -315,3 +315,22 @@ def test_report_builds_the_architecture_graph_once(monkeypatch, tmp_path):
     assert builds == 1
     assert sorted(path.name for path in (tmp_path / "notes").iterdir()) == ["video-recommendation.md",
                                                                             "video-recommendation.png"]
+
+
+def test_the_benchmark_draws_a_wide_and_tall_diagram_at_the_drawing_cap(tmp_path):
+    """The benchmark's largest drawing in both directions at once (long labels, chained flows, every
+    serving stage) holds exactly as many components as a diagram draws, so it is drawn, not refused."""
+    from diagrams_lib.graph import build_graph
+    from diagrams_lib.render import MAX_COMPONENTS, too_large
+    from estimator.compose import estimate
+    from estimator.scenario import load_scenario
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import bench_scaling
+
+    files = bench_scaling.largest_files(tmp_path, quick=False)
+    scenario = load_scenario(files["300 components drawn with long labels + 200 stages"])
+    graph = build_graph(scenario, estimate(scenario))
+    assert graph.number_of_nodes() == MAX_COMPONENTS == 300 and too_large(graph) is None
+    assert len(scenario.serving.stages) == 200
+    assert max(len(label) for _, label in graph.nodes(data="label")) >= 150
