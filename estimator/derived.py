@@ -25,7 +25,10 @@ __all__ = ["derived_steps"]
 
 # Which names are calendar words: pint's name lookup, a pure function of the name under the one
 # registry, asked for every name of every expression in every estimate pass; looked up once.
-_calendar_word = functools.lru_cache(maxsize=4096)(calendar_word)
+@functools.lru_cache(maxsize=4096)
+def _calendar_word(name: str) -> str | None:
+    """``calendar_word(name)``, cached by name."""
+    return calendar_word(name)
 
 
 def derived_steps(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[str, Step]:
