@@ -7,6 +7,7 @@ calc result, its problems located in the file.
 
 from __future__ import annotations
 
+import functools
 import graphlib
 from typing import Any
 
@@ -21,6 +22,13 @@ from estimator.units import parse_quantity
 from estimator.walk import iter_quantities
 
 __all__ = ["derived_steps"]
+
+# Which names are calendar words: pint's name lookup, a pure function of the name under the one
+# registry, asked for every name of every expression in every estimate pass; looked up once.
+@functools.lru_cache(maxsize=4096)
+def _calendar_word(name: str) -> str | None:
+    """``calendar_word(name)``, cached by name."""
+    return calendar_word(name)
 
 
 def derived_steps(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dict[str, Step]:
@@ -54,16 +62,16 @@ def derived_steps(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dic
         return {}
     values = ({key: result.value for key, result in so_far.items()} | dict(iter_quantities(s))
               | {f"seconds_per_{name}": periods.seconds(name) for name in ("day", "month", "year")})
-    for position, derived in enumerate(s.derived):
-        for name in _located(s, position, "expr", lambda d=derived: names_in(d.expr)):
-            period = calendar_word(name)
+    uses = [_located(s, position, "expr", lambda d=derived: names_in(d.expr)) for position, derived in enumerate(s.derived)]
+    for used in uses:
+        for name in used:
+            period = _calendar_word(name)
             if period and name not in values:
                 values[name] = periods.seconds(period)
     by_name = {d.name: (position, d) for position, d in enumerate(s.derived)}
     order: graphlib.TopologicalSorter[str] = graphlib.TopologicalSorter()
-    for name, (position, derived) in by_name.items():
-        uses = _located(s, position, "expr", lambda d=derived: names_in(d.expr))
-        order.add(name, *[u for u in uses if u in by_name])
+    for name, (position, _derived) in by_name.items():
+        order.add(name, *[u for u in uses[position] if u in by_name])
     try:
         names = list(order.static_order())
     except graphlib.CycleError as error:
@@ -78,7 +86,7 @@ def derived_steps(s: Scenario, periods: Periods, so_far: dict[str, Step]) -> dic
             value = _located(s, position, "unit", lambda d=derived, v=value: v.to(parse_quantity(f"1 {d.unit}").units))
         values[name] = values[f"derived.{name}"] = value
         # A calendar word stays a word in the working ("1 month"); the conventions say how long it is.
-        inputs = {n: values[n] for n in names_in(derived.expr) if n in values and not calendar_word(n)}
+        inputs = {n: values[n] for n in uses[position] if n in values and not _calendar_word(n)}
         steps[f"derived.{name}"] = step(f"derived.{name}", derived.label or name.replace("_", " ").capitalize(),
                                         derived.expr, value, **inputs)
     return steps

@@ -14,6 +14,7 @@ a chain such as ``9**9**9``).
 
 from __future__ import annotations
 
+import functools
 import tokenize
 from typing import Mapping
 
@@ -29,11 +30,21 @@ class ExpressionProblem(ValueError):
     """What is wrong with an expression, in words for a person (located by the caller)."""
 
 
-def _tokens(expr: str) -> list[tokenize.TokenInfo]:
-    """The tokens of ``expr`` as written (for names), once its cost is known to be bounded."""
+# An estimate reads each expression several times (its names, its order, its evaluation) and a
+# sampled or checked estimate runs several passes: reading is a pure function of the text, so each
+# text is tokenised once per process. Bounded: a scenario holds at most a few hundred expressions.
+_READ_CACHE = 4096
+
+
+@functools.lru_cache(maxsize=_READ_CACHE)
+def _tokens(expr: str) -> tuple[tokenize.TokenInfo, ...]:
+    """The tokens of ``expr`` as written (for names), once its cost is known to be bounded.
+
+    Cached by text (``_READ_CACHE``); a refused text raises each time it is read.
+    """
     try:
         bounded_tokens(expr)  # the same bounds as every quantity in a scenario (estimator.units)
-        return [t for t in tokenizer(expr) if t.type not in (tokenize.NEWLINE, tokenize.ENDMARKER, tokenize.NL)]
+        return tuple(t for t in tokenizer(expr) if t.type not in (tokenize.NEWLINE, tokenize.ENDMARKER, tokenize.NL))
     except CostlyExpression as error:
         raise ExpressionProblem(_costly(error)) from None
     except (tokenize.TokenError, SyntaxError) as error:
@@ -46,7 +57,7 @@ def _tokens(expr: str) -> list[tokenize.TokenInfo]:
 _OPERATORS = frozenset({"+", "-", "*", "/", "**", "^", "(", ")", ".", "%"})
 
 
-def _check_arithmetic(expr: str, tokens: list[tokenize.TokenInfo]) -> None:
+def _check_arithmetic(expr: str, tokens: tuple[tokenize.TokenInfo, ...]) -> None:
     """Refuse an operator pint would drop and numbers written side by side.
 
     >>> _check_arithmetic("x[2]", _tokens("x[2]"))
@@ -77,7 +88,13 @@ def _costly(error: CostlyExpression) -> str:
     return text if text.startswith(("chained", "exponents")) else f"expression {text}"
 
 
-def _dotted_names(tokens: list[tokenize.TokenInfo]) -> list[tuple[str, int, int]]:
+@functools.lru_cache(maxsize=_READ_CACHE)
+def _names(expr: str) -> tuple[tuple[str, int, int], ...]:
+    """``_dotted_names`` of ``expr``'s tokens, cached by text like ``_tokens``."""
+    return tuple(_dotted_names(_tokens(expr)))
+
+
+def _dotted_names(tokens: tuple[tokenize.TokenInfo, ...]) -> list[tuple[str, int, int]]:
     """(name, start column, end column) for each name, joining ``a.b.c``."""
     names: list[tuple[str, int, int]] = []
     index = 0
@@ -98,14 +115,13 @@ def _dotted_names(tokens: list[tokenize.TokenInfo]) -> list[tuple[str, int, int]
 
 def names_in(expr: str) -> list[str]:
     """Every name the expression uses (values and units alike), in order."""
-    return [name for name, _, _ in _dotted_names(_tokens(expr))]
+    return [name for name, _, _ in _names(expr)]
 
 
 def evaluate(expr: str, values: Mapping[str, pint.Quantity]) -> pint.Quantity:
     """Evaluate ``expr``; a name is a value from ``values`` or else a unit."""
-    tokens = _tokens(expr)
-    _check_arithmetic(expr, tokens)
-    names = _dotted_names(tokens)
+    _check_arithmetic(expr, _tokens(expr))
+    names = _names(expr)
     for name, _, _ in names:  # in reading order, so the message names the first unknown one
         if name not in values and ("." in name or not _is_unit(name)):
             hint = did_you_mean(name, values)

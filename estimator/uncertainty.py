@@ -190,14 +190,9 @@ def sample_estimate(scenario: Any, samples: int = DEFAULT_SAMPLES, seed: int = D
 def _draw(scenario: Any, samples: int, seed: int) -> dict[str, Any]:
     """Every ranged input's ``samples`` draws from one generator seeded ``seed``, in file order."""
     rng = np.random.default_rng(seed)
-    inputs: dict[str, Any] = {}
-
-    def draw(path: str, r: Range) -> Any:
-        inputs[path] = r.sample(samples, rng)
-        return inputs[path]
-
-    resolve_ranges(scenario, draw)  # the draws only, in the order a single pass takes them
-    return inputs
+    # iter_ranges walks the scenario in the order resolve_ranges (a single pass) meets the ranges,
+    # without building the copy of the scenario that only the estimate passes need.
+    return {path: r.sample(samples, rng) for path, r in iter_ranges(scenario)}
 
 
 def _passes(scenario: Any, inputs: Mapping[str, Any], samples: int, results: int,

@@ -334,3 +334,32 @@ def test_the_benchmark_draws_a_wide_and_tall_diagram_at_the_drawing_cap(tmp_path
     assert graph.number_of_nodes() == MAX_COMPONENTS == 300 and too_large(graph) is None
     assert len(scenario.serving.stages) == 200
     assert max(len(label) for _, label in graph.nodes(data="label")) >= 150
+
+
+def test_a_checked_estimate_reads_each_derived_expression_once(monkeypatch):
+    """validate's check runs the point estimate and two sampled passes (here the budget admits fewer
+    samples than asked for). Each pass read every expression four times (three times for its names,
+    once to evaluate it) and asked pint whether each name is a calendar word twice: 36 tokenisations
+    of these three expressions and 36 look-ups of their four distinct names. Each text is now read
+    once, and each name looked up once."""
+    from estimator import derived, expressions, uncertainty
+
+    text = (scenario_text(1) + "derived:\n"
+            "  - {name: per_day, expr: traffic.peak_qps * day}\n"
+            "  - {name: twice, expr: 2 * derived.per_day / day}\n"
+            "  - {name: halves, expr: derived.twice / 2 + traffic.peak_qps}\n")
+    scenario = load_scenario_text(text, "t.yaml")
+    assert uncertainty.has_ranges(scenario)
+    monkeypatch.setattr(uncertainty, "SAMPLE_MEMORY_BUDGET", 2**16)  # 10,000 samples do not fit: a second draw
+    expressions._tokens.cache_clear()
+    expressions._names.cache_clear()
+    derived._calendar_word.cache_clear()
+    passes = []
+    real = uncertainty.estimate
+    monkeypatch.setattr(uncertainty, "estimate", lambda s: passes.append(1) or real(s))
+    lookups = []
+    tokenisations = _counted_calls(monkeypatch, expressions, "tokenizer", lambda: lookups.append(_counted_calls(
+        monkeypatch, derived, "calendar_word", lambda: uncertainty.estimate_as_asked(scenario, check=True))))
+    assert len(passes) == 3
+    assert tokenisations == 3
+    assert lookups == [4]  # traffic.peak_qps, day, derived.per_day, derived.twice
