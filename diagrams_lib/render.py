@@ -273,6 +273,10 @@ PNG_MAX_SIDE_PX = 24_000
 PNG_MAX_PIXELS = 16_000_000
 _BITMAP_DPI = 96  # Graphviz's resolution for PNG (our sources set no `dpi`)
 _SIDE_BOUND = f"-Gsize={PNG_MAX_SIDE_PX / _BITMAP_DPI:g},{PNG_MAX_SIDE_PX / _BITMAP_DPI:g}"
+# The square a PNG is first drawn within: its area is PNG_MAX_PIXELS (4,000 px a side at 96 dpi),
+# so that first drawing is bounded too, and it holds every bundled diagram (under 40 in a side).
+_SQUARE_IN = math.sqrt(PNG_MAX_PIXELS) / _BITMAP_DPI
+_SQUARE_BOUND = f"-Gsize={_SQUARE_IN:.6f},{_SQUARE_IN:.6f}"
 _GRAPHVIZ_PAD_IN = 4 / 72  # Graphviz's default `pad`, 4 points
 
 
@@ -280,9 +284,10 @@ def graphviz_output(source: str, fmt: str) -> bytes:
     """Lay out and draw DOT ``source`` with Graphviz's ``dot -Kdot -T<fmt>`` (as `diagrams` runs it);
     a PNG's longer side is at most `PNG_MAX_SIDE_PX` and its area at most `PNG_MAX_PIXELS`.
 
-    A PNG is laid out first (``dot -Tjson0``, a few hundredths of a second even at MAX_COMPONENTS)
-    to learn its size; one over either bound is drawn scaled down whole, with its shape kept (see
-    ``png_scale``). At the bounds a huge diagram's text is too small to read in the PNG (a 300-
+    A PNG is first drawn within a square of `PNG_MAX_PIXELS` by the same `dot` run that writes its
+    layout (``-Tjson0``); a drawing smaller than that square, every usual diagram, is then done,
+    with no second run. A larger one is drawn again from the size read, scaled down whole within
+    both bounds with its shape kept (see ``png_scale``). At the bounds a huge diagram's text is too small to read in the PNG (a 300-
     component drawing 240 x 525 in at 96 dpi comes out 2,705 x 5,908 px, its 11 pt annotations under
     2 px tall); its SVG and PDF are not bounded and keep every word legible when zoomed.
     The child runs in a process group of its own and is killed (with anything it started) on every
@@ -305,15 +310,24 @@ def graphviz_output(source: str, fmt: str) -> bytes:
     RuntimeError
         When `dot` is not installed, fails, or the program is exiting.
     """
-    bound = (_png_bound(source),) if fmt == "png" else ()
-    return _run_dot(source, (f"-T{fmt}", *bound))
+    if fmt != "png":
+        return _run_dot(source, (f"-T{fmt}",))
+    with _scratch() as workdir:
+        first = os.path.join(workdir, "square.png")
+        layout = json.loads(_run_dot(source, (_SQUARE_BOUND, "-Tpng", "-o", first, "-Tjson0")))
+        width_in, height_in = drawing_inches(layout)
+        # Under the square's side (with a margin for Graphviz's rounding) the square did not bind:
+        # this PNG is the one an unbounded run draws, byte for byte.
+        if max(width_in, height_in) < 0.99 * _SQUARE_IN:
+            with open(first, "rb") as picture:
+                return picture.read()
+    return _run_dot(source, ("-Tpng", _png_bound(width_in, height_in)))
 
 
-def _png_bound(source: str) -> str:
-    """The ``-Gsize`` that keeps the PNG of ``source`` within both bounds (Graphviz keeps the shape:
-    it scales by the smaller of the two ratios). A drawing within the area bound gets the side bound
-    alone, the argument every PNG had before the area bound, so its file does not change."""
-    width_in, height_in = drawing_inches(json.loads(_run_dot(source, ("-Tjson0",))))
+def _png_bound(width_in: float, height_in: float) -> str:
+    """The ``-Gsize`` that keeps the PNG of a drawing ``width_in`` x ``height_in`` within both bounds
+    (Graphviz keeps the shape: it scales by the smaller of the two ratios). A drawing within the area
+    bound gets the side bound alone, so its file is the one it always was."""
     if width_in * height_in * _BITMAP_DPI**2 <= PNG_MAX_PIXELS:
         return _SIDE_BOUND
     scale = png_scale(width_in, height_in)
