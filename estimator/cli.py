@@ -159,10 +159,12 @@ def estimate(
     from estimator.uncertainty import estimate_as_asked, will_sample
 
     scenario = load_scenario(file, set_ or [], _book(catalog))
+    point = None
     if format is Format.table and will_sample(scenario, samples):
         # Too many results even without their percentiles: refused before the samples are drawn.
-        report.check_table_rows(report.table_rows(run_estimate(scenario)))
-    result, spread = estimate_as_asked(scenario, samples, seed)
+        point = run_estimate(scenario)
+        report.check_table_rows(report.table_rows(point))
+    result, spread = estimate_as_asked(scenario, samples, seed, point=point)
     if format is Format.json:
         sys.stdout.write(report.to_json(result, spread))
     elif format is Format.markdown:

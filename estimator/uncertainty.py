@@ -137,7 +137,8 @@ SAMPLE_MEMORY_BUDGET = 64 * 2**20  # bytes
 CHUNK_BYTES = SAMPLE_MEMORY_BUDGET
 
 
-def sample_estimate(scenario: Any, samples: int = DEFAULT_SAMPLES, seed: int = DEFAULT_SEED) -> Spread:
+def sample_estimate(scenario: Any, samples: int = DEFAULT_SAMPLES, seed: int = DEFAULT_SEED, *,
+                    point: Estimate | None = None) -> Spread:
     """Draw every ranged input ``samples`` times (one generator, fixed ``seed``) and estimate.
 
     The inputs are drawn first, all at once and in file order, exactly as a single pass would;
@@ -152,6 +153,8 @@ def sample_estimate(scenario: Any, samples: int = DEFAULT_SAMPLES, seed: int = D
         Draws per ranged input, 1 to ``MAX_SAMPLES``.
     seed : int
         The generator's seed (``check_seed``).
+    point : Estimate, optional
+        ``estimate(scenario)``, when the caller has it already; worked out here otherwise.
 
     Returns
     -------
@@ -166,7 +169,7 @@ def sample_estimate(scenario: Any, samples: int = DEFAULT_SAMPLES, seed: int = D
     """
     check_samples(samples)
     inputs = _draw(scenario, samples, check_seed(seed))
-    point = estimate(scenario)
+    point = estimate(scenario) if point is None else point
     draws: dict[str, pint.Quantity] = {}
     matrix = np.empty((0, 0))
     rows: dict[str, int] = {}
@@ -266,7 +269,7 @@ at most 838 fit in the 64 MiB sampling budget: ask for 838 or fewer (or range fe
 
 
 def estimate_as_asked(scenario: Any, samples: int | None = None, seed: int | None = None, *,
-                      check: bool = False) -> tuple[Estimate, Spread | None]:
+                      check: bool = False, point: Estimate | None = None) -> tuple[Estimate, Spread | None]:
     """The estimate ``envelope estimate`` shows: sampled when the scenario has ranges, else the point.
 
     The one home of that decision: ``envelope estimate`` shows what it returns and ``envelope
@@ -287,6 +290,8 @@ def estimate_as_asked(scenario: Any, samples: int | None = None, seed: int | Non
         percentiles). When ``SAMPLE_MEMORY_BUDGET`` refuses that many samples (a limit of the
         option, not a fault of the file) sample the most that fit instead, so every derived
         expression is still checked over sampled values.
+    point : Estimate, optional
+        ``estimate(scenario)``, when the caller has it already (not worked out twice).
 
     Returns
     -------
@@ -316,14 +321,14 @@ def estimate_as_asked(scenario: Any, samples: int | None = None, seed: int | Non
     if not will_sample(scenario, samples):
         if seed is not None:
             check_seed(seed)
-        return estimate(scenario), None
+        return (estimate(scenario) if point is None else point), None
     samples, seed = DEFAULT_SAMPLES if samples is None else samples, DEFAULT_SEED if seed is None else seed
     if not check:
-        spread = sample_estimate(scenario, samples, seed)
+        spread = sample_estimate(scenario, samples, seed, point=point)
         return spread.point, spread
     check_samples(samples)
     check_seed(seed)
-    point = estimate(scenario)
+    point = estimate(scenario) if point is None else point
     _check_sampling(scenario, point, samples, seed)
     return point, None
 

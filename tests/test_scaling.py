@@ -363,3 +363,20 @@ def test_a_checked_estimate_reads_each_derived_expression_once(monkeypatch):
     assert len(passes) == 3
     assert tokenisations == 3
     assert lookups == [4]  # traffic.peak_qps, day, derived.per_day, derived.twice
+
+
+def test_a_ranged_table_runs_the_point_estimate_once(monkeypatch):
+    """`estimate --format table` counts its rows on the point estimate before it samples (a table
+    over the cap is refused before any draw); the sampled estimate then reuses that point estimate
+    instead of working it out again: one point pass and one sampled pass, not two and one."""
+    from typer.testing import CliRunner
+
+    from estimator import compose
+    from estimator.cli import app
+
+    result = []
+    passes = _counted_calls(monkeypatch, compose, "_storage", lambda: result.append(CliRunner().invoke(
+        app, ["estimate", str(ROOT / "scenarios" / "ad_click_prediction.yaml"), "--format", "table",
+              "--samples", "500"])))
+    assert result[0].exit_code == 0 and "Uncertainty: percentiles over 500 samples" in result[0].output
+    assert passes == 2
